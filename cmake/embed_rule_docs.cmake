@@ -1,0 +1,12 @@
+# Writes a C++ file holding every rules/MG*.md page as a raw string, keyed by file name.
+file(GLOB docs "${DOCS_DIR}/MG*.md")
+list(SORT docs)
+set(body "// Generated from rules/*.md; do not edit.\n#include \"rules/rule_docs.hpp\"\n\nnamespace miglint::rules {\n\nconst std::vector<RuleDoc>& rule_docs()\n{\n  static const std::vector<RuleDoc> docs = {\n")
+foreach(doc IN LISTS docs)
+  get_filename_component(name "${doc}" NAME_WE)
+  file(READ "${doc}" text)
+  set(body "${body}    {\"${name}\", R\"miglint_doc(${text})miglint_doc\"},\n")
+endforeach()
+set(body "${body}  };\n  return docs;\n}\n\n} // namespace miglint::rules\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

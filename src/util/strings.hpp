@@ -1,0 +1,23 @@
+// Small string helpers shared by every layer; depends on nothing else in miglint.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miglint::util {
+
+// Python's str.strip(): removes leading and trailing whitespace.
+std::string_view strip(std::string_view text);
+std::vector<std::string> split(std::string_view text, char separator);
+// Splits on runs of whitespace, dropping empty pieces.
+std::vector<std::string> split_whitespace(std::string_view text);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+std::string to_lower(std::string_view text);
+bool is_hex(std::string_view text);
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` within a small distance, or "" if none is close.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+} // namespace miglint::util
