@@ -1,10 +1,97 @@
 #include "cli/cli.hpp"
 
+#include "cli/commands.hpp"
+#include "util/strings.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+
 namespace miglint::cli {
 
-int run(int, char**)
+namespace {
+
+constexpr const char* k_options_with_value[] = {"-C", "--versions", "--config", "--format",
+                                                "--color"};
+
+// CLI11 would say "The following arguments were not expected"; people who type
+// `miglint haeds` deserve "unknown command 'haeds'; did you mean 'heads'?".
+std::string unknown_command(int argc, char** argv, const CLI::App& app)
 {
-  return 0;
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({})) {
+    names.push_back(sub->get_name());
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") {
+      return {};
+    }
+    if (arg.starts_with("-")) {
+      for (const char* opt : k_options_with_value) {
+        if (arg == opt) {
+          ++i;
+        }
+      }
+      continue;
+    }
+    if (std::find(names.begin(), names.end(), arg) != names.end()) {
+      return {};
+    }
+    const std::string near = util::closest_match(arg, names);
+    return near.empty() ? fmt::format("unknown command '{}'; run 'miglint --help' for the list", arg)
+                        : fmt::format("unknown command '{}'; did you mean '{}'?", arg, near);
+  }
+  return {};
+}
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+  CLI::App app{"miglint: lint, verify and apply Alembic-compatible database migrations"};
+  app.set_version_flag("--version", std::string("miglint ") + MIGLINT_VERSION);
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("-C", global.directory, "Run as if started in DIR")->option_text("DIR");
+  app.add_option("--versions", global.versions, "The versions directory")->option_text("DIR");
+  app.add_option("--config", global.config, "miglint.toml, pyproject.toml or alembic.ini to use")
+      ->option_text("FILE");
+  app.add_option("--format", global.format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab"}))
+      ->each([&global](const std::string&) { global.format_given = true; });
+  app.add_option("--color", global.color, "Colour the output")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  Action action;
+  add_heads_command(app, global, action);
+  add_history_command(app, global, action);
+  add_branches_command(app, global, action);
+  for (auto* sub : app.get_subcommands({})) {
+    sub->fallthrough(); // global options may also follow the command name
+  }
+
+  if (auto message = unknown_command(argc, argv, app); !message.empty()) {
+    return usage_failure(message);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string message = e.what();
+    if (!message.empty()) {
+      message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    }
+    std::fprintf(stderr, "miglint: error: %s\nRun 'miglint --help' or 'miglint COMMAND --help'.\n",
+                 message.c_str());
+    return 2;
+  }
+  return action ? action() : 2;
 }
 
 } // namespace miglint::cli

@@ -1,0 +1,75 @@
+// `miglint history [-r A:B] [--verbose]`: newest first, exactly as `alembic history`.
+#include "cli/commands.hpp"
+#include "cli/revision_text.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+
+namespace miglint::cli {
+
+namespace {
+
+struct HistoryOptions {
+  std::string range;
+  bool verbose = false;
+};
+
+int run_history(const GlobalOptions& global, const HistoryOptions& options)
+{
+  std::string lower = "base";
+  std::string upper = "heads";
+  if (!options.range.empty()) {
+    const auto colon = options.range.find(':');
+    if (colon == std::string::npos) {
+      return usage_failure("history range requires [start]:[end], [start]:, or :[end]");
+    }
+    if (colon > 0) {
+      lower = options.range.substr(0, colon);
+    }
+    if (colon + 1 < options.range.size()) {
+      upper = options.range.substr(colon + 1);
+    }
+  }
+  auto ws = open_workspace(global);
+  if (!ws) {
+    return usage_failure(ws.error().message);
+  }
+  if (!require_sound_graph(*ws)) {
+    return 2;
+  }
+  const auto& graph = ws->graph();
+  auto walk = graph.walk(lower, upper, true);
+  if (!walk) {
+    return usage_failure(walk.error().message);
+  }
+  std::string out;
+  for (graph::NodeId n : *walk) {
+    if (options.verbose) {
+      out += revision_block(graph, n, false) + "\n";
+    } else {
+      LineStyle style;
+      style.include_branches = true;
+      style.include_doc = true;
+      style.include_parents = true;
+      out += revision_line(graph, n, style) + "\n";
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+} // namespace
+
+void add_history_command(CLI::App& app, const GlobalOptions& global, Action& action)
+{
+  auto options = std::make_shared<HistoryOptions>();
+  auto* sub = app.add_subcommand("history", "List revisions, newest first");
+  sub->add_option("-r,--rev-range", options->range, "Range [start]:[end], [start]: or :[end]")
+      ->option_text("A:B");
+  sub->add_flag("-v,--verbose", options->verbose, "Show each revision in full");
+  sub->callback([&action, &global, options] {
+    action = [&global, options] { return run_history(global, *options); };
+  });
+}
+
+} // namespace miglint::cli

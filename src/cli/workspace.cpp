@@ -1,0 +1,66 @@
+#include "cli/workspace.hpp"
+
+#include "readers/reader.hpp"
+#include "report/text_report.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+
+namespace miglint::cli {
+
+model::Result<Workspace> open_workspace(const GlobalOptions& options, const source::Source* source)
+{
+  auto project = config::discover_project(options.directory,
+                                          config::ProjectOptions{options.versions, options.config});
+  if (!project) {
+    return project.error();
+  }
+  const source::WorkingTree working_tree;
+  auto loaded = source::load_revision_files(source ? *source : working_tree, project->version_dirs);
+  if (!loaded) {
+    return loaded.error();
+  }
+  Workspace ws;
+  ws.project = std::move(*project);
+  ws.read_problems = std::move(loaded->problems);
+  std::vector<model::Revision> revisions;
+  revisions.reserve(loaded->files.size());
+  for (const auto& file : loaded->files) {
+    auto outcome = readers::read_revision(file);
+    for (auto& d : outcome.diagnostics) {
+      ws.read_problems.push_back(std::move(d));
+    }
+    if (outcome.revision) {
+      revisions.push_back(std::move(*outcome.revision));
+    }
+  }
+  ws.build = graph::RevisionGraph::build(std::move(revisions));
+  return ws;
+}
+
+bool require_sound_graph(const Workspace& workspace)
+{
+  std::vector<model::Diagnostic> problems;
+  for (const auto& d : workspace.read_problems) {
+    if (d.severity == model::Severity::error) {
+      problems.push_back(d);
+    }
+  }
+  problems.insert(problems.end(), workspace.build.errors.begin(), workspace.build.errors.end());
+  if (problems.empty()) {
+    return true;
+  }
+  std::string text = report::render_text(problems, false);
+  std::fputs(text.c_str(), stderr);
+  std::fprintf(stderr, "miglint: error: the revision graph cannot be built (%zu problem%s above)\n",
+               problems.size(), problems.size() == 1 ? "" : "s");
+  return false;
+}
+
+int usage_failure(const std::string& message)
+{
+  std::fprintf(stderr, "miglint: error: %s\n", message.c_str());
+  return 2;
+}
+
+} // namespace miglint::cli

@@ -1,0 +1,43 @@
+// Everything a command needs about the project: where it is, its revisions and graph.
+#pragma once
+
+#include "config/project.hpp"
+#include "graph/revision_graph.hpp"
+#include "source/source.hpp"
+
+#include <optional>
+#include <string>
+
+namespace miglint::cli {
+
+// Options every command accepts (before or after the command name).
+struct GlobalOptions {
+  std::string directory = "."; // -C
+  std::optional<std::string> versions;
+  std::optional<std::string> config;
+  std::string format = "text"; // text|json|sarif|github|gitlab
+  std::string color = "auto";  // auto|always|never
+  bool format_given = false;
+};
+
+struct Workspace {
+  config::Project project;
+  std::vector<model::Diagnostic> read_problems; // files that are not usable revisions
+  graph::GraphBuild build;
+
+  const graph::RevisionGraph& graph() const { return build.graph; }
+  bool graph_usable() const { return build.errors.empty(); }
+};
+
+// Finds the project and reads every revision through `source` (the working tree when null).
+model::Result<Workspace> open_workspace(const GlobalOptions& options,
+                                        const source::Source* source = nullptr);
+
+// For commands that need a sound graph (heads, history, upgrade, ...): prints reader and
+// graph problems to stderr and returns false when there are any.
+bool require_sound_graph(const Workspace& workspace);
+
+// Prints `miglint: error: MESSAGE` to stderr and returns exit code 2.
+int usage_failure(const std::string& message);
+
+} // namespace miglint::cli

@@ -1,0 +1,172 @@
+#include "config/project.hpp"
+
+#include "source/source.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <system_error>
+
+namespace miglint::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool path_exists(const fs::path& p)
+{
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
+bool is_dir(const fs::path& p)
+{
+  std::error_code ec;
+  return fs::is_directory(p, ec);
+}
+
+model::Result<std::string> read_text(const fs::path& path)
+{
+  return source::WorkingTree{}.read(path.string());
+}
+
+void add_dir(Project& project, const fs::path& dir, bool recursive)
+{
+  project.version_dirs.push_back({dir.string(), display_path(dir, project.cwd)});
+  if (!recursive) {
+    return;
+  }
+  std::error_code ec;
+  std::vector<fs::path> subdirs;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_directory(ec) && it->path().filename() != "__pycache__") {
+      subdirs.push_back(it->path());
+    }
+  }
+  std::sort(subdirs.begin(), subdirs.end());
+  for (const auto& sub : subdirs) {
+    project.version_dirs.push_back({sub.string(), display_path(sub, project.cwd)});
+  }
+}
+
+} // namespace
+
+std::string display_path(const fs::path& path, const fs::path& base)
+{
+  const fs::path abs = fs::absolute(path).lexically_normal();
+  const fs::path rel = abs.lexically_relative(fs::absolute(base).lexically_normal());
+  std::string out = rel.empty() ? abs.generic_string() : rel.generic_string();
+  if (out.size() > 1 && out.back() == '/') {
+    out.pop_back();
+  }
+  return out == "." ? std::string() : out;
+}
+
+model::Result<Project> discover_project(const fs::path& cwd, const ProjectOptions& options)
+{
+  Project project;
+  project.cwd = fs::absolute(cwd).lexically_normal();
+  project.root = project.cwd;
+
+  // 1. Config: --config, else the nearest miglint.toml / pyproject.toml [tool.miglint].
+  fs::path ini_path;
+  if (options.config_file) {
+    const fs::path file = fs::absolute(project.cwd / *options.config_file);
+    if (!path_exists(file)) {
+      return model::make_error(fmt::format("config file {} does not exist", *options.config_file),
+                               model::Error::Kind::usage);
+    }
+    if (file.extension() == ".ini") {
+      ini_path = file;
+    } else {
+      auto loaded = load_config(file);
+      if (!loaded) {
+        return loaded.error();
+      }
+      project.config = std::move(*loaded);
+      project.root = file.parent_path();
+    }
+  } else {
+    for (fs::path dir = project.cwd;; dir = dir.parent_path()) {
+      bool found = false;
+      for (const char* name : {"miglint.toml", "pyproject.toml"}) {
+        if (path_exists(dir / name)) {
+          auto loaded = load_config(dir / name);
+          if (!loaded) {
+            return loaded.error();
+          }
+          if (!loaded->file.empty()) {
+            project.config = std::move(*loaded);
+            found = true;
+            break;
+          }
+        }
+      }
+      if (!found && path_exists(dir / "alembic.ini")) {
+        ini_path = dir / "alembic.ini";
+        found = true;
+      }
+      if (found) {
+        project.root = dir;
+        break;
+      }
+      if (path_exists(dir / ".git") || dir == dir.parent_path()) {
+        break;
+      }
+    }
+  }
+  if (ini_path.empty() && path_exists(project.root / "alembic.ini")) {
+    ini_path = project.root / "alembic.ini";
+  }
+  if (!ini_path.empty()) {
+    auto text = read_text(ini_path);
+    if (!text) {
+      return text.error();
+    }
+    auto ini = parse_alembic_ini(ini_path, *text);
+    if (ini) {
+      project.ini = std::move(*ini);
+    } else if (!options.versions && !project.config.versions) {
+      return ini.error();
+    }
+  }
+
+  // 2. Versions directories.
+  if (options.versions) {
+    project.found_by = "--versions";
+    add_dir(project, project.cwd / *options.versions, false);
+  } else if (project.config.versions) {
+    project.found_by = project.config.file.filename().string();
+    add_dir(project, project.root / *project.config.versions, false);
+  } else if (project.ini) {
+    project.found_by = "alembic.ini";
+    for (const auto& dir : project.ini->version_dirs) {
+      add_dir(project, dir, project.ini->recursive);
+    }
+  } else {
+    for (const char* candidate : {"versions", "alembic/versions", "migrations/versions"}) {
+      if (is_dir(project.root / candidate)) {
+        project.found_by = "default location";
+        add_dir(project, project.root / candidate, false);
+        break;
+      }
+    }
+    if (project.version_dirs.empty()) {
+      return model::make_error(
+          "no versions directory found: looked for versions/, alembic/versions/ and "
+          "migrations/versions/, alembic.ini and miglint.toml; pass --versions DIR",
+          model::Error::Kind::usage);
+    }
+  }
+  for (const auto& dir : project.version_dirs) {
+    if (!is_dir(dir.path)) {
+      return model::make_error(fmt::format("versions directory {} does not exist (from {})",
+                                           dir.display_path.empty() ? "." : dir.display_path,
+                                           project.found_by),
+                               model::Error::Kind::usage);
+    }
+  }
+  return project;
+}
+
+} // namespace miglint::config
