@@ -1,0 +1,29 @@
+// Structural comparison of two schema snapshots, as readable differences.
+#pragma once
+
+#include "sqlite/schema_snapshot.hpp"
+
+#include <string>
+#include <vector>
+
+namespace miglint::sqlite {
+
+struct DiffOptions {
+  // Alembic's downgrade re-adds a dropped column at the end of the table, so column
+  // order is ignored unless asked for.
+  bool strict_column_order = false;
+};
+
+// Differences of `actual` from `expected`, one message per difference, in a stable
+// order (tables, then views, then triggers, each by name). Empty when they match:
+//   table "users": column "email" missing (expected VARCHAR(120) NOT NULL)
+//   table "users": column "age" type INTEGER, expected BIGINT
+//   index "ix_users_email" missing
+//   table "orders": foreign key (user_id) -> users(id) ON DELETE CASCADE missing
+//   table "tmp" unexpected
+// Declared types compare without regard to case and spacing, defaults and SQL text
+// after normalization (quoting, case, whitespace).
+std::vector<std::string> diff_schemas(const SchemaSnapshot& expected, const SchemaSnapshot& actual,
+                                      const DiffOptions& options = {});
+
+} // namespace miglint::sqlite

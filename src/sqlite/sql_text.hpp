@@ -1,0 +1,43 @@
+// Just enough SQL lexing to compare schema text stably: the CREATE statements SQLite
+// keeps in sqlite_master differ in quoting, case and spacing depending on who wrote
+// them (Alembic's batch rebuild quotes names; hand-written SQL does not).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miglint::sqlite {
+
+// A canonical spelling of `sql`: comments dropped, whitespace collapsed, keywords and
+// simple identifiers lower-cased and unquoted ("Users" -> users), string literals
+// kept verbatim, a trailing `;` dropped. Equivalent spellings normalize equally:
+//   CREATE VIEW "v" AS SELECT  "id" FROM users;  ->  create view v as select id from users
+std::string normalize_sql(std::string_view sql);
+
+// A declared column type compared as SQLite compares it: case and spacing do not
+// matter, so `numeric(10,2)` and `NUMERIC(10, 2)` are equal.
+std::string normalize_type(std::string_view type);
+
+struct CheckClause {
+  std::string name;       // CONSTRAINT name, or ""
+  std::string expression; // normalized, without the outer parentheses
+};
+
+// What PRAGMAs do not report about a CREATE TABLE statement.
+struct TableClauses {
+  std::vector<CheckClause> checks; // column and table CHECK constraints, in order
+  bool without_rowid = false;
+  bool strict = false;
+  bool autoincrement = false;
+};
+TableClauses parse_table_clauses(std::string_view create_table_sql);
+
+// The normalized condition of a partial index (`... WHERE deleted_at IS NULL`), or "".
+std::string index_where(std::string_view create_index_sql);
+
+// The normalized indexed terms of `CREATE INDEX i ON t (a, lower(b) DESC)`, one per
+// term ("a", "lower(b) desc"); used to name expression columns.
+std::vector<std::string> index_terms(std::string_view create_index_sql);
+
+} // namespace miglint::sqlite
