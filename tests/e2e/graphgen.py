@@ -413,7 +413,7 @@ def _bench_body(rng, q, ntables):
     up, down = [], []
     for _ in range(ntables):
         t = "t_%s_%d" % (rng.choice(WORDS), rng.randint(1, 9999))
-        cols = rng.randint(3, 7)
+        cols = rng.randint(4, 9)
         up += ["    op.create_table(", "        %s," % _literal(t, q),
                "        sa.Column('id', sa.Integer(), nullable=False),"]
         for c in range(cols):
@@ -475,7 +475,7 @@ def write_bench_project(count, root, seed=1):
     revs, rng = generate_bench(count, seed)
     versions = write_project([], root)
     for obj in revs:
-        up, down = _bench_body(rng, "'", rng.randint(1, 2)) if not isinstance(obj.down, tuple) else (["    pass"], ["    pass"])
+        up, down = _bench_body(rng, "'", rng.randint(1, 3)) if not isinstance(obj.down, tuple) else (["    pass"], ["    pass"])
         text = render(obj)
         text = text.replace("def upgrade() -> None:\n    pass", "def upgrade() -> None:\n" + "\n".join(up), 1)
         text = text.replace("def downgrade() -> None:\n    pass", "def downgrade() -> None:\n" + "\n".join(down), 1)

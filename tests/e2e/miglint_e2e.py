@@ -88,19 +88,37 @@ def run_alembic_batch(jobs, hashseed=0, timeout=600):
     jobs: list of argv lists, each with an absolute ``-c alembic.ini``.
     Returns a list of dicts {stdout, stderr, rc}.
     """
+    return run_alembic_batches(jobs, [hashseed], timeout)[0]
+
+
+def run_alembic_batches(jobs, hashseeds, timeout=600):
+    """The same jobs under several PYTHONHASHSEEDs, one process per seed, run
+    concurrently; returns one result list per seed."""
     if not jobs:
-        return []
+        return [[] for _ in hashseeds]
     fd, jobs_path = tempfile.mkstemp(prefix="miglint-alembic-jobs-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(jobs, f)
-        proc = subprocess.run([python_for_alembic(), ALEMBIC_SORTED, "--batch", jobs_path],
-                              env=alembic_env(hashseed), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=timeout)
-        if proc.returncode != 0:
-            raise RuntimeError("alembic batch failed (%d): %s" % (
-                proc.returncode, proc.stderr.decode("utf-8", "replace")))
-        return json.loads(proc.stdout.decode("utf-8"))
+        procs = []
+        outputs = []
+        for seed in hashseeds:
+            out = tempfile.TemporaryFile()
+            err = tempfile.TemporaryFile()
+            procs.append((subprocess.Popen(
+                [python_for_alembic(), ALEMBIC_SORTED, "--batch", jobs_path],
+                env=alembic_env(seed), stdout=out, stderr=err), out, err))
+        for proc, out, err in procs:
+            rc = proc.wait(timeout=timeout)
+            out.seek(0)
+            err.seek(0)
+            if rc != 0:
+                raise RuntimeError("alembic batch failed (%d): %s" % (
+                    rc, err.read().decode("utf-8", "replace")))
+            outputs.append(json.loads(out.read().decode("utf-8")))
+            out.close()
+            err.close()
+        return outputs
     finally:
         os.unlink(jobs_path)
 
