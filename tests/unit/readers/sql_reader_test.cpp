@@ -328,8 +328,8 @@ DELETE FROM settings WHERE k = 'motd';
   TEST_CASE("errors point at the offending line")
   {
     std::string message;
-    CHECK(error_line("-- add users\n--\n-- Revises: a1\n\n-- migrate:up\nSELECT 1;\n",
-                     &message) == 1);
+    CHECK(error_line("-- add users\n--\n-- Revises: a1\n\n-- migrate:up\nSELECT 1;\n", &message) ==
+          1);
     CHECK(message.find("Revision ID") != std::string::npos);
 
     CHECK(error_line("-- add users\n--\n-- Revision ID: a2\n\n-- migrate:up\nSELECT 1;\n",
@@ -409,9 +409,9 @@ TEST_SUITE("readers::sql_statement")
     auto w = [](const char* t) { return Token{Token::Kind::word, t}; };
     auto p = [](const char* t) { return Token{Token::Kind::punct, t}; };
     auto q = [](const char* t) { return Token{Token::Kind::quoted_name, t}; };
-    auto named = readers::sql::name_statement(
-        {w("create"), w("index"), w("if"), w("not"), w("exists"), w("ix"), w("on"), w("main"),
-         p("."), q("users"), p("("), w("email"), p(")")});
+    auto named = readers::sql::name_statement({w("create"), w("index"), w("if"), w("not"),
+                                               w("exists"), w("ix"), w("on"), w("main"), p("."),
+                                               q("users"), p("("), w("email"), p(")")});
     CHECK(named.name == "CREATE INDEX");
     CHECK(named.target == "users");
     named = readers::sql::name_statement({w("drop"), w("table"), w("if"), w("exists"), q("a b")});
