@@ -188,15 +188,14 @@ Result<Connection> Connection::open(const std::filesystem::path& path, OpenMode 
                                Error::Kind::not_found);
     }
     if (std::filesystem::is_directory(status)) {
-      return model::make_error(
-          fmt::format("{}: is a directory, not a database file", conn.m_name));
+      return model::make_error(fmt::format("{}: is a directory, not a database file", conn.m_name));
     }
     if (mode == OpenMode::read_write_create && !std::filesystem::exists(status)) {
       const std::filesystem::path parent = path.parent_path();
       if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
         return model::make_error(
-            fmt::format("{}: cannot create the database: directory {} does not exist",
-                        conn.m_name, parent.string()),
+            fmt::format("{}: cannot create the database: directory {} does not exist", conn.m_name,
+                        parent.string()),
             Error::Kind::not_found);
       }
     }
@@ -204,9 +203,14 @@ Result<Connection> Connection::open(const std::filesystem::path& path, OpenMode 
     case OpenMode::read_write_create:
       flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
       break;
-    case OpenMode::read_write: flags = SQLITE_OPEN_READWRITE; break;
-    case OpenMode::read_only: flags = SQLITE_OPEN_READONLY; break;
-    case OpenMode::memory: break;
+    case OpenMode::read_write:
+      flags = SQLITE_OPEN_READWRITE;
+      break;
+    case OpenMode::read_only:
+      flags = SQLITE_OPEN_READONLY;
+      break;
+    case OpenMode::memory:
+      break;
     }
   }
 
@@ -255,8 +259,8 @@ Result<Statement> Connection::prepare(std::string_view sql)
 {
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
-  const int rc = sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &raw,
-                                    &tail);
+  const int rc =
+      sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(raw);
     return error_from(rc, fmt::format("cannot prepare `{}`", sql_excerpt(sql)));
@@ -267,8 +271,8 @@ Result<Statement> Connection::prepare(std::string_view sql)
   }
   const std::size_t used = static_cast<std::size_t>(tail - sql.data());
   if (!only_separators(sql.substr(used))) {
-    return model::make_error(fmt::format("{}: cannot prepare `{}`: more than one statement",
-                                         m_name, sql_excerpt(sql)));
+    return model::make_error(
+        fmt::format("{}: cannot prepare `{}`: more than one statement", m_name, sql_excerpt(sql)));
   }
   return stmt;
 }

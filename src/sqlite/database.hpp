@@ -22,8 +22,8 @@ using model::Result;
 // How a database file is opened.
 //   read_write_create: create the file if it does not exist (upgrade, stamp);
 //   read_write:        the file must exist (a missing file is an Error of kind not_found);
-//   read_only:         the file must exist; writes fail with "attempt to write a readonly database";
-//   memory:            a private in-memory database; the path is ignored.
+//   read_only:         the file must exist; writes fail with "attempt to write a readonly
+//   database"; memory:            a private in-memory database; the path is ignored.
 enum class OpenMode { read_write_create, read_write, read_only, memory };
 
 inline constexpr int k_default_busy_timeout_ms = 5000;
@@ -39,6 +39,7 @@ public:
 
   Result<void> bind(int index, std::string_view text);
   Result<void> bind(int index, std::int64_t value);
+  Result<void> bind(int index, int value) { return bind(index, std::int64_t{value}); }
   Result<void> bind(int index, double value);
   Result<void> bind_null(int index);
 

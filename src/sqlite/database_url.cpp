@@ -239,12 +239,24 @@ std::map<std::string, std::string> parse_dotenv(std::string_view text, const Env
           if (quote == '"') {
             ++i;
             switch (e) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case '"': value += '"'; break;
-            case '\'': value += '\''; break;
-            case '\\': value += '\\'; break;
+            case 'n':
+              value += '\n';
+              break;
+            case 't':
+              value += '\t';
+              break;
+            case 'r':
+              value += '\r';
+              break;
+            case '"':
+              value += '"';
+              break;
+            case '\'':
+              value += '\'';
+              break;
+            case '\\':
+              value += '\\';
+              break;
             default:
               value += '\\';
               value += e;
@@ -323,7 +335,8 @@ Result<DatabaseTarget> resolve_database(std::optional<std::string> flag,
     return usage("--db needs a value: a path or a URL such as sqlite:///app.db");
   }
   for (const char* key : k_keys) {
-    if (std::optional<std::string> value = env ? env(key) : std::nullopt; value && !value->empty()) {
+    if (std::optional<std::string> value = env ? env(key) : std::nullopt;
+        value && !value->empty()) {
       return pick(*value, fmt::format("{} (environment)", key));
     }
   }

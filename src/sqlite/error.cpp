@@ -12,19 +12,32 @@ namespace {
 std::string_view extended_name(int extended)
 {
   switch (extended) {
-  case SQLITE_CONSTRAINT_PRIMARYKEY: return "SQLITE_CONSTRAINT_PRIMARYKEY";
-  case SQLITE_CONSTRAINT_UNIQUE: return "SQLITE_CONSTRAINT_UNIQUE";
-  case SQLITE_CONSTRAINT_NOTNULL: return "SQLITE_CONSTRAINT_NOTNULL";
-  case SQLITE_CONSTRAINT_FOREIGNKEY: return "SQLITE_CONSTRAINT_FOREIGNKEY";
-  case SQLITE_CONSTRAINT_CHECK: return "SQLITE_CONSTRAINT_CHECK";
-  case SQLITE_IOERR_READ: return "SQLITE_IOERR_READ";
-  case SQLITE_IOERR_WRITE: return "SQLITE_IOERR_WRITE";
-  case SQLITE_IOERR_FSYNC: return "SQLITE_IOERR_FSYNC";
-  case SQLITE_IOERR_SHORT_READ: return "SQLITE_IOERR_SHORT_READ";
-  case SQLITE_READONLY_DBMOVED: return "SQLITE_READONLY_DBMOVED";
-  case SQLITE_CANTOPEN_ISDIR: return "SQLITE_CANTOPEN_ISDIR";
-  case SQLITE_CANTOPEN_FULLPATH: return "SQLITE_CANTOPEN_FULLPATH";
-  default: return {};
+  case SQLITE_CONSTRAINT_PRIMARYKEY:
+    return "SQLITE_CONSTRAINT_PRIMARYKEY";
+  case SQLITE_CONSTRAINT_UNIQUE:
+    return "SQLITE_CONSTRAINT_UNIQUE";
+  case SQLITE_CONSTRAINT_NOTNULL:
+    return "SQLITE_CONSTRAINT_NOTNULL";
+  case SQLITE_CONSTRAINT_FOREIGNKEY:
+    return "SQLITE_CONSTRAINT_FOREIGNKEY";
+  case SQLITE_CONSTRAINT_CHECK:
+    return "SQLITE_CONSTRAINT_CHECK";
+  case SQLITE_IOERR_READ:
+    return "SQLITE_IOERR_READ";
+  case SQLITE_IOERR_WRITE:
+    return "SQLITE_IOERR_WRITE";
+  case SQLITE_IOERR_FSYNC:
+    return "SQLITE_IOERR_FSYNC";
+  case SQLITE_IOERR_SHORT_READ:
+    return "SQLITE_IOERR_SHORT_READ";
+  case SQLITE_READONLY_DBMOVED:
+    return "SQLITE_READONLY_DBMOVED";
+  case SQLITE_CANTOPEN_ISDIR:
+    return "SQLITE_CANTOPEN_ISDIR";
+  case SQLITE_CANTOPEN_FULLPATH:
+    return "SQLITE_CANTOPEN_FULLPATH";
+  default:
+    return {};
   }
 }
 
@@ -75,14 +88,19 @@ model::Error error_from_code(sqlite3* db, int rc, std::string_view db_name, int 
     detail = fmt::format("database is locked (another connection is using it; gave up after {} ms)",
                          busy_timeout_ms);
     break;
-  case SQLITE_NOTADB: detail = "file is not a database"; break;
-  case SQLITE_CORRUPT: detail = "database disk image is malformed (the file is corrupt)"; break;
+  case SQLITE_NOTADB:
+    detail = "file is not a database";
+    break;
+  case SQLITE_CORRUPT:
+    detail = "database disk image is malformed (the file is corrupt)";
+    break;
   case SQLITE_READONLY:
     if (detail.find("readonly") == std::string::npos) {
       detail = "attempt to write a readonly database: " + detail;
     }
     break;
-  default: break;
+  default:
+    break;
   }
   const std::string_view name = extended_name(extended);
   if (!name.empty()) {

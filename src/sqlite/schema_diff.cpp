@@ -16,18 +16,22 @@ using Out = std::vector<std::string>;
 
 std::string describe_pk(int pk)
 {
-  return pk == 0 ? std::string("not in the primary key")
-                 : fmt::format("primary key column {}", pk);
+  return pk == 0 ? std::string("not in the primary key") : fmt::format("primary key column {}", pk);
 }
 
 std::string describe_hidden(int hidden)
 {
   switch (hidden) {
-  case 0: return "a regular column";
-  case 1: return "a hidden column";
-  case 2: return "a generated VIRTUAL column";
-  case 3: return "a generated STORED column";
-  default: return fmt::format("hidden kind {}", hidden);
+  case 0:
+    return "a regular column";
+  case 1:
+    return "a hidden column";
+  case 2:
+    return "a generated VIRTUAL column";
+  case 3:
+    return "a generated STORED column";
+  default:
+    return fmt::format("hidden kind {}", hidden);
   }
 }
 
@@ -79,8 +83,8 @@ std::vector<std::string> column_names(const TableInfo& table)
 
 // Items compared as multisets of their descriptions: reports what only one side has.
 template <typename T, typename Describe>
-void diff_described(const std::string& where, const std::vector<T>& want,
-                    const std::vector<T>& got, std::string_view noun, Describe describe, Out& out)
+void diff_described(const std::string& where, const std::vector<T>& want, const std::vector<T>& got,
+                    std::string_view noun, Describe describe, Out& out)
 {
   std::multiset<std::string> want_set;
   std::multiset<std::string> got_set;
@@ -175,8 +179,8 @@ void diff_table(const TableInfo& want, const TableInfo& got, const DiffOptions& 
     if (const ColumnInfo* other = got.find_column(column.name)) {
       diff_column(where, column, *other, out);
     } else {
-      out.push_back(
-          fmt::format("{}: column \"{}\" missing (expected {})", where, column.name, column.describe()));
+      out.push_back(fmt::format("{}: column \"{}\" missing (expected {})", where, column.name,
+                                column.describe()));
     }
   }
   for (const ColumnInfo& column : got.columns) {
@@ -188,19 +192,20 @@ void diff_table(const TableInfo& want, const TableInfo& got, const DiffOptions& 
   if (options.strict_column_order) {
     const std::vector<std::string> want_names = column_names(want);
     const std::vector<std::string> got_names = column_names(got);
-    if (want_names != got_names &&
-        std::is_permutation(want_names.begin(), want_names.end(), got_names.begin(),
-                            got_names.end())) {
+    if (want_names != got_names && std::is_permutation(want_names.begin(), want_names.end(),
+                                                       got_names.begin(), got_names.end())) {
       out.push_back(fmt::format("{}: column order ({}), expected ({})", where,
                                 util::join(got_names, ", "), util::join(want_names, ", ")));
     }
   }
 
   diff_indexes(where, want, got, out);
-  diff_described(where, want.foreign_keys, got.foreign_keys, "foreign key ",
-                 [](const ForeignKeyInfo& fk) { return fk.describe(); }, out);
-  diff_described(where, want.checks, got.checks, "",
-                 [](const CheckInfo& check) { return check.describe(); }, out);
+  diff_described(
+      where, want.foreign_keys, got.foreign_keys, "foreign key ",
+      [](const ForeignKeyInfo& fk) { return fk.describe(); }, out);
+  diff_described(
+      where, want.checks, got.checks, "", [](const CheckInfo& check) { return check.describe(); },
+      out);
   if (want.options() != got.options()) {
     auto shown = [](const std::string& o) { return o.empty() ? std::string("none") : o; };
     out.push_back(fmt::format("{}: options ({}), expected ({})", where, shown(got.options()),
@@ -208,20 +213,23 @@ void diff_table(const TableInfo& want, const TableInfo& got, const DiffOptions& 
   }
 }
 
+// Walks both name-sorted maps together, so messages come out in name order.
 template <typename Map, typename Compare>
 void diff_named(const Map& want, const Map& got, std::string_view kind, Compare compare, Out& out)
 {
-  for (const auto& [name, item] : want) {
-    const auto it = got.find(name);
-    if (it == got.end()) {
-      out.push_back(fmt::format("{} \"{}\" missing", kind, name));
+  auto w = want.begin();
+  auto g = got.begin();
+  while (w != want.end() || g != got.end()) {
+    if (g == got.end() || (w != want.end() && w->first < g->first)) {
+      out.push_back(fmt::format("{} \"{}\" missing", kind, w->first));
+      ++w;
+    } else if (w == want.end() || g->first < w->first) {
+      out.push_back(fmt::format("{} \"{}\" unexpected", kind, g->first));
+      ++g;
     } else {
-      compare(item, it->second);
-    }
-  }
-  for (const auto& [name, item] : got) {
-    if (!want.contains(name)) {
-      out.push_back(fmt::format("{} \"{}\" unexpected", kind, name));
+      compare(w->second, g->second);
+      ++w;
+      ++g;
     }
   }
 }
@@ -234,7 +242,8 @@ std::vector<std::string> diff_schemas(const SchemaSnapshot& expected, const Sche
   Out out;
   diff_named(
       expected.tables, actual.tables, "table",
-      [&](const std::shared_ptr<const TableInfo>& want, const std::shared_ptr<const TableInfo>& got) {
+      [&](const std::shared_ptr<const TableInfo>& want,
+          const std::shared_ptr<const TableInfo>& got) {
         // Same CREATE text for the table and its indexes: nothing to compare.
         if (want == got || want->source_key == got->source_key) {
           return;

@@ -94,8 +94,8 @@ Result<void> read_indexes(PragmaReader& reader, TableInfo& table,
         break;
       }
       const std::string origin = stmt.column_text(2);
-      listed.push_back({stmt.column_text(0), stmt.column_int(1) != 0,
-                        origin.empty() ? 'c' : origin.front()});
+      listed.push_back(
+          {stmt.column_text(0), stmt.column_int(1) != 0, origin.empty() ? 'c' : origin.front()});
     }
   }
 
@@ -174,10 +174,9 @@ Result<void> read_foreign_keys(PragmaReader& reader, TableInfo& table)
       fk.ref_columns.push_back(stmt.column_text(3));
     }
   }
-  std::sort(table.foreign_keys.begin(), table.foreign_keys.end(),
-            [](const ForeignKeyInfo& a, const ForeignKeyInfo& b) {
-              return a.describe() < b.describe();
-            });
+  std::sort(
+      table.foreign_keys.begin(), table.foreign_keys.end(),
+      [](const ForeignKeyInfo& a, const ForeignKeyInfo& b) { return a.describe() < b.describe(); });
   return {};
 }
 

@@ -60,16 +60,16 @@ struct ForeignKeyInfo {
 };
 
 struct CheckInfo {
-  std::string name;       // "" when unnamed
-  std::string expression; // normalized
+  std::string name;             // "" when unnamed
+  std::string expression;       // normalized
   std::string describe() const; // "check ck_age (age > 0)"
 };
 
 struct TableInfo {
   std::string name;
-  std::string sql; // the CREATE TABLE text as stored
-  std::vector<ColumnInfo> columns; // in table order
-  std::vector<IndexInfo> indexes;  // sorted by key()
+  std::string sql;                          // the CREATE TABLE text as stored
+  std::vector<ColumnInfo> columns;          // in table order
+  std::vector<IndexInfo> indexes;           // sorted by key()
   std::vector<ForeignKeyInfo> foreign_keys; // sorted by describe()
   std::vector<CheckInfo> checks;            // sorted by describe()
   bool without_rowid = false;

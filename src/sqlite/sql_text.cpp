@@ -119,15 +119,16 @@ std::vector<Token> tokenize(std::string_view sql)
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
                (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
       std::size_t j = i;
-      while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '.' ||
-                       ((sql[j] == '+' || sql[j] == '-') && (sql[j - 1] == 'e' || sql[j - 1] == 'E')))) {
+      while (j < n &&
+             (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '.' ||
+              ((sql[j] == '+' || sql[j] == '-') && (sql[j - 1] == 'e' || sql[j - 1] == 'E')))) {
         ++j;
       }
       tokens.push_back({TokenKind::number, lower(sql.substr(i, j - i))});
       i = j;
     } else {
-      static constexpr std::string_view k_operators[] = {"->>", "||", "<=", ">=", "==", "!=",
-                                                         "<>",  "<<", ">>", "->"};
+      static constexpr std::string_view k_operators[] = {
+          "->>", "||", "<=", ">=", "==", "!=", "<>", "<<", ">>", "->"};
       std::size_t len = 1;
       for (std::string_view op : k_operators) {
         if (sql.substr(i, op.size()) == op) {

@@ -39,8 +39,7 @@ std::string version_table_ddl(std::string_view table)
                      quote_identifier(table), quote_identifier(fmt::format("{}_pkc", table)));
 }
 
-VersionTable::VersionTable(Connection& db, std::string table)
-    : m_db(&db), m_table(std::move(table))
+VersionTable::VersionTable(Connection& db, std::string table) : m_db(&db), m_table(std::move(table))
 {
 }
 
@@ -116,8 +115,8 @@ Result<void> VersionTable::remove(std::string_view revision)
 Result<void> VersionTable::update(std::string_view from, std::string_view to)
 {
   const std::string table = quote_identifier(m_table);
-  Result<Statement> stmt = m_db->prepare(
-      fmt::format("UPDATE {0} SET version_num = ? WHERE {0}.version_num = ?", table));
+  Result<Statement> stmt =
+      m_db->prepare(fmt::format("UPDATE {0} SET version_num = ? WHERE {0}.version_num = ?", table));
   MIGLINT_TRY(stmt);
   MIGLINT_TRY(stmt->bind(1, to));
   MIGLINT_TRY(stmt->bind(2, from));

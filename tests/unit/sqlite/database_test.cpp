@@ -49,7 +49,7 @@ TEST_SUITE("sqlite::database")
     CHECK(db->changes() == 1);
     insert->reset();
     REQUIRE(insert->bind_null(1));
-    REQUIRE(insert->bind(2, std::int64_t{7}));
+    REQUIRE(insert->bind(2, 7));
     REQUIRE(insert->run());
 
     Result<Statement> select = db->prepare("SELECT id, name, score FROM t ORDER BY id");

@@ -103,8 +103,7 @@ TEST_SUITE("sqlite::database_url")
       Result<DatabaseTarget> target = parse_database_url(url);
       REQUIRE_FALSE(target);
       CHECK(target.error().kind == Error::Kind::usage);
-      CHECK(target.error().message ==
-            "miglint only runs migrations on SQLite; got " + dialect);
+      CHECK(target.error().message == "miglint only runs migrations on SQLite; got " + dialect);
       CHECK_FALSE(contains(target.error().message, "secret"));
     }
   }
@@ -242,8 +241,8 @@ TEST_SUITE("sqlite::resolve_database")
   TEST_CASE("nothing configured is not_found, so callers can default to memory")
   {
     TempDir dir;
-    Result<DatabaseTarget> none = resolve_database(std::nullopt, dir.path(), std::nullopt,
-                                                   fake_env({}));
+    Result<DatabaseTarget> none =
+        resolve_database(std::nullopt, dir.path(), std::nullopt, fake_env({}));
     REQUIRE_FALSE(none);
     CHECK(none.error().kind == Error::Kind::not_found);
     CHECK(contains(none.error().message, "--db"));
@@ -257,7 +256,8 @@ TEST_SUITE("sqlite::resolve_database")
         resolve_database(std::nullopt, dir.path(), std::nullopt, fake_env({}));
     REQUIRE_FALSE(target);
     CHECK(target.error().kind == Error::Kind::usage);
-    CHECK(contains(target.error().message, "miglint only runs migrations on SQLite; got postgresql"));
+    CHECK(
+        contains(target.error().message, "miglint only runs migrations on SQLite; got postgresql"));
     CHECK(contains(target.error().message, "(from DATABASE_URL in"));
 
     Result<DatabaseTarget> empty_flag =
