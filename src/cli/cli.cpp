@@ -67,6 +67,8 @@ int run(int argc, char** argv)
   add_heads_command(app, global, action);
   add_history_command(app, global, action);
   add_branches_command(app, global, action);
+  add_lint_command(app, global, action);
+  add_rules_command(app, global, action);
   for (auto* sub : app.get_subcommands({})) {
     sub->fallthrough(); // global options may also follow the command name
   }

@@ -1,0 +1,122 @@
+#include "rules/body_effect.hpp"
+
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace miglint::rules {
+
+namespace {
+
+std::string upper(std::string_view text)
+{
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// The first keyword of SQL text, skipping comments and whitespace.
+std::string leading_keyword(std::string_view sql)
+{
+  std::size_t i = 0;
+  for (;;) {
+    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+    }
+    if (sql.substr(i, 2) == "--") {
+      while (i < sql.size() && sql[i] != '\n') {
+        ++i;
+      }
+      continue;
+    }
+    break;
+  }
+  std::size_t j = i;
+  while (j < sql.size() && std::isalpha(static_cast<unsigned char>(sql[j]))) {
+    ++j;
+  }
+  return upper(sql.substr(i, j - i));
+}
+
+bool is_data_keyword(const std::string& keyword)
+{
+  return keyword == "INSERT" || keyword == "UPDATE" || keyword == "DELETE" ||
+         keyword == "REPLACE" || keyword == "SELECT" || keyword == "WITH";
+}
+
+// Python op calls that touch rows only; everything else an op does changes the schema.
+bool is_data_step(const model::Step& step)
+{
+  if (step.name == "bulk_insert" || step.name == "f" || step.name == "get_bind" ||
+      step.name == "get_context" || step.name == "inline_literal") {
+    return true;
+  }
+  if (step.name == "execute") {
+    // op.execute(sa.update(...)) and friends have no literal text: treat them as data,
+    // the common case; literal SQL is judged by its first keyword.
+    return step.text.empty() || is_data_keyword(leading_keyword(step.text));
+  }
+  const std::string first = step.name.substr(0, step.name.find(' '));
+  return is_data_keyword(first);
+}
+
+} // namespace
+
+BodyEffect classify(const model::Body* body)
+{
+  BodyEffect out;
+  if (body == nullptr || body->does_nothing) {
+    return out;
+  }
+  if (body->steps.empty()) {
+    // Code without op calls (helpers, raw connections): it does something, but we cannot
+    // tell that it changes the schema.
+    out.effect = body->raises ? Effect::none : Effect::data;
+    return out;
+  }
+  out.effect = Effect::data;
+  for (const auto& step : body->steps) {
+    if (!is_data_step(step)) {
+      out.effect = Effect::schema;
+      out.first_schema_step = &step;
+      break;
+    }
+  }
+  return out;
+}
+
+std::string destructive_description(const model::Step& step)
+{
+  const std::string& t = step.target;
+  if (step.name == "drop_table" || step.name == "DROP TABLE") {
+    return fmt::format("drops table {}", t.empty() ? "?" : t);
+  }
+  if (step.name == "drop_column" || step.name == "ALTER TABLE DROP COLUMN") {
+    const std::string table = step.in_batch ? step.batch_table : t;
+    return fmt::format("drops a column{}", table.empty() ? "" : " of " + table);
+  }
+  if (step.name == "rename_table" || step.name == "ALTER TABLE RENAME TO") {
+    return fmt::format("renames table {}", t.empty() ? "?" : t);
+  }
+  if (step.name == "ALTER TABLE RENAME COLUMN") {
+    return fmt::format("renames a column of {}", t.empty() ? "?" : t);
+  }
+  if (step.name == "execute" && !step.text.empty()) {
+    const std::string sql = upper(step.text);
+    if (sql.find("DROP TABLE") != std::string::npos) {
+      return "drops a table (in SQL)";
+    }
+    if (sql.find("DROP COLUMN") != std::string::npos) {
+      return "drops a column (in SQL)";
+    }
+    if (sql.find("RENAME TO") != std::string::npos ||
+        sql.find("RENAME COLUMN") != std::string::npos) {
+      return "renames a table or column (in SQL)";
+    }
+  }
+  return {};
+}
+
+} // namespace miglint::rules

@@ -1,0 +1,34 @@
+// Runs the selected rules over a project and applies configuration and suppressions:
+// the engine behind `miglint lint`.
+#pragma once
+
+#include "config/config.hpp"
+#include "graph/revision_graph.hpp"
+#include "rules/rule.hpp"
+
+namespace miglint::rules {
+
+struct LintInput {
+  const graph::GraphBuild& build;
+  const std::vector<model::Diagnostic>& read_problems;
+  const config::Config& config;
+  std::vector<std::string> select; // from the command line; replaces config's select
+  std::vector<std::string> ignore; // from the command line; adds to config's ignore
+  // `lint FILE...`: content findings only for these display paths (graph findings always).
+  std::vector<std::string> only_paths;
+};
+
+struct LintOutput {
+  std::vector<model::Diagnostic> diagnostics; // sorted by path, line, column, code
+  std::size_t revisions_checked = 0;
+  std::size_t files_checked = 0;
+};
+
+// Errors are configuration or usage problems (unknown rule, bad option), exit 2; their
+// message starts with `path:line:col:` when they come from a file.
+model::Result<LintOutput> run_lint(const LintInput& input);
+
+// Whether a suppression comment names `rule` (by code, any case, or kebab name).
+bool suppression_names(const model::Suppression& suppression, const RuleInfo& rule);
+
+} // namespace miglint::rules

@@ -1,0 +1,44 @@
+// Graph findings made while building the graph (RevisionGraph::build): cycle,
+// unknown-parent, duplicate-revision, unknown-dependency, duplicate-branch-label.
+// User docs: rules/MG002-cycle.md ... rules/MG006-duplicate-branch-label.md
+#include "rules/checks.hpp"
+
+namespace miglint::rules {
+
+namespace {
+void forward_code(const RuleContext& ctx, Reporter& out)
+{
+  for (const auto& finding : ctx.graph_errors) {
+    if (finding.code == out.info().code) {
+      out.forward(finding);
+    }
+  }
+}
+} // namespace
+
+void check_cycle(const RuleContext& ctx, Reporter& out)
+{
+  forward_code(ctx, out);
+}
+
+void check_unknown_parent(const RuleContext& ctx, Reporter& out)
+{
+  forward_code(ctx, out);
+}
+
+void check_duplicate_revision(const RuleContext& ctx, Reporter& out)
+{
+  forward_code(ctx, out);
+}
+
+void check_unknown_dependency(const RuleContext& ctx, Reporter& out)
+{
+  forward_code(ctx, out);
+}
+
+void check_duplicate_branch_label(const RuleContext& ctx, Reporter& out)
+{
+  forward_code(ctx, out);
+}
+
+} // namespace miglint::rules

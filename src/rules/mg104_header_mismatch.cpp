@@ -1,0 +1,48 @@
+// Flags docstrings whose `Revision ID:` / `Revises:` lines disagree with the code,
+// the usual trace of a hand-edited rebase.
+// User docs: rules/MG104-header-mismatch.md
+#include "rules/checks.hpp"
+#include "util/strings.hpp"
+
+#include <algorithm>
+
+namespace miglint::rules {
+
+void check_header_mismatch(const RuleContext& ctx, Reporter& out)
+{
+  for (std::size_t i = 0; i < ctx.graph.size(); ++i) {
+    if (!ctx.in_scope[i]) {
+      continue;
+    }
+    const model::Revision& rev = ctx.graph.rev(i);
+    if (rev.format == model::Format::sql) {
+      continue; // the SQL header is the revision's only source of truth
+    }
+    if (rev.header_id && *rev.header_id != rev.id) {
+      out.report(rev, rev.header_id_span,
+                 fmt::format("docstring says 'Revision ID: {}' but revision = '{}'; make them "
+                             "agree",
+                             *rev.header_id, rev.id))
+          .notes.push_back({model::Location::in(rev.file, rev.id_span), "revision is set here"});
+    }
+    if (rev.header_revises) {
+      auto written = *rev.header_revises;
+      auto actual = rev.down_revisions;
+      std::sort(written.begin(), written.end());
+      std::sort(actual.begin(), actual.end());
+      if (written != actual) {
+        const std::string down = actual.empty() ? "None" : util::join(rev.down_revisions, ", ");
+        const std::string says =
+            rev.header_revises->empty() ? "" : util::join(*rev.header_revises, ", ");
+        out.report(rev, rev.header_revises_span,
+                   fmt::format("docstring says 'Revises: {}' but down_revision is {}; was the "
+                               "revision re-parented by hand? update the docstring",
+                               says, down))
+            .notes.push_back(
+                {model::Location::in(rev.file, rev.down_span), "down_revision is set here"});
+      }
+    }
+  }
+}
+
+} // namespace miglint::rules
