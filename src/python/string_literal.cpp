@@ -1,0 +1,170 @@
+#include "python/string_literal.hpp"
+
+namespace miglint::python {
+
+namespace {
+
+int hex_value(char c)
+{
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// Reads exactly `count` hex digits at body[i]; -1 if they are not all there.
+long long read_hex(std::string_view body, std::size_t i, std::size_t count)
+{
+  if (i + count > body.size()) {
+    return -1;
+  }
+  long long value = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const int digit = hex_value(body[i + k]);
+    if (digit < 0) {
+      return -1;
+    }
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+} // namespace
+
+StringLiteral split_string_token(std::string_view source, Span token)
+{
+  StringLiteral out;
+  std::uint32_t p = token.begin;
+  while (p < token.end && source[p] != '"' && source[p] != '\'') {
+    const char c = static_cast<char>(source[p] | 0x20);
+    out.raw |= c == 'r';
+    out.bytes |= c == 'b';
+    out.format |= c == 'f';
+    ++p;
+  }
+  const std::uint32_t quote_len =
+    token.end - p >= 6 && source[p + 1] == source[p] && source[p + 2] == source[p] ? 3 : 1;
+  out.triple = quote_len == 3;
+  out.body = {p + quote_len, token.end - quote_len};
+  return out;
+}
+
+void append_utf8(std::uint32_t cp, std::string& out)
+{
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    cp = 0xFFFD;
+  }
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+void decode_string_body(std::string_view body, bool raw, bool bytes, std::string& out)
+{
+  out.reserve(out.size() + body.size());
+  std::size_t i = 0;
+  const std::size_t n = body.size();
+  while (i < n) {
+    const char c = body[i];
+    if (c == '\r') {
+      out.push_back('\n');
+      i += (i + 1 < n && body[i + 1] == '\n') ? 2 : 1;
+      continue;
+    }
+    if (c != '\\' || i + 1 >= n) {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    const char e = body[i + 1];
+    if (raw) {
+      // Raw strings keep the backslash, but the line ending after it is still normalized.
+      out.push_back('\\');
+      ++i;
+      continue;
+    }
+    i += 2;
+    switch (e) {
+    case '\n': break;
+    case '\r':
+      if (i < n && body[i] == '\n') {
+        ++i;
+      }
+      break;
+    case '\\': out.push_back('\\'); break;
+    case '\'': out.push_back('\''); break;
+    case '"': out.push_back('"'); break;
+    case 'a': out.push_back('\a'); break;
+    case 'b': out.push_back('\b'); break;
+    case 'f': out.push_back('\f'); break;
+    case 'n': out.push_back('\n'); break;
+    case 'r': out.push_back('\r'); break;
+    case 't': out.push_back('\t'); break;
+    case 'v': out.push_back('\v'); break;
+    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+      std::uint32_t value = static_cast<std::uint32_t>(e - '0');
+      for (int k = 0; k < 2 && i < n && body[i] >= '0' && body[i] <= '7'; ++k, ++i) {
+        value = value * 8 + static_cast<std::uint32_t>(body[i] - '0');
+      }
+      if (bytes) {
+        out.push_back(static_cast<char>(value & 0xFF));
+      } else {
+        append_utf8(value, out);
+      }
+      break;
+    }
+    case 'x': {
+      const long long value = read_hex(body, i, 2);
+      if (value < 0) {
+        out.append("\\x");
+        break;
+      }
+      i += 2;
+      if (bytes) {
+        out.push_back(static_cast<char>(value));
+      } else {
+        append_utf8(static_cast<std::uint32_t>(value), out);
+      }
+      break;
+    }
+    case 'u':
+    case 'U': {
+      const std::size_t count = e == 'u' ? 4 : 8;
+      const long long value = bytes ? -1 : read_hex(body, i, count);
+      if (value < 0) {
+        out.push_back('\\');
+        out.push_back(e);
+        break;
+      }
+      i += count;
+      append_utf8(static_cast<std::uint32_t>(value), out);
+      break;
+    }
+    default:
+      // \N{...} and unknown escapes stay as written (Python keeps unknown ones too).
+      out.push_back('\\');
+      out.push_back(e);
+      break;
+    }
+  }
+}
+
+} // namespace miglint::python
