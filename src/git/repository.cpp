@@ -1,0 +1,546 @@
+#include "git/repository.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <fmt/format.h>
+#include <git2.h>
+#include <map>
+#include <set>
+
+namespace miglint::git {
+
+namespace fs = std::filesystem;
+using model::Error;
+using model::Result;
+
+namespace {
+
+template <typename T, void (*Free)(T*)> struct Deleter {
+  void operator()(T* p) const
+  {
+    if (p != nullptr) {
+      Free(p);
+    }
+  }
+};
+template <typename T, void (*Free)(T*)> using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+using RepoHandle = Handle<git_repository, git_repository_free>;
+using ObjectHandle = Handle<git_object, git_object_free>;
+using CommitHandle = Handle<git_commit, git_commit_free>;
+using TreeHandle = Handle<git_tree, git_tree_free>;
+using EntryHandle = Handle<git_tree_entry, git_tree_entry_free>;
+using BlobHandle = Handle<git_blob, git_blob_free>;
+using IndexHandle = Handle<git_index, git_index_free>;
+using RefHandle = Handle<git_reference, git_reference_free>;
+using ConfigHandle = Handle<git_config, git_config_free>;
+using WalkHandle = Handle<git_revwalk, git_revwalk_free>;
+using BranchIterHandle = Handle<git_branch_iterator, git_branch_iterator_free>;
+
+// libgit2's last error, translated once here.
+Error last_error(const std::string& what, int rc)
+{
+  const git_error* e = git_error_last();
+  std::string message = e && e->message ? e->message : "unknown libgit2 error";
+  if (rc == GIT_ENOTFOUND && message.find("safe.directory") != std::string::npos) {
+    return model::make_error(
+        fmt::format("{}: the repository is owned by another user; run `git config --global "
+                    "--add safe.directory <path>`",
+                    what));
+  }
+  return model::make_error(fmt::format("{}: {}", what, message),
+                           rc == GIT_ENOTFOUND ? Error::Kind::not_found : Error::Kind::other);
+}
+
+void init_once()
+{
+  static const int initialised = git_libgit2_init();
+  (void)initialised;
+}
+
+std::string oid_hex(const git_oid* oid)
+{
+  char buffer[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(buffer, sizeof buffer, oid);
+  return buffer;
+}
+
+Result<git_oid> parse_oid(const std::string& hex)
+{
+  git_oid oid;
+  if (git_oid_fromstr(&oid, hex.c_str()) != 0) {
+    return model::make_error(fmt::format("'{}' is not a commit id", hex));
+  }
+  return oid;
+}
+
+// The tree of `dir` (repo-relative) inside `root`; null when absent or not a tree.
+TreeHandle subtree(git_repository* repo, git_tree* root, const std::string& dir)
+{
+  if (dir.empty()) {
+    git_tree* copy = nullptr;
+    git_tree_dup(&copy, root);
+    return TreeHandle(copy);
+  }
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, root, dir.c_str()) != 0) {
+    return nullptr;
+  }
+  EntryHandle entry(raw);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
+    return nullptr;
+  }
+  git_tree* tree = nullptr;
+  if (git_tree_lookup(&tree, repo, git_tree_entry_id(entry.get())) != 0) {
+    return nullptr;
+  }
+  return TreeHandle(tree);
+}
+
+Result<std::string> read_blob(git_repository* repo, const git_oid* id, const std::string& path)
+{
+  git_blob* raw = nullptr;
+  if (int rc = git_blob_lookup(&raw, repo, id); rc != 0) {
+    return last_error(fmt::format("cannot read {}", path), rc);
+  }
+  BlobHandle blob(raw);
+  const auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+  if (size > source::k_max_file_size) {
+    return model::make_error(
+        fmt::format("file is larger than {} MiB; not a revision file", source::k_max_file_size >> 20));
+  }
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+}
+
+class TreeSource final : public source::Source {
+public:
+  TreeSource(git_repository* repo, TreeHandle root, std::string label)
+      : m_repo(repo), m_root(std::move(root)), m_label(std::move(label))
+  {
+  }
+
+  Result<std::vector<std::string>> list(const std::string& dir) const override
+  {
+    TreeHandle tree = subtree(m_repo, m_root.get(), dir);
+    if (!tree) {
+      return model::make_error(fmt::format("{} does not exist in {}", dir, m_label),
+                               Error::Kind::not_found);
+    }
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
+      // Only regular blobs: symlinks could point outside the repository.
+      const auto mode = git_tree_entry_filemode(e);
+      if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+        names.emplace_back(git_tree_entry_name(e));
+      }
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  Result<std::string> read(const std::string& path) const override
+  {
+    git_tree_entry* raw = nullptr;
+    if (int rc = git_tree_entry_bypath(&raw, m_root.get(), path.c_str()); rc != 0) {
+      return last_error(fmt::format("cannot find {} in {}", path, m_label), rc);
+    }
+    EntryHandle entry(raw);
+    return read_blob(m_repo, git_tree_entry_id(entry.get()), path);
+  }
+
+  std::string describe() const override { return m_label; }
+
+private:
+  git_repository* m_repo;
+  TreeHandle m_root;
+  std::string m_label;
+};
+
+class IndexSource final : public source::Source {
+public:
+  IndexSource(git_repository* repo, IndexHandle index) : m_repo(repo), m_index(std::move(index)) {}
+
+  Result<std::vector<std::string>> list(const std::string& dir) const override
+  {
+    const std::string prefix = dir.empty() ? std::string() : dir + "/";
+    std::set<std::string> names;
+    bool any = false;
+    const std::size_t count = git_index_entrycount(m_index.get());
+    for (std::size_t i = 0; i < count; ++i) {
+      const git_index_entry* e = git_index_get_byindex(m_index.get(), i);
+      const std::string path = e->path;
+      if (!path.starts_with(prefix)) {
+        continue;
+      }
+      any = true;
+      const std::string rest = path.substr(prefix.size());
+      if (rest.find('/') == std::string::npos && GIT_INDEX_ENTRY_STAGE(e) == 0 &&
+          (e->mode == GIT_FILEMODE_BLOB || e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+        names.insert(rest);
+      }
+    }
+    if (!any) {
+      return model::make_error(fmt::format("{} has no staged files", dir), Error::Kind::not_found);
+    }
+    return std::vector<std::string>(names.begin(), names.end());
+  }
+
+  Result<std::string> read(const std::string& path) const override
+  {
+    const git_index_entry* e = git_index_get_bypath(m_index.get(), path.c_str(), 0);
+    if (e == nullptr) {
+      return model::make_error(fmt::format("{} is not staged (or has a merge conflict)", path),
+                               Error::Kind::not_found);
+    }
+    return read_blob(m_repo, &e->id, path);
+  }
+
+  std::string describe() const override { return "the index (staged files)"; }
+
+private:
+  git_repository* m_repo;
+  IndexHandle m_index;
+};
+
+CommitInfo describe_commit(git_commit* commit)
+{
+  CommitInfo info;
+  info.id = oid_hex(git_commit_id(commit));
+  info.short_id = info.id.substr(0, 8);
+  if (const git_signature* author = git_commit_author(commit)) {
+    info.author = author->name ? author->name : "";
+    std::time_t t = static_cast<std::time_t>(author->when.time + author->when.offset * 60);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+    info.date = buffer;
+  }
+  if (const char* summary = git_commit_summary(commit)) {
+    info.subject = summary;
+  }
+  return info;
+}
+
+} // namespace
+
+struct Repository::Impl {
+  RepoHandle repo;
+};
+
+Repository::Repository(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Repository::Repository(Repository&&) noexcept = default;
+Repository& Repository::operator=(Repository&&) noexcept = default;
+Repository::~Repository() = default;
+
+Result<Repository> Repository::discover(const fs::path& start)
+{
+  init_once();
+  git_repository* raw = nullptr;
+  // Inside a hook git exports GIT_DIR (and GIT_INDEX_FILE); honour them.
+  const bool from_env = std::getenv("GIT_DIR") != nullptr;
+  const int rc = from_env ? git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr)
+                          : git_repository_open_ext(&raw, start.c_str(), 0, nullptr);
+  if (rc != 0) {
+    return last_error(fmt::format("not inside a git repository ({})", start.string()), rc);
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->repo.reset(raw);
+  return Repository(std::move(impl));
+}
+
+bool Repository::is_bare() const
+{
+  return git_repository_is_bare(m_impl->repo.get()) == 1;
+}
+
+bool Repository::is_shallow() const
+{
+  return git_repository_is_shallow(m_impl->repo.get()) == 1;
+}
+
+fs::path Repository::workdir() const
+{
+  const char* dir = git_repository_workdir(m_impl->repo.get());
+  return dir ? fs::path(dir) : fs::path();
+}
+
+fs::path Repository::git_dir() const
+{
+  return fs::path(git_repository_path(m_impl->repo.get()));
+}
+
+std::string Repository::relative(const fs::path& path) const
+{
+  const fs::path base = fs::weakly_canonical(workdir());
+  const fs::path full = fs::weakly_canonical(fs::absolute(path));
+  std::string rel = full.lexically_relative(base).generic_string();
+  if (rel == ".") {
+    return {};
+  }
+  while (!rel.empty() && rel.back() == '/') {
+    rel.pop_back();
+  }
+  return rel;
+}
+
+Result<std::string> Repository::resolve_commit(const std::string& rev) const
+{
+  git_object* raw = nullptr;
+  if (int rc = git_revparse_single(&raw, m_impl->repo.get(), rev.c_str()); rc != 0) {
+    return last_error(fmt::format("unknown revision '{}'", rev), rc);
+  }
+  ObjectHandle object(raw);
+  git_object* peeled = nullptr;
+  if (int rc = git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT); rc != 0) {
+    return last_error(fmt::format("'{}' does not name a commit", rev), rc);
+  }
+  ObjectHandle commit(peeled);
+  return oid_hex(git_object_id(commit.get()));
+}
+
+Result<std::string> Repository::merge_base(const std::string& a, const std::string& b) const
+{
+  auto oa = parse_oid(a);
+  auto ob = parse_oid(b);
+  if (!oa || !ob) {
+    return model::make_error("bad commit id");
+  }
+  git_oid out;
+  if (int rc = git_merge_base(&out, m_impl->repo.get(), &*oa, &*ob); rc != 0) {
+    if (is_shallow()) {
+      return model::make_error(
+          "this is a shallow clone, so the merge base cannot be found; run `git fetch "
+          "--unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)");
+    }
+    return last_error("no common ancestor", rc);
+  }
+  return oid_hex(&out);
+}
+
+Result<CommitInfo> Repository::commit_info(const std::string& commit) const
+{
+  auto oid = parse_oid(commit);
+  if (!oid) {
+    return oid.error();
+  }
+  git_commit* raw = nullptr;
+  if (int rc = git_commit_lookup(&raw, m_impl->repo.get(), &*oid); rc != 0) {
+    return last_error("cannot read commit", rc);
+  }
+  CommitHandle c(raw);
+  return describe_commit(c.get());
+}
+
+Result<std::unique_ptr<source::Source>> Repository::tree_source(const std::string& commit) const
+{
+  auto oid = parse_oid(commit);
+  if (!oid) {
+    return oid.error();
+  }
+  git_commit* raw = nullptr;
+  if (int rc = git_commit_lookup(&raw, m_impl->repo.get(), &*oid); rc != 0) {
+    return last_error("cannot read commit", rc);
+  }
+  CommitHandle c(raw);
+  git_tree* tree = nullptr;
+  if (int rc = git_commit_tree(&tree, c.get()); rc != 0) {
+    return last_error("cannot read commit tree", rc);
+  }
+  return std::unique_ptr<source::Source>(
+      new TreeSource(m_impl->repo.get(), TreeHandle(tree), "commit " + commit.substr(0, 8)));
+}
+
+Result<std::unique_ptr<source::Source>> Repository::index_source() const
+{
+  if (is_bare()) {
+    return model::make_error("a bare repository has no index; --staged needs a working tree",
+                             Error::Kind::usage);
+  }
+  git_index* raw = nullptr;
+  int rc = 0;
+  if (const char* file = std::getenv("GIT_INDEX_FILE"); file != nullptr && *file != '\0') {
+    // `git commit -a` and friends stage into a temporary index named by the hook's env.
+    fs::path p(file);
+    if (p.is_relative()) {
+      p = workdir() / p;
+    }
+    rc = git_index_open(&raw, p.c_str());
+  } else {
+    rc = git_repository_index(&raw, m_impl->repo.get());
+  }
+  if (rc != 0) {
+    return last_error("cannot open the git index", rc);
+  }
+  IndexHandle index(raw);
+  git_index_read(index.get(), 0);
+  return std::unique_ptr<source::Source>(new IndexSource(m_impl->repo.get(), std::move(index)));
+}
+
+Result<std::vector<BranchRef>> Repository::branches() const
+{
+  git_branch_iterator* raw = nullptr;
+  if (int rc = git_branch_iterator_new(&raw, m_impl->repo.get(), GIT_BRANCH_ALL); rc != 0) {
+    return last_error("cannot list branches", rc);
+  }
+  BranchIterHandle it(raw);
+  std::vector<BranchRef> out;
+  git_reference* ref = nullptr;
+  git_branch_t type;
+  while (git_branch_next(&ref, &type, it.get()) == 0) {
+    RefHandle r(ref);
+    if (git_reference_type(r.get()) == GIT_REFERENCE_SYMBOLIC) {
+      continue; // origin/HEAD
+    }
+    const char* name = nullptr;
+    git_branch_name(&name, r.get());
+    const git_oid* target = git_reference_target(r.get());
+    if (name == nullptr || target == nullptr) {
+      continue;
+    }
+    out.push_back({name, git_reference_name(r.get()), type == GIT_BRANCH_REMOTE, oid_hex(target)});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+Result<std::string> Repository::default_base(const std::optional<std::string>& configured) const
+{
+  if (configured) {
+    return *configured;
+  }
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, m_impl->repo.get(), "refs/remotes/origin/HEAD") == 0) {
+    RefHandle head(raw);
+    if (const char* target = git_reference_symbolic_target(head.get())) {
+      std::string name = target;
+      const std::string prefix = "refs/remotes/";
+      if (name.starts_with(prefix)) {
+        return name.substr(prefix.size());
+      }
+    }
+  }
+  for (const char* candidate : {"main", "master", "origin/main", "origin/master"}) {
+    if (resolve_commit(candidate)) {
+      return std::string(candidate);
+    }
+  }
+  return model::make_error(
+      "cannot tell the base branch: no origin/HEAD, main or master; pass --against REF or set "
+      "base_ref in miglint.toml",
+      Error::Kind::usage);
+}
+
+Result<std::vector<std::pair<std::string, CommitInfo>>>
+Repository::introducing_commits(const std::string& head, const std::string& dir) const
+{
+  if (is_shallow()) {
+    return model::make_error(
+        "this is a shallow clone, so the commits that added each revision are unknown; run `git "
+        "fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)");
+  }
+  git_repository* repo = m_impl->repo.get();
+  git_revwalk* raw = nullptr;
+  if (int rc = git_revwalk_new(&raw, repo); rc != 0) {
+    return last_error("cannot walk history", rc);
+  }
+  WalkHandle walk(raw);
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  auto start = parse_oid(head);
+  if (!start) {
+    return start.error();
+  }
+  git_revwalk_push(walk.get(), &*start);
+
+  // One pass, oldest first: a commit whose `dir` tree id equals a parent's adds nothing;
+  // otherwise the names absent from every parent's `dir` were added by it.
+  std::map<std::string, git_oid> dir_of; // commit -> dir tree id (zero when absent)
+  std::map<std::string, CommitInfo> added;
+  git_oid oid;
+  while (git_revwalk_next(&oid, walk.get()) == 0) {
+    git_commit* craw = nullptr;
+    if (git_commit_lookup(&craw, repo, &oid) != 0) {
+      continue;
+    }
+    CommitHandle commit(craw);
+    git_tree* troot = nullptr;
+    git_commit_tree(&troot, commit.get());
+    TreeHandle root(troot);
+    TreeHandle here = root ? subtree(repo, root.get(), dir) : nullptr;
+    git_oid here_id{};
+    if (here) {
+      here_id = *git_tree_id(here.get());
+    }
+    dir_of[oid_hex(&oid)] = here_id;
+    if (!here) {
+      continue;
+    }
+    std::vector<TreeHandle> parent_dirs;
+    bool same_as_parent = false;
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
+      const git_oid* pid = git_commit_parent_id(commit.get(), i);
+      auto it = dir_of.find(oid_hex(pid));
+      if (it != dir_of.end() && git_oid_equal(&it->second, &here_id)) {
+        same_as_parent = true;
+        break;
+      }
+      git_commit* praw = nullptr;
+      if (git_commit_lookup(&praw, repo, pid) == 0) {
+        CommitHandle parent(praw);
+        git_tree* proot = nullptr;
+        git_commit_tree(&proot, parent.get());
+        TreeHandle proot_h(proot);
+        parent_dirs.push_back(proot_h ? subtree(repo, proot_h.get(), dir) : nullptr);
+      }
+    }
+    if (same_as_parent) {
+      continue;
+    }
+    const CommitInfo info = describe_commit(commit.get());
+    for (std::size_t i = 0; i < git_tree_entrycount(here.get()); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(here.get(), i);
+      const char* name = git_tree_entry_name(e);
+      const bool in_a_parent = std::any_of(parent_dirs.begin(), parent_dirs.end(), [&](auto& t) {
+        return t && git_tree_entry_byname(t.get(), name) != nullptr;
+      });
+      if (!in_a_parent) {
+        added[name] = info;
+      }
+    }
+  }
+  return std::vector<std::pair<std::string, CommitInfo>>(added.begin(), added.end());
+}
+
+Result<std::optional<std::string>> Repository::config_string(const std::string& key) const
+{
+  git_config* raw = nullptr;
+  if (int rc = git_repository_config_snapshot(&raw, m_impl->repo.get()); rc != 0) {
+    return last_error("cannot read git config", rc);
+  }
+  ConfigHandle config(raw);
+  const char* value = nullptr;
+  if (git_config_get_string(&value, config.get(), key.c_str()) != 0) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(value);
+}
+
+Result<fs::path> Repository::hooks_dir() const
+{
+  auto configured = config_string("core.hooksPath");
+  if (!configured) {
+    return configured.error();
+  }
+  if (*configured) {
+    fs::path p(**configured);
+    if (p.string().starts_with("~/")) {
+      const char* home = std::getenv("HOME");
+      p = fs::path(home ? home : "") / p.string().substr(2);
+    }
+    return p.is_absolute() ? p : (is_bare() ? git_dir() : workdir()) / p;
+  }
+  return fs::path(git_repository_commondir(m_impl->repo.get())) / "hooks";
+}
+
+} // namespace miglint::git

@@ -1,0 +1,81 @@
+// The git repository around a project, read through libgit2 (never a checkout, never
+// the git command). The only place that includes <git2.h>.
+#pragma once
+
+#include "model/result.hpp"
+#include "source/source.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace miglint::git {
+
+struct CommitInfo {
+  std::string id;       // full hex
+  std::string short_id; // 8 hex digits
+  std::string author;
+  std::string date;     // YYYY-MM-DD
+  std::string subject;
+};
+
+struct BranchRef {
+  std::string name;      // "feature/x" or "origin/feature/x"
+  std::string full_name; // "refs/heads/feature/x"
+  bool remote = false;
+  std::string commit; // oid hex
+};
+
+class Repository {
+public:
+  // Discovers the repository containing `start` (as git does, walking up). Inside a git
+  // hook, honours GIT_DIR / GIT_INDEX_FILE. not_found when there is none.
+  static model::Result<Repository> discover(const std::filesystem::path& start);
+
+  Repository(Repository&&) noexcept;
+  Repository& operator=(Repository&&) noexcept;
+  ~Repository();
+
+  bool is_bare() const;
+  bool is_shallow() const;
+  // The working directory (empty for a bare repository).
+  std::filesystem::path workdir() const;
+  std::filesystem::path git_dir() const;
+  // `path` relative to the working directory with '/' ("" for the root itself).
+  std::string relative(const std::filesystem::path& path) const;
+
+  // A revision expression (branch, tag, oid, HEAD~2) to a commit id.
+  model::Result<std::string> resolve_commit(const std::string& rev) const;
+  model::Result<std::string> merge_base(const std::string& a, const std::string& b) const;
+  model::Result<CommitInfo> commit_info(const std::string& commit) const;
+
+  // Files as of a commit, or as staged in the index. Paths given to these Sources are
+  // repository-relative with '/'.
+  model::Result<std::unique_ptr<source::Source>> tree_source(const std::string& commit) const;
+  model::Result<std::unique_ptr<source::Source>> index_source() const;
+
+  // Local branches and remote-tracking branches (symbolic refs such as origin/HEAD skipped).
+  model::Result<std::vector<BranchRef>> branches() const;
+  // The base branch when none is named: `configured` if given, else the remote's default
+  // branch (origin/HEAD), else main, else master.
+  model::Result<std::string> default_base(const std::optional<std::string>& configured) const;
+
+  // For each file directly in `dir` (repo-relative) as of `head`, the commit that added
+  // it, found by one walk over history that compares the directory's tree id.
+  model::Result<std::vector<std::pair<std::string, CommitInfo>>>
+  introducing_commits(const std::string& head, const std::string& dir) const;
+
+  // Where git runs hooks from: core.hooksPath when set, else <common dir>/hooks.
+  model::Result<std::filesystem::path> hooks_dir() const;
+  model::Result<std::optional<std::string>> config_string(const std::string& key) const;
+
+  struct Impl;
+
+private:
+  explicit Repository(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace miglint::git
