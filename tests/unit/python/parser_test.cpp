@@ -386,7 +386,8 @@ async def helper(a, b: int = 1, /, *args, c, d=2, **kw) -> None:
     CHECK(r.ok());
     CHECK(r.module.body.size() == big.size() / unit.size());
     MESSAGE("10 MB parsed in " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms");
-    CHECK(elapsed < std::chrono::seconds(3)); // generous for debug and sanitizer builds
+    // About 0.35 s in a RelWithDebInfo build; the bound leaves room for sanitizer builds.
+    CHECK(elapsed < std::chrono::seconds(10));
   }
 
   TEST_CASE("parse_expression parses one expression")
