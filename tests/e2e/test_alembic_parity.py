@@ -154,7 +154,9 @@ class AlembicParity(unittest.TestCase):
             graph, root = self.graphs[seed]
             argv = self.commands[seed][name]
             report.append("=" * 70)
-            report.append("seed %d: miglint %s (exit %d)" % (seed, " ".join(argv), got.returncode))
+            status = ("killed by signal %d" % -got.returncode if got.returncode < 0
+                      else "exit %d" % got.returncode)
+            report.append("seed %d: miglint %s (%s)" % (seed, " ".join(argv), status))
             if got.stderr:
                 report.append("miglint stderr: " + got.stderr.strip()[:1500])
             if k < MAX_DETAILED:
