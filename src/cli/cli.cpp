@@ -69,6 +69,11 @@ int run(int argc, char** argv)
   add_branches_command(app, global, action);
   add_lint_command(app, global, action);
   add_rules_command(app, global, action);
+  add_upgrade_command(app, global, action);
+  add_downgrade_command(app, global, action);
+  add_current_command(app, global, action);
+  add_stamp_command(app, global, action);
+  add_verify_command(app, global, action);
   for (auto* sub : app.get_subcommands({})) {
     sub->fallthrough(); // global options may also follow the command name
   }

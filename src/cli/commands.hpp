@@ -16,5 +16,10 @@ void add_history_command(CLI::App& app, const GlobalOptions& global, Action& act
 void add_branches_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_lint_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_rules_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_upgrade_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_downgrade_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_current_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_stamp_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_verify_command(CLI::App& app, const GlobalOptions& global, Action& action);
 
 } // namespace miglint::cli

@@ -849,4 +849,13 @@ Result<NodeList> RevisionGraph::walk(const std::string& lower, const std::string
   return topological_sort(needs, targets);
 }
 
+std::optional<RelativeTarget> parse_relative_target(const std::string& text)
+{
+  auto r = parse_relative(text);
+  if (!r) {
+    return std::nullopt;
+  }
+  return RelativeTarget{r->branch_label, r->symbol, r->steps};
+}
+
 } // namespace miglint::graph

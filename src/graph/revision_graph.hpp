@@ -7,6 +7,7 @@
 #include "model/result.hpp"
 #include "model/revision.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,15 @@ private:
   std::vector<std::pair<std::string, NodeId>> m_by_id;    // sorted by id
   std::vector<std::pair<std::string, NodeId>> m_by_label; // sorted by label
 };
+
+// A relative target as Alembic's `_relative_destination` reads it:
+// `[LABEL@][SYMBOL](+|-)N`, e.g. `-1`, `+2`, `ae10+1`, `core@-1`.
+struct RelativeTarget {
+  std::string branch_label;
+  std::string symbol;
+  int steps = 0;
+};
+std::optional<RelativeTarget> parse_relative_target(const std::string& text);
 
 struct GraphBuild {
   RevisionGraph graph;

@@ -1,0 +1,70 @@
+#include "cli/database_access.hpp"
+
+#include "sqlite/version_table.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+
+namespace miglint::cli {
+
+model::Result<sqlite::DatabaseTarget> choose_database(const Workspace& ws,
+                                                      const std::optional<std::string>& flag)
+{
+  std::optional<std::string> configured = ws.project.config.database_url;
+  if (!configured && ws.project.ini && !ws.project.ini->sqlalchemy_url.empty()) {
+    configured = ws.project.ini->sqlalchemy_url;
+  }
+  auto target = sqlite::resolve_database(flag, ws.project.cwd, configured);
+  if (!target && target.error().kind == model::Error::Kind::not_found) {
+    return model::make_error("no database given: pass --db PATH or URL, or set "
+                             "ALEMBIC_DATABASE_URL or DATABASE_URL",
+                             model::Error::Kind::usage);
+  }
+  return target;
+}
+
+model::Result<sqlite::Connection> open_database(const sqlite::DatabaseTarget& target,
+                                                bool must_exist, int busy_timeout_ms)
+{
+  if (target.memory) {
+    return sqlite::Connection::open_memory();
+  }
+  sqlite::OpenMode mode = target.open_mode();
+  if (must_exist) {
+    std::error_code ec;
+    if (!std::filesystem::exists(target.path, ec)) {
+      return model::make_error(
+          fmt::format("database file {} does not exist", target.path.string()),
+          model::Error::Kind::not_found);
+    }
+    if (mode == sqlite::OpenMode::read_write_create) {
+      mode = sqlite::OpenMode::read_write;
+    }
+  }
+  return sqlite::Connection::open(target.path, mode, busy_timeout_ms);
+}
+
+model::Result<std::vector<std::string>> read_version_rows(sqlite::Connection& db)
+{
+  sqlite::VersionTable table(db);
+  return table.heads();
+}
+
+void log_info(const std::string& message, bool quiet)
+{
+  if (!quiet) {
+    std::fprintf(stderr, "INFO  [miglint] %s\n", message.c_str());
+  }
+}
+
+int fail(const std::string& message, int code)
+{
+  if (message.find(": error: ") != std::string::npos) {
+    std::fprintf(stderr, "%s\n", message.c_str()); // already GCC-style
+  } else {
+    std::fprintf(stderr, "miglint: error: %s\n", message.c_str());
+  }
+  return code;
+}
+
+} // namespace miglint::cli

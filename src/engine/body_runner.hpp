@@ -1,0 +1,87 @@
+// Running one revision's upgrade or downgrade body. The engine does not know revision
+// formats: a BodyRunner per format turns a body into statements for a StatementSink
+// (native SQL: each statement as written; Alembic op.* bodies: the op interpreter).
+#pragma once
+
+#include "model/revision.hpp"
+#include "model/result.hpp"
+#include "sqlite/database.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace miglint::engine {
+
+// Where the statements of a body go: executed on a connection (online), or collected as
+// text (offline `--sql`). An Error's message is SQLite's own ("no such table: users").
+class StatementSink {
+public:
+  virtual ~StatementSink() = default;
+  virtual model::Result<void> execute(std::string_view sql) = 0;
+};
+
+// Executes on a connection.
+class ConnectionSink final : public StatementSink {
+public:
+  explicit ConnectionSink(sqlite::Connection& db) : m_db(db) {}
+  model::Result<void> execute(std::string_view sql) override;
+
+private:
+  sqlite::Connection& m_db;
+};
+
+// Collects `statement;` blocks separated by blank lines, as Alembic's offline mode prints.
+class ScriptSink final : public StatementSink {
+public:
+  model::Result<void> execute(std::string_view sql) override;
+  void comment(std::string_view text); // "-- text"
+  const std::string& text() const { return m_text; }
+
+private:
+  std::string m_text;
+};
+
+enum class BodyStatus {
+  ok,           // every statement ran
+  failed,       // a statement failed: `span`, `statement` and `message` say which and why
+  irreversible, // a downgrade that is absent, only raises, or is suppressed with a reason
+  not_runnable, // this format cannot be executed yet (`message` says why)
+};
+
+struct StatementRun {
+  std::string name; // "CREATE TABLE", "op.add_column", ...
+  model::Span span;
+  double milliseconds = 0;
+};
+
+struct BodyOutcome {
+  BodyStatus status = BodyStatus::ok;
+  std::string message;   // SQLite's message, or the reason for irreversible / not_runnable
+  std::string statement; // the failing statement's text
+  model::Span span;      // the failing statement; otherwise the body (or the revision id)
+  std::vector<StatementRun> statements;
+};
+
+// Everything a runner may use. `db` is null offline; an interpreter that needs to
+// reflect the schema (batch operations) reports not_runnable then.
+struct RunContext {
+  sqlite::Connection* db = nullptr;
+  StatementSink& sink;
+};
+
+class BodyRunner {
+public:
+  virtual ~BodyRunner() = default;
+  virtual BodyOutcome run(const model::Revision& rev, bool up, RunContext& context) const = 0;
+};
+
+// The runner for a revision's format.
+const BodyRunner& runner_for(model::Format format);
+
+// Why a downgrade is irreversible by design, or "" when it is not: no downgrade section,
+// a body that only raises, or a `miglint: ignore[MG101|MG302|MG303|MG305]` with a reason.
+std::string irreversible_reason(const model::Revision& rev);
+
+} // namespace miglint::engine

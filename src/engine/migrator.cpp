@@ -1,0 +1,260 @@
+#include "engine/migrator.hpp"
+
+#include "sqlite/version_table.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace miglint::engine {
+
+namespace {
+
+using model::Error;
+using model::Result;
+
+std::string describe_heads(const std::vector<std::string>& heads)
+{
+  return heads.empty() ? "base (no revision applied)" : util::join(heads, ", ");
+}
+
+Result<void> apply_changes(sqlite::VersionTable& table,
+                           const std::vector<graph::VersionChange>& changes)
+{
+  for (const auto& change : changes) {
+    switch (change.kind) {
+    case graph::VersionChange::Kind::insert:
+      MIGLINT_TRY(table.insert(change.to));
+      break;
+    case graph::VersionChange::Kind::remove:
+      MIGLINT_TRY(table.remove(change.from));
+      break;
+    case graph::VersionChange::Kind::update:
+      MIGLINT_TRY(table.update(change.from, change.to));
+      break;
+    }
+  }
+  return {};
+}
+
+// `path:line:col: error: upgrade of revision X failed: MESSAGE` plus the statement.
+std::string failure_text(const model::Revision& rev, bool up, const BodyOutcome& outcome)
+{
+  const model::LineIndex lines(rev.file->text);
+  const auto at = lines.position(outcome.span.begin);
+  std::string text = fmt::format("{}:{}:{}: error: {} of revision {} failed: {}", rev.path(),
+                                 at.line, at.column, up ? "upgrade" : "downgrade", rev.id,
+                                 outcome.message);
+  if (!outcome.statement.empty()) {
+    text += fmt::format("\n  {}", util::strip(outcome.statement));
+  }
+  return text;
+}
+
+enum class StepStatus { applied, moved };
+
+Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connection& db,
+                              sqlite::VersionTable& table, const graph::PlanStep& step,
+                              const MigrateOptions& options)
+{
+  MIGLINT_TRY(db.begin_immediate());
+  auto current = table.heads();
+  if (!current) {
+    (void)db.rollback();
+    return current.error();
+  }
+  if (*current != step.heads_before) {
+    (void)db.rollback();
+    return StepStatus::moved;
+  }
+  if (options.log) {
+    options.log("Running " + graph::describe_step(graph, step));
+  }
+  const model::Revision& rev = graph.rev(step.rev);
+  ConnectionSink sink(db);
+  RunContext context{&db, sink};
+  const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
+  if (outcome.status != BodyStatus::ok) {
+    (void)db.rollback();
+    std::string text;
+    if (outcome.status == BodyStatus::failed) {
+      text = failure_text(rev, step.up, outcome);
+    } else {
+      const model::LineIndex lines(rev.file->text);
+      const auto at = lines.position(outcome.span.begin);
+      text = fmt::format("{}:{}:{}: error: cannot {} revision {}: {}", rev.path(), at.line,
+                         at.column, step.up ? "upgrade" : "downgrade", rev.id, outcome.message);
+    }
+    text += fmt::format("\nthe revision was rolled back; the database is at {}",
+                        describe_heads(step.heads_before));
+    return model::make_error(std::move(text));
+  }
+  if (auto done = apply_changes(table, step.changes); !done) {
+    (void)db.rollback();
+    return model::make_error(fmt::format("{} of revision {}: {}", step.up ? "upgrade" : "downgrade",
+                                         rev.id, done.error().message));
+  }
+  if (auto done = db.commit(); !done) {
+    (void)db.rollback();
+    return done.error();
+  }
+  return StepStatus::applied;
+}
+
+Result<void> ensure_version_table(sqlite::Connection& db, sqlite::VersionTable& table)
+{
+  auto exists = table.exists();
+  MIGLINT_TRY(exists);
+  if (*exists) {
+    return {};
+  }
+  MIGLINT_TRY(db.begin_immediate());
+  if (auto created = table.create_if_missing(); !created) {
+    (void)db.rollback();
+    return created.error();
+  }
+  return db.commit();
+}
+
+} // namespace
+
+std::string version_change_sql(const graph::VersionChange& change, const std::string& table)
+{
+  switch (change.kind) {
+  case graph::VersionChange::Kind::insert:
+    return fmt::format("INSERT INTO {} (version_num) VALUES ('{}')", table, change.to);
+  case graph::VersionChange::Kind::remove:
+    return fmt::format("DELETE FROM {0} WHERE {0}.version_num = '{1}'", table, change.from);
+  case graph::VersionChange::Kind::update:
+    return fmt::format("UPDATE {0} SET version_num='{1}' WHERE {0}.version_num = '{2}'", table,
+                       change.to, change.from);
+  }
+  return {};
+}
+
+Result<MigrateResult> migrate(const graph::RevisionGraph& graph, sqlite::Connection& db,
+                              const Planner& planner, const MigrateOptions& options)
+{
+  sqlite::VersionTable table(db, options.version_table);
+  MIGLINT_TRY(ensure_version_table(db, table));
+  MigrateResult result;
+  // Each round plans from the rows as they are; another process may move them between
+  // two of our steps, and then the rest is planned again (bounded, in case of a livelock).
+  for (int round = 0; round < 10000; ++round) {
+    auto current = table.heads();
+    MIGLINT_TRY(current);
+    auto plan = planner(*current);
+    MIGLINT_TRY(plan);
+    bool moved = false;
+    for (const auto& step : plan->steps) {
+      auto status = apply_step(graph, db, table, step, options);
+      MIGLINT_TRY(status);
+      if (*status == StepStatus::moved) {
+        moved = true;
+        break;
+      }
+      ++result.steps_applied;
+    }
+    if (!moved) {
+      auto heads = table.heads();
+      MIGLINT_TRY(heads);
+      result.heads = std::move(*heads);
+      return result;
+    }
+  }
+  return model::make_error("the version table kept changing under another process; giving up");
+}
+
+Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, sqlite::Connection& db,
+                                  const graph::Plan& plan, const MigrateOptions& options)
+{
+  sqlite::VersionTable table(db, options.version_table);
+  MIGLINT_TRY(ensure_version_table(db, table));
+  MIGLINT_TRY(db.begin_immediate());
+  auto run = [&]() -> Result<void> {
+    auto current = table.heads();
+    MIGLINT_TRY(current);
+    if (!plan.purge && *current != plan.heads_before) {
+      return model::make_error("the version table changed while stamping; run the command again");
+    }
+    if (plan.purge) {
+      MIGLINT_TRY(table.clear());
+    }
+    for (const auto& step : plan.steps) {
+      if (options.log) {
+        options.log("Running " + graph::describe_step(graph, step));
+      }
+      MIGLINT_TRY(apply_changes(table, step.changes));
+    }
+    return {};
+  };
+  if (auto done = run(); !done) {
+    (void)db.rollback();
+    return done.error();
+  }
+  MIGLINT_TRY(db.commit());
+  MigrateResult result;
+  result.steps_applied = plan.steps.size();
+  auto heads = table.heads();
+  MIGLINT_TRY(heads);
+  result.heads = std::move(*heads);
+  return result;
+}
+
+Result<std::string> render_script(const graph::RevisionGraph& graph, const graph::Plan& plan,
+                                  const MigrateOptions& options)
+{
+  ScriptSink sink;
+  std::string out;
+  auto flush = [&] {
+    out += sink.text();
+    sink = ScriptSink();
+  };
+  std::vector<std::string> heads = plan.heads_before;
+  if (plan.purge) {
+    return model::make_error("can't use --purge with --sql mode", Error::Kind::usage);
+  }
+  for (const auto& step : plan.steps) {
+    if (step.heads_before.empty()) {
+      // Offline mode starts from nothing: the version table comes first.
+      std::string ddl = sqlite::version_table_ddl(options.version_table);
+      ddl = util::join(util::split(ddl, '\t'), "    ");
+      (void)sink.execute(ddl);
+    }
+    if (options.log) {
+      options.log("Running " + graph::describe_step(graph, step));
+    }
+    std::string short_log = graph::describe_step(graph, step);
+    if (!step.is_stamp()) {
+      // `-- Running` lines carry Alembic's short_log: no message.
+      const auto& rev = graph.rev(step.rev);
+      const std::string downs = util::join(rev.down_revisions, ", ");
+      short_log = step.up ? fmt::format("upgrade {} -> {}", downs, rev.id)
+                          : fmt::format("downgrade {} -> {}", rev.id, downs);
+    }
+    sink.comment("Running " + short_log);
+    if (!step.is_stamp()) {
+      const model::Revision& rev = graph.rev(step.rev);
+      RunContext context{nullptr, sink};
+      const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
+      if (outcome.status != BodyStatus::ok) {
+        const model::LineIndex lines(rev.file->text);
+        const auto at = lines.position(outcome.span.begin);
+        return model::make_error(fmt::format("{}:{}:{}: error: cannot render {} of revision {}: {}",
+                                             rev.path(), at.line, at.column,
+                                             step.up ? "upgrade" : "downgrade", rev.id,
+                                             outcome.message));
+      }
+    }
+    for (const auto& change : step.changes) {
+      (void)sink.execute(version_change_sql(change, options.version_table));
+    }
+    heads = step.heads_after;
+  }
+  if (!plan.steps.empty() && heads.empty()) {
+    (void)sink.execute(fmt::format("DROP TABLE {}", options.version_table));
+  }
+  flush();
+  return out;
+}
+
+} // namespace miglint::engine
