@@ -1,4 +1,143 @@
+// `miglint verify [--db URL] [--from REV] [--to REV]`: round-trips every revision on a
+// scratch SQLite database (in memory unless --db names an empty one).
 #include "cli/commands.hpp"
+#include "cli/database_access.hpp"
+#include "cli/findings_output.hpp"
+#include "engine/round_trip.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 namespace miglint::cli {
-void add_verify_command(CLI::App&, const GlobalOptions&, Action&) {}
+
+namespace {
+
+struct VerifyOptions {
+  std::optional<std::string> db;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+};
+
+model::Result<graph::NodeId> resolve_bound(const graph::RevisionGraph& graph,
+                                           const std::optional<std::string>& text)
+{
+  if (!text) {
+    return -1;
+  }
+  auto r = graph.resolve_one(*text);
+  if (!r) {
+    return r.error();
+  }
+  return r->empty() ? -1 : r->front();
 }
+
+// The per-revision record of the JSON output: status, phases and statement timings.
+nlohmann::json revisions_json(const graph::RevisionGraph& graph,
+                              const engine::RoundTripReport& report)
+{
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& entry : report.revisions) {
+    const model::Revision& rev = graph.rev(entry.rev);
+    const model::LineIndex lines(rev.file->text);
+    nlohmann::json phases = nlohmann::json::array();
+    for (const auto& phase : entry.phases) {
+      nlohmann::json steps = nlohmann::json::array();
+      for (const auto& s : phase.statements) {
+        steps.push_back({{"name", s.name},
+                         {"line", lines.position(s.span.begin).line},
+                         {"ms", s.milliseconds}});
+      }
+      phases.push_back({{"phase", phase.phase}, {"ms", phase.milliseconds}, {"steps", steps}});
+    }
+    out.push_back({{"revision", rev.id},
+                   {"path", rev.path()},
+                   {"status", entry.status},
+                   {"phases", phases}});
+  }
+  return out;
+}
+
+int run_verify(const GlobalOptions& global, const VerifyOptions& options)
+{
+  auto ws = open_workspace(global);
+  if (!ws) {
+    return usage_failure(ws.error().message);
+  }
+  if (!require_sound_graph(*ws)) {
+    return 2;
+  }
+  const auto& graph = ws->graph();
+  engine::RoundTripOptions rt;
+  auto from = resolve_bound(graph, options.from);
+  auto to = resolve_bound(graph, options.to);
+  if (!from || !to) {
+    return usage_failure(!from ? from.error().message : to.error().message);
+  }
+  rt.from = *from;
+  rt.to = *to;
+
+  // Only an explicit --db: verify must never touch the database the environment names.
+  auto db = [&]() -> model::Result<sqlite::Connection> {
+    if (!options.db) {
+      return sqlite::Connection::open_memory();
+    }
+    auto target = sqlite::parse_database_url(*options.db);
+    if (!target) {
+      return target.error();
+    }
+    if (!target->memory && target->path.is_relative()) {
+      target->path = ws->project.cwd / target->path;
+    }
+    return open_database(*target, false, sqlite::k_default_busy_timeout_ms);
+  }();
+  if (!db) {
+    return fail(db.error().message, 2);
+  }
+  if (options.db) {
+    auto objects = db->prepare("SELECT count(*) FROM sqlite_master");
+    if (!objects || !objects->step() || objects->column_int(0) != 0) {
+      return fail(fmt::format("verify needs an empty scratch database; {} is not empty", *options.db),
+                  2);
+    }
+  }
+  auto report = engine::verify_round_trips(graph, *db, rt);
+  if (!report) {
+    return fail(report.error().message, 2);
+  }
+  const std::size_t checked = report->checked;
+  const std::string what = fmt::format("{} revision{} verified", checked, checked == 1 ? "" : "s");
+  const report::Summary summary{graph.size(), checked};
+  if (global.format == "json") {
+    auto json = nlohmann::json::parse(report::render_json(report->findings, summary));
+    json["revisions"] = revisions_json(graph, *report);
+    json["summary"]["final_downgrade_checked"] = report->final_check;
+    json["summary"]["ms"] = report->milliseconds;
+    std::string text = json.dump(2) + "\n";
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    const bool errors = std::any_of(report->findings.begin(), report->findings.end(),
+                                    [](const auto& d) { return d.severity == model::Severity::error; });
+    return errors ? 1 : 0;
+  }
+  return emit_findings(global, report->findings, summary, what);
+}
+
+} // namespace
+
+void add_verify_command(CLI::App& app, const GlobalOptions& global, Action& action)
+{
+  auto options = std::make_shared<VerifyOptions>();
+  auto* sub = app.add_subcommand("verify", "Round-trip every revision on a scratch database");
+  sub->add_option("--db", options->db, "An empty scratch database (default: in memory)")
+      ->option_text("URL");
+  sub->add_option("--from", options->from, "Check only this revision and its descendants")
+      ->option_text("REV");
+  sub->add_option("--to", options->to, "Check only this revision and its ancestors")
+      ->option_text("REV");
+  sub->callback([&action, &global, options] {
+    action = [&global, options] { return run_verify(global, *options); };
+  });
+}
+
+} // namespace miglint::cli

@@ -19,7 +19,7 @@ using model::Severity;
 
 // Graph rules look at the whole revision graph; content rules look at one revision at a
 // time (so a baseline can exempt old revisions, and `lint FILE...` can narrow them).
-enum class Scope { graph, content, tool };
+enum class Scope { graph, content, tool, verify };
 
 struct OptionSpec {
   const char* name;

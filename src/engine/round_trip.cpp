@@ -1,0 +1,355 @@
+#include "engine/round_trip.hpp"
+
+#include "graph/planner.hpp"
+#include "rules/registry.hpp"
+#include "sqlite/schema_diff.hpp"
+#include "sqlite/schema_snapshot.hpp"
+#include "sqlite/version_table.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+
+namespace miglint::engine {
+
+namespace {
+
+using model::Diagnostic;
+using model::Result;
+
+model::Severity severity_of(const char* code)
+{
+  const rules::RuleInfo* rule = rules::find_rule(code);
+  return rule ? rule->default_severity : model::Severity::error;
+}
+
+Diagnostic finding(const char* code, const model::Revision& rev, model::Span at,
+                   std::string message)
+{
+  Diagnostic d;
+  d.code = code;
+  const rules::RuleInfo* rule = rules::find_rule(code);
+  d.rule = rule ? rule->name : code;
+  d.severity = severity_of(code);
+  d.message = std::move(message);
+  d.at = model::Location::in(rev.file, at);
+  d.revision = rev.id;
+  return d;
+}
+
+// Where a body starts, for findings about a whole body: its marker / def line.
+model::Span body_span(const model::Revision& rev, bool up)
+{
+  const auto& body = up ? rev.upgrade : rev.downgrade;
+  return body ? body->name_span : rev.id_span;
+}
+
+// The version-row changes that undo `changes` (a downgrade right after an upgrade).
+std::vector<graph::VersionChange> inverse(const std::vector<graph::VersionChange>& changes)
+{
+  std::vector<graph::VersionChange> out;
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+    switch (it->kind) {
+    case graph::VersionChange::Kind::insert:
+      out.push_back({graph::VersionChange::Kind::remove, it->to, ""});
+      break;
+    case graph::VersionChange::Kind::remove:
+      out.push_back({graph::VersionChange::Kind::insert, "", it->from});
+      break;
+    case graph::VersionChange::Kind::update:
+      out.push_back({graph::VersionChange::Kind::update, it->to, it->from});
+      break;
+    }
+  }
+  return out;
+}
+
+Result<void> apply_changes(sqlite::VersionTable& table,
+                           const std::vector<graph::VersionChange>& changes)
+{
+  for (const auto& change : changes) {
+    switch (change.kind) {
+    case graph::VersionChange::Kind::insert:
+      MIGLINT_TRY(table.insert(change.to));
+      break;
+    case graph::VersionChange::Kind::remove:
+      MIGLINT_TRY(table.remove(change.from));
+      break;
+    case graph::VersionChange::Kind::update:
+      MIGLINT_TRY(table.update(change.from, change.to));
+      break;
+    }
+  }
+  return {};
+}
+
+// A difference list as one message plus notes at the same place.
+void attach_differences(Diagnostic& d, const std::vector<std::string>& differences)
+{
+  if (differences.empty()) {
+    return;
+  }
+  d.message += ": " + differences.front();
+  if (differences.size() > 1) {
+    d.message += fmt::format(" (and {} more difference{})", differences.size() - 1,
+                             differences.size() == 2 ? "" : "s");
+    for (std::size_t k = 1; k < differences.size(); ++k) {
+      d.notes.push_back({d.at, differences[k]});
+    }
+  }
+}
+
+class Verifier {
+public:
+  Verifier(const graph::RevisionGraph& graph, sqlite::Connection& db,
+           const RoundTripOptions& options)
+      : m_graph(graph), m_db(db), m_options(options), m_table(db, options.version_table)
+  {
+    m_snapshot_options.version_table = options.version_table;
+  }
+
+  Result<RoundTripReport> run()
+  {
+    const auto started = std::chrono::steady_clock::now();
+    MIGLINT_TRY(m_table.create_if_missing());
+    const graph::NodeList targets =
+        m_options.to >= 0 ? graph::NodeList{m_options.to} : m_graph.real_heads();
+    auto plan = graph::plan_upgrade_to(m_graph, {}, targets);
+    MIGLINT_TRY(plan);
+    const auto below_to = m_options.to >= 0 ? m_graph.ancestors({m_options.to}, true)
+                                            : std::vector<bool>(m_graph.size(), true);
+    const auto above_from = m_options.from >= 0 ? m_graph.descendants({m_options.from}, true)
+                                                : std::vector<bool>(m_graph.size(), true);
+    auto before = snapshot();
+    MIGLINT_TRY(before);
+    bool stopped = false;
+    bool reversible_history = true;
+    for (const auto& step : plan->steps) {
+      RevisionReport entry;
+      entry.rev = step.rev;
+      if (stopped) {
+        entry.status = "not-reached";
+        m_report.revisions.push_back(std::move(entry));
+        continue;
+      }
+      const model::Revision& rev = m_graph.rev(step.rev);
+      auto up = run_body(rev, true, step.changes, "upgrade", entry);
+      MIGLINT_TRY(up);
+      if (up->status != BodyStatus::ok) {
+        report_upgrade_problem(rev, *up, entry, "MG301");
+        stopped = true;
+        m_report.revisions.push_back(std::move(entry));
+        continue;
+      }
+      auto after = snapshot();
+      MIGLINT_TRY(after);
+      if (below_to[step.rev] && above_from[step.rev]) {
+        ++m_report.checked;
+        MIGLINT_TRY(round_trip(rev, step, *before, *after, entry));
+        reversible_history = reversible_history && entry.status == "ok";
+      } else {
+        entry.status = "upgraded";
+        reversible_history = reversible_history && irreversible_reason(rev).empty();
+      }
+      m_report.revisions.push_back(std::move(entry));
+      before = std::move(after);
+    }
+    if (!stopped && reversible_history && m_options.from < 0 && m_options.to < 0) {
+      MIGLINT_TRY(downgrade_to_base());
+    }
+    m_report.milliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    return std::move(m_report);
+  }
+
+private:
+  Result<sqlite::SchemaSnapshot> snapshot()
+  {
+    return sqlite::take_snapshot(m_db, &m_cache, m_snapshot_options);
+  }
+
+  // Runs one body and its version-row changes inside a savepoint, which is released on
+  // success and rolled back on failure.
+  Result<BodyOutcome> run_body(const model::Revision& rev, bool up,
+                               const std::vector<graph::VersionChange>& changes,
+                               const char* phase, RevisionReport& entry)
+  {
+    MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_body"));
+    const auto started = std::chrono::steady_clock::now();
+    ConnectionSink sink(m_db);
+    RunContext context{&m_db, sink};
+    BodyOutcome outcome = runner_for(rev.format).run(rev, up, context);
+    PhaseTiming timing;
+    timing.phase = phase;
+    timing.statements = outcome.statements;
+    timing.milliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    entry.phases.push_back(std::move(timing));
+    if (outcome.status == BodyStatus::ok) {
+      MIGLINT_TRY(apply_changes(m_table, changes));
+      MIGLINT_TRY(m_db.exec("RELEASE miglint_body"));
+    } else {
+      MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_body; RELEASE miglint_body"));
+    }
+    return outcome;
+  }
+
+  void report_upgrade_problem(const model::Revision& rev, const BodyOutcome& outcome,
+                              RevisionReport& entry, const char* code)
+  {
+    if (outcome.status == BodyStatus::not_runnable) {
+      entry.status = "unverifiable";
+      m_report.findings.push_back(finding(
+          "MG306", rev, outcome.span,
+          fmt::format("cannot verify revision {} or the revisions after it: {}", rev.id,
+                      outcome.message)));
+      return;
+    }
+    entry.status = std::string(code) == "MG301" ? "upgrade-failed" : "not-repeatable";
+    const char* what = std::string(code) == "MG301" ? "upgrade" : "second upgrade";
+    m_report.findings.push_back(finding(
+        code, rev, outcome.span,
+        fmt::format("{} of revision {} failed: {}", what, rev.id, outcome.message)));
+  }
+
+  Result<void> round_trip(const model::Revision& rev, const graph::PlanStep& step,
+                          const sqlite::SchemaSnapshot& before,
+                          const sqlite::SchemaSnapshot& after, RevisionReport& entry)
+  {
+    if (std::string reason = irreversible_reason(rev); !reason.empty()) {
+      entry.status = "irreversible";
+      m_report.findings.push_back(
+          finding("MG305", rev, body_span(rev, false),
+                  fmt::format("revision {} is irreversible ({}); verify upgraded through it "
+                              "without checking its downgrade",
+                              rev.id, reason)));
+      return {};
+    }
+    // Everything below is undone at the end, so the next revision starts from `after`
+    // whatever this one did.
+    MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_round_trip"));
+    auto checked = check_round_trip(rev, step, before, after, entry);
+    MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_round_trip; RELEASE miglint_round_trip"));
+    return checked;
+  }
+
+  Result<void> check_round_trip(const model::Revision& rev, const graph::PlanStep& step,
+                                const sqlite::SchemaSnapshot& before,
+                                const sqlite::SchemaSnapshot& after, RevisionReport& entry)
+  {
+    auto down = run_body(rev, false, inverse(step.changes), "downgrade", entry);
+    MIGLINT_TRY(down);
+    if (down->status == BodyStatus::not_runnable) {
+      entry.status = "unverifiable";
+      m_report.findings.push_back(finding(
+          "MG306", rev, down->span,
+          fmt::format("cannot verify the downgrade of revision {}: {}", rev.id, down->message)));
+      return {};
+    }
+    if (down->status != BodyStatus::ok) {
+      entry.status = "downgrade-failed";
+      m_report.findings.push_back(
+          finding("MG302", rev, down->span,
+                  fmt::format("downgrade of revision {} failed: {}", rev.id, down->message)));
+      return {};
+    }
+    auto restored = snapshot();
+    MIGLINT_TRY(restored);
+    if (auto differences = sqlite::diff_schemas(before, *restored); !differences.empty()) {
+      entry.status = "not-restored";
+      auto d = finding("MG303", rev, body_span(rev, false),
+                       fmt::format("downgrade of revision {} does not restore the schema", rev.id));
+      attach_differences(d, differences);
+      m_report.findings.push_back(std::move(d));
+      return {};
+    }
+    auto again = run_body(rev, true, step.changes, "reupgrade", entry);
+    MIGLINT_TRY(again);
+    if (again->status != BodyStatus::ok) {
+      report_upgrade_problem(rev, *again, entry, "MG304");
+      return {};
+    }
+    auto repeated = snapshot();
+    MIGLINT_TRY(repeated);
+    if (auto differences = sqlite::diff_schemas(after, *repeated); !differences.empty()) {
+      entry.status = "not-repeatable";
+      auto d = finding("MG304", rev, body_span(rev, true),
+                       fmt::format("upgrading revision {} again after its downgrade gives a "
+                                   "different schema",
+                                   rev.id));
+      attach_differences(d, differences);
+      m_report.findings.push_back(std::move(d));
+      return {};
+    }
+    entry.status = "ok";
+    return {};
+  }
+
+  // Walks every revision back down to base, as `downgrade base` would, and checks that
+  // the database is empty again.
+  Result<void> downgrade_to_base()
+  {
+    auto heads = m_table.heads();
+    MIGLINT_TRY(heads);
+    auto plan = graph::plan_downgrade(m_graph, *heads, "base");
+    MIGLINT_TRY(plan);
+    m_report.final_check = true;
+    const model::Revision* last = nullptr;
+    for (const auto& step : plan->steps) {
+      const model::Revision& rev = m_graph.rev(step.rev);
+      last = &rev;
+      RevisionReport* entry = find_entry(step.rev);
+      RevisionReport scratch;
+      auto down = run_body(rev, false, step.changes, "final-downgrade", entry ? *entry : scratch);
+      MIGLINT_TRY(down);
+      if (down->status != BodyStatus::ok) {
+        m_report.findings.push_back(finding(
+            "MG302", rev, down->span,
+            fmt::format("downgrade of revision {} failed while downgrading every revision to "
+                        "base: {}",
+                        rev.id, down->message)));
+        return {};
+      }
+    }
+    auto left = snapshot();
+    MIGLINT_TRY(left);
+    const auto differences = sqlite::diff_schemas(sqlite::SchemaSnapshot{}, *left);
+    if (!differences.empty() && last != nullptr) {
+      auto d = finding("MG303", *last, body_span(*last, false),
+                       "after downgrading every revision to base, the database is not empty");
+      attach_differences(d, differences);
+      m_report.findings.push_back(std::move(d));
+    }
+    return {};
+  }
+
+  RevisionReport* find_entry(graph::NodeId rev)
+  {
+    for (auto& e : m_report.revisions) {
+      if (e.rev == rev) {
+        return &e;
+      }
+    }
+    return nullptr;
+  }
+
+  const graph::RevisionGraph& m_graph;
+  sqlite::Connection& m_db;
+  const RoundTripOptions& m_options;
+  sqlite::VersionTable m_table;
+  sqlite::SnapshotCache m_cache;
+  sqlite::SnapshotOptions m_snapshot_options;
+  RoundTripReport m_report;
+};
+
+} // namespace
+
+Result<RoundTripReport> verify_round_trips(const graph::RevisionGraph& graph,
+                                           sqlite::Connection& db, const RoundTripOptions& options)
+{
+  Verifier verifier(graph, db, options);
+  return verifier.run();
+}
+
+} // namespace miglint::engine
