@@ -82,6 +82,9 @@ class Revision:
         self.filename = None
         self.create_date = None
         self.body_tables = []
+        self.crlf = False           # Windows line endings
+        self.bom = False            # UTF-8 byte order mark
+        self.comments = False       # trailing comments on the identifier lines
 
     @property
     def parents(self):
@@ -240,6 +243,17 @@ def generate_graph(seed, size=None):
                            for _ in range(rng.randint(0, 2))]
         revs.append(obj)
         by_id[rev] = obj
+    # file-level quirks, from their own stream so the graph shapes stay stable
+    quirks = random.Random(seed * 1000003 + 17)
+    for obj in revs:
+        obj.crlf = quirks.random() < 0.04
+        obj.bom = quirks.random() < 0.02
+        obj.comments = quirks.random() < 0.06
+        q = quirks.random()
+        if q < 0.03:
+            obj.docstyle = "escapes"
+        elif q < 0.045:
+            obj.docstyle = "empty"
     return revs
 
 
@@ -324,6 +338,12 @@ def render(rev):
         lines.append('r"""' + doc_lit + '"""')
     elif rev.docstyle == "newline":
         lines.append('"""\n' + doc_lit + '"""')
+    elif rev.docstyle == "escapes":
+        # escape sequences in a (non-raw) docstring: Python decodes them
+        lines.append('"""' + _escape_for(rev.message, '"') + " \\u00e9t\\xe9 \\x41\\tB \\\\ ok\\\n"
+                     + _escape_for(doc[len(rev.message):], '"') + '"""')
+    elif rev.docstyle == "empty":
+        lines.append('""""""')
     elif rev.docstyle == "oneline":
         lines.append('"""' + _escape_for(rev.message.split("\n")[0], '"') + '"""')
     elif rev.docstyle == "licence":
@@ -360,10 +380,19 @@ def render(rev):
         lines.append("down_revision = %s" % _down_value(rev))
         lines.append("branch_labels = %s" % labels)
         lines.append("depends_on = %s" % depends)
+    if rev.comments:
+        for i, line in enumerate(lines):
+            if line.startswith(("revision", "down_revision", "branch_labels", "depends_on")):
+                lines[i] = line + "  # %s" % line.split("=")[0].split(":")[0].strip()
     up, down = _bodies(rev, q)
     lines += ["", "", "def upgrade() -> None:"] + up
     lines += ["", "", "def downgrade() -> None:"] + down
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if rev.crlf:
+        text = text.replace("\n", "\r\n")
+    if rev.bom:
+        text = "\ufeff" + text
+    return text
 
 
 ENV_PY = '''"""Minimal env.py: the commands used here never connect to a database."""
@@ -391,7 +420,7 @@ sqlalchemy.url = sqlite:///app.db
 def write_versions(graph, directory):
     os.makedirs(directory, exist_ok=True)
     for rev in graph:
-        with open(os.path.join(directory, rev.filename), "w", encoding="utf-8") as f:
+        with open(os.path.join(directory, rev.filename), "w", encoding="utf-8", newline="") as f:
             f.write(render(rev))
 
 
