@@ -74,6 +74,10 @@ int run(int argc, char** argv)
   add_current_command(app, global, action);
   add_stamp_command(app, global, action);
   add_verify_command(app, global, action);
+  add_new_command(app, global, action);
+  add_merge_command(app, global, action);
+  add_rebase_command(app, global, action);
+  add_install_hooks_command(app, global, action);
   for (auto* sub : app.get_subcommands({})) {
     sub->fallthrough(); // global options may also follow the command name
   }

@@ -21,5 +21,9 @@ void add_downgrade_command(CLI::App& app, const GlobalOptions& global, Action& a
 void add_current_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_stamp_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_verify_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_new_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_merge_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_rebase_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_install_hooks_command(CLI::App& app, const GlobalOptions& global, Action& action);
 
 } // namespace miglint::cli

@@ -1,0 +1,219 @@
+// `miglint install-hooks [--hook NAME]... [--force] [--uninstall]`: installs the git hooks
+// of hooks/ where git runs them (core.hooksPath, else the common git dir, so every
+// worktree gets them). Also `miglint hook post-checkout PREV NEW`, the part of the
+// post-checkout hook that needs the revision graphs of both branches.
+#include "cli/commands.hpp"
+#include "fixers/checkout_advice.hpp"
+#include "fixers/hook_installer.hpp"
+#include "fixers/tree_graph.hpp"
+#include "git/repository.hpp"
+#include "sqlite/database_url.hpp"
+#include "sqlite/version_table.hpp"
+#include "util/strings.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <memory>
+#include <unistd.h>
+
+namespace miglint::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct InstallHooksOptions {
+  std::vector<std::string> hooks;
+  bool force = false;
+  bool uninstall = false;
+};
+
+bool miglint_on_path()
+{
+  const char* path = std::getenv("PATH");
+  if (!path) {
+    return false;
+  }
+  for (const auto& dir : util::split(path, ':')) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / "miglint";
+    if (::access(candidate.c_str(), X_OK) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int run_install_hooks(const GlobalOptions& global, const InstallHooksOptions& options)
+{
+  auto repo = git::Repository::discover(global.directory);
+  if (!repo) {
+    return usage_failure(repo.error().message);
+  }
+  auto dir = repo->hooks_dir();
+  if (!dir) {
+    return usage_failure(dir.error().message);
+  }
+  auto configured = repo->config_string("core.hooksPath");
+  if (configured && *configured) {
+    std::fprintf(stderr, "miglint: note: core.hooksPath is set; using %s\n",
+                 dir->string().c_str());
+  }
+  // A miglint that is not on PATH (run from its build directory) is named in the hooks.
+  std::string binary;
+  if (!options.uninstall && !miglint_on_path()) {
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+      binary = self.string();
+    }
+  }
+  auto lines = fixers::install_hooks(
+      *dir, {options.hooks, options.force, options.uninstall, binary});
+  if (!lines) {
+    return usage_failure(lines.error().message);
+  }
+  for (const auto& line : *lines) {
+    std::printf("%s\n", line.c_str());
+  }
+  if (!binary.empty()) {
+    std::fprintf(stderr,
+                 "miglint: note: miglint is not on PATH; the hooks run %s (MIGLINT overrides it)\n",
+                 binary.c_str());
+  }
+  return 0;
+}
+
+struct HookOptions {
+  std::string name;
+  std::vector<std::string> args;
+  std::optional<std::string> db;
+};
+
+bool is_zero_oid(const std::string& oid)
+{
+  return oid.empty() || oid.find_first_not_of('0') == std::string::npos;
+}
+
+// post-checkout: warn when the database is at a revision this branch does not have, and
+// print the downgrade (on the previous branch) that gets back to the shared revision.
+int run_post_checkout(const GlobalOptions& global, const HookOptions& options)
+{
+  if (options.args.size() < 2 || is_zero_oid(options.args[0])) {
+    return 0; // a clone, or called without the hook's arguments
+  }
+  auto ws = open_workspace(global);
+  if (!ws || !ws->graph_usable()) {
+    return 0; // lint reports a broken graph; this hook only advises
+  }
+  std::optional<std::string> configured = ws->project.config.database_url;
+  if (!configured && ws->project.ini && !ws->project.ini->sqlalchemy_url.empty()) {
+    configured = ws->project.ini->sqlalchemy_url;
+  }
+  auto target = sqlite::resolve_database(options.db, ws->project.cwd, configured);
+  std::error_code ec;
+  if (!target || target->memory || !fs::exists(target->path, ec)) {
+    return 0; // no development database to look at
+  }
+  auto db = sqlite::Connection::open(target->path, sqlite::OpenMode::read_only);
+  if (!db) {
+    return 0;
+  }
+  sqlite::VersionTable table(*db);
+  auto rows = table.heads();
+  if (!rows || rows->empty()) {
+    return 0;
+  }
+  auto repo = git::Repository::discover(ws->project.cwd);
+  if (!repo) {
+    return 0;
+  }
+  const std::string prev = options.args[0];
+  auto previous = fixers::graph_at_commit(*repo, ws->project, prev);
+  if (!previous) {
+    return 0;
+  }
+  auto missing = fixers::missing_revisions(previous->graph, ws->graph(), *rows);
+  if (missing.empty()) {
+    return 0;
+  }
+  // Name the branches when a local branch points at the commit; `-` works right after.
+  std::string prev_name = "-";
+  std::string here_name = "-";
+  if (auto branches = repo->branches()) {
+    for (const auto& b : *branches) {
+      if (!b.remote && b.commit == prev && prev_name == "-") {
+        prev_name = b.name;
+      }
+      if (!b.remote && options.args.size() > 1 && b.commit == options.args[1] &&
+          here_name == "-") {
+        here_name = b.name;
+      }
+    }
+  }
+  const std::string db_name = config::display_path(target->path, ws->project.cwd);
+  for (const auto& m : missing) {
+    if (!m.in_previous) {
+      std::fprintf(stderr,
+                   "miglint: warning: the database %s is at revision %s, which neither this "
+                   "branch nor the previous one has; check out the branch that added it and "
+                   "downgrade there\n",
+                   db_name.c_str(), m.id.c_str());
+      continue;
+    }
+    const std::string target_rev = m.common.empty() ? "base" : m.common.front();
+    std::fprintf(stderr,
+                 "miglint: warning: the database %s is at revision %s, which this branch does "
+                 "not have\n",
+                 db_name.c_str(), m.id.c_str());
+    std::fprintf(stderr,
+                 "miglint: note: to go back to %s, the revision both branches share, run:\n"
+                 "    git checkout %s && miglint downgrade %s && git checkout %s\n",
+                 target_rev == "base" ? "the empty schema" : target_rev.c_str(),
+                 prev_name.c_str(), target_rev.c_str(), here_name.c_str());
+    for (std::size_t i = 1; i < m.common.size(); ++i) {
+      std::fprintf(stderr, "miglint: note: %s is also shared: miglint downgrade %s\n",
+                   m.common[i].c_str(), m.common[i].c_str());
+    }
+  }
+  return 0;
+}
+
+int run_hook(const GlobalOptions& global, const HookOptions& options)
+{
+  if (options.name == "post-checkout") {
+    return run_post_checkout(global, options);
+  }
+  return usage_failure(fmt::format(
+      "unknown hook '{}'; `miglint hook` runs post-checkout (the other hooks are scripts that "
+      "`miglint install-hooks` installs)",
+      options.name));
+}
+
+} // namespace
+
+void add_install_hooks_command(CLI::App& app, const GlobalOptions& global, Action& action)
+{
+  auto options = std::make_shared<InstallHooksOptions>();
+  auto* sub = app.add_subcommand(
+      "install-hooks", "Install the git hooks (pre-commit, pre-push, post-merge, post-checkout)");
+  sub->add_option("--hook", options->hooks, "Only this hook (repeatable)")->option_text("NAME");
+  sub->add_flag("-f,--force", options->force,
+                "Replace a foreign hook even when <hook>.local is taken (it is backed up)");
+  sub->add_flag("--uninstall", options->uninstall,
+                "Remove miglint's hooks and put back the hooks they chained to");
+  sub->callback([&action, &global, options] {
+    action = [&global, options] { return run_install_hooks(global, *options); };
+  });
+
+  auto hook = std::make_shared<HookOptions>();
+  auto* run = app.add_subcommand("hook", "The checks of a git hook (used by the installed hooks)");
+  run->add_option("name", hook->name, "post-checkout")->required();
+  run->add_option("args", hook->args, "The arguments git gave the hook");
+  run->add_option("--db", hook->db, "Database path or sqlite:/// URL")->option_text("URL");
+  run->callback([&action, &global, hook] {
+    action = [&global, hook] { return run_hook(global, *hook); };
+  });
+}
+
+} // namespace miglint::cli

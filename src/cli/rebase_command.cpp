@@ -1,0 +1,162 @@
+// `miglint rebase [--onto REV] [--base REF]`: re-parents the revisions only this branch has
+// onto the base branch's head, leaving one linear head and no merge revision.
+#include "cli/commands.hpp"
+#include "fixers/heads_file.hpp"
+#include "fixers/new_revision.hpp"
+#include "fixers/rebase.hpp"
+#include "fixers/revision_writer.hpp"
+#include "fixers/tree_graph.hpp"
+#include "git/repository.hpp"
+#include "util/strings.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <memory>
+
+namespace miglint::cli {
+
+namespace {
+
+struct RebaseOptions {
+  std::optional<std::string> onto;
+  std::optional<std::string> base;
+  bool dry_run = false;
+};
+
+// The head of the base branch's graph, which must also be in the working tree.
+model::Result<std::string> base_head(const Workspace& ws, const std::optional<std::string>& base)
+{
+  auto repo = git::Repository::discover(ws.project.cwd);
+  if (!repo) {
+    return model::make_error(
+        fmt::format("{}; without git, name the revision to rebase onto with --onto REV",
+                    repo.error().message),
+        model::Error::Kind::usage);
+  }
+  auto ref = repo->default_base(base ? base : ws.project.config.base_ref);
+  if (!ref) {
+    return ref.error();
+  }
+  auto commit = repo->resolve_commit(*ref);
+  if (!commit) {
+    return model::make_error(fmt::format("base branch '{}': {}", *ref, commit.error().message),
+                             model::Error::Kind::usage);
+  }
+  auto built = fixers::graph_at_commit(*repo, ws.project, *commit);
+  if (!built) {
+    return built.error();
+  }
+  if (!built->errors.empty()) {
+    return model::make_error(
+        fmt::format("the revision graph on {} cannot be built ({}); fix it there first", *ref,
+                    built->errors.front().message),
+        model::Error::Kind::usage);
+  }
+  const auto heads = fixers::head_ids(built->graph);
+  if (heads.empty()) {
+    return model::make_error(
+        fmt::format("{} has no revisions, so there is nothing to rebase onto", *ref),
+        model::Error::Kind::usage);
+  }
+  if (heads.size() > 1) {
+    return model::make_error(
+        fmt::format("{} itself has {} heads ({}); merge them there first, or pass --onto REV",
+                    *ref, heads.size(), util::join(heads, ", ")),
+        model::Error::Kind::usage);
+  }
+  if (ws.graph().find(heads.front()) < 0) {
+    return model::make_error(
+        fmt::format("{}'s head revision {} is not in this working tree; bring {} in first (`git "
+                    "merge {}` or `git rebase {}`), then run `miglint rebase`",
+                    *ref, heads.front(), *ref, *ref, *ref),
+        model::Error::Kind::usage);
+  }
+  std::fprintf(stderr, "miglint: note: base branch %s, head %s\n", ref->c_str(),
+               heads.front().c_str());
+  return heads.front();
+}
+
+int run_rebase(const GlobalOptions& global, const RebaseOptions& options)
+{
+  auto ws = open_workspace(global);
+  if (!ws) {
+    return usage_failure(ws.error().message);
+  }
+  if (!require_sound_graph(*ws)) {
+    return 2;
+  }
+  const auto& graph = ws->graph();
+  std::string onto;
+  if (options.onto) {
+    auto nodes = graph.resolve_one(*options.onto);
+    if (!nodes) {
+      return usage_failure(nodes.error().message);
+    }
+    if (nodes->size() != 1) {
+      return usage_failure(fmt::format("--onto {}: name one revision", *options.onto));
+    }
+    onto = graph.rev(nodes->front()).id;
+  } else {
+    auto head = base_head(*ws, options.base);
+    if (!head) {
+      return usage_failure(head.error().message);
+    }
+    onto = *head;
+  }
+  auto plan = fixers::plan_rebase(graph, onto);
+  if (!plan) {
+    return usage_failure(plan.error().message);
+  }
+  const model::Revision& oldest = graph.rev(graph.find(plan->oldest));
+  auto text = fixers::reparent_text(oldest, plan->onto);
+  if (!text) {
+    return usage_failure(text.error().message);
+  }
+  const std::string parents =
+      plan->old_parents.empty() ? "<base>" : util::join(plan->old_parents, ", ");
+  if (options.dry_run) {
+    std::printf("would re-parent %s (%s) from %s onto %s\n", plan->oldest.c_str(),
+                oldest.path().c_str(), parents.c_str(), plan->onto.c_str());
+    return 0;
+  }
+  if (auto w = fixers::write_file_atomic(ws->project.cwd / oldest.path(), *text); !w) {
+    return usage_failure(w.error().message);
+  }
+  // The heads after the move: every head but `onto` (which now has a child).
+  std::vector<std::string> heads;
+  for (const auto& h : fixers::head_ids(graph)) {
+    if (h != plan->onto) {
+      heads.push_back(h);
+    }
+  }
+  if (auto hf = fixers::update_heads_file(ws->project, heads); !hf) {
+    return usage_failure(hf.error().message);
+  }
+  std::printf("Re-parented %s (%s): %s -> %s\n", plan->oldest.c_str(), oldest.path().c_str(),
+              parents.c_str(), plan->onto.c_str());
+  std::printf("%zu revision%s now on top of %s: %s\n", plan->moved.size(),
+              plan->moved.size() == 1 ? "" : "s", plan->onto.c_str(),
+              util::join(plan->moved, " -> ").c_str());
+  return 0;
+}
+
+} // namespace
+
+void add_rebase_command(CLI::App& app, const GlobalOptions& global, Action& action)
+{
+  auto options = std::make_shared<RebaseOptions>();
+  auto* sub = app.add_subcommand(
+      "rebase", "Re-parent this branch's revisions onto the base branch's head (no merge revision)");
+  sub->add_option("--onto", options->onto,
+                  "The revision to put this branch's revisions on (default: the base branch's head)")
+      ->option_text("REV");
+  sub->add_option("--base", options->base,
+                  "The base branch (default: base_ref, else origin/HEAD, main, master)")
+      ->option_text("REF");
+  sub->add_flag("-n,--dry-run", options->dry_run, "Say what would change; write nothing");
+  sub->callback([&action, &global, options] {
+    action = [&global, options] { return run_rebase(global, *options); };
+  });
+}
+
+} // namespace miglint::cli

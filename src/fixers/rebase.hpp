@@ -1,0 +1,31 @@
+// `miglint rebase`: re-parents the revisions only this branch has onto the base branch's
+// head, so the graph is linear again without a merge revision. Only the oldest of them
+// changes, and in it only the down_revision value and the `Revises:` line; every other
+// byte of the file stays as it was.
+#pragma once
+
+#include "graph/revision_graph.hpp"
+
+#include <string>
+#include <vector>
+
+namespace miglint::fixers {
+
+struct RebasePlan {
+  std::vector<std::string> moved; // this branch's revisions, oldest first
+  std::string oldest;             // the one whose parent changes
+  std::vector<std::string> old_parents;
+  std::string onto;
+};
+
+// The revisions that are not ancestors of `onto` must form one chain (no merge, no
+// branch point among them); the plan re-parents its oldest revision onto `onto`.
+// Errors (kind usage) say why not: nothing to rebase, already on top, or a chain that
+// branches or merges.
+model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const std::string& onto);
+
+// The text of `rev` with its parent set to `new_parent`: the down_revision value
+// (quoted like the original) and, when present, the value of the `Revises:` line.
+model::Result<std::string> reparent_text(const model::Revision& rev, const std::string& new_parent);
+
+} // namespace miglint::fixers
