@@ -22,12 +22,20 @@ model::Diagnostic make(const char* code, const char* rule, const model::Revision
   return d;
 }
 
-std::string suggestion(const std::string& missing, const std::vector<model::Revision>& all)
+// `with_labels`: depends_on may also name a branch label, so a mistyped label is likely.
+std::string suggestion(const std::string& missing, const std::vector<model::Revision>& all,
+                       bool with_labels = false)
 {
   std::vector<std::string> ids;
   ids.reserve(all.size());
   for (const auto& r : all) {
     ids.push_back(r.id);
+  }
+  std::vector<std::string> names = ids;
+  if (with_labels) {
+    for (const auto& r : all) {
+      names.insert(names.end(), r.branch_labels.begin(), r.branch_labels.end());
+    }
   }
   // A truncated or mistyped id is the usual cause; prefer a prefix match.
   for (const auto& id : ids) {
@@ -35,7 +43,7 @@ std::string suggestion(const std::string& missing, const std::vector<model::Revi
       return fmt::format("; did you mean '{}'?", id);
     }
   }
-  const std::string near = util::closest_match(missing, ids);
+  const std::string near = util::closest_match(missing, names);
   return near.empty() ? std::string() : fmt::format("; did you mean '{}'?", near);
 }
 
@@ -90,7 +98,7 @@ model::Diagnostic unknown_dependency(const model::Revision& rev, const std::stri
   return make("MG005", "unknown-dependency", rev, rev.depends_span,
               fmt::format("revision {} depends on '{}', which is neither a revision nor a branch "
                           "label{}",
-                          rev.id, dependency, suggestion(dependency, all)));
+                          rev.id, dependency, suggestion(dependency, all, true)));
 }
 
 NodeList find_cycle(const RevisionGraph& graph)

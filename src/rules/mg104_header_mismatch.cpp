@@ -32,11 +32,14 @@ void check_header_mismatch(const RuleContext& ctx, Reporter& out)
       std::sort(actual.begin(), actual.end());
       if (written != actual) {
         const std::string down = actual.empty() ? "None" : util::join(rev.down_revisions, ", ");
+        // An empty `Revises:` is how Alembic writes a first revision.
         const std::string says =
-            rev.header_revises->empty() ? "" : util::join(*rev.header_revises, ", ");
+            rev.header_revises->empty()
+                ? std::string("docstring's 'Revises:' line is empty")
+                : fmt::format("docstring says 'Revises: {}'", util::join(*rev.header_revises, ", "));
         out.report(rev, rev.header_revises_span,
-                   fmt::format("docstring says 'Revises: {}' but down_revision is {}; was the "
-                               "revision re-parented by hand? update the docstring",
+                   fmt::format("{} but down_revision is {}; was the revision re-parented by "
+                               "hand? update the docstring",
                                says, down))
             .notes.push_back(
                 {model::Location::in(rev.file, rev.down_span), "down_revision is set here"});
