@@ -1,0 +1,354 @@
+"""End-to-end tests of the hooks: the real pre-commit framework (offline, with this
+repository's .pre-commit-hooks.yaml served from a local clone), and the plain git hooks
+`miglint install-hooks` installs (next to an existing hook, with core.hooksPath, in a
+worktree). Every repository is a real git repository in a temporary directory."""
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import time
+import unittest
+
+from miglint_e2e import SOURCE_DIR, TempDir, miglint_path, run_miglint, write_file
+
+GOOD = '''"""{message}
+
+Revision ID: {rev}
+Revises: {down}
+Create Date: 2026-01-01 00:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '{rev}'
+down_revision = {down_repr}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('{table}', sa.Column('id', sa.Integer(), nullable=False))
+
+
+def downgrade() -> None:
+    {downgrade}
+'''
+
+
+def revision_text(rev, down, table, downgrade=None):
+    return GOOD.format(message="create %s table" % table, rev=rev, down=down or "",
+                       down_repr=repr(down) if down else "None", table=table,
+                       downgrade=downgrade or "op.drop_table('%s')" % table)
+
+
+def downgrade_line(text):
+    return text.splitlines().index("def downgrade() -> None:") + 1
+
+
+def hook_env(extra=None):
+    env = dict(os.environ)
+    env.update({"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                "MIGLINT": miglint_path()})
+    for key in ("DATABASE_URL", "ALEMBIC_DATABASE_URL", "GIT_DIR", "GIT_INDEX_FILE",
+                "GIT_WORK_TREE", "PRE_COMMIT"):
+        env.pop(key, None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run(cwd, args, env=None, check=True, input=None):
+    proc = subprocess.run(args, cwd=cwd, env=env or hook_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, encoding="utf-8", errors="replace",
+                          input=input, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError("%s failed (%d):\n%s" % (" ".join(args), proc.returncode,
+                                                     proc.stdout))
+    return proc
+
+
+def git(cwd, *args, check=True, env=None):
+    return run(cwd, ["git"] + list(args), env=env, check=check)
+
+
+class HookRepoMixin:
+    """A temporary project repository with one committed, clean revision."""
+
+    def make_project(self, path):
+        os.makedirs(os.path.join(path, "versions"))
+        git(path, "init", "-q", "-b", "main")
+        write_file(os.path.join(path, "versions", "aaaaaaaaaaaa_create_users.py"),
+                   revision_text("aaaaaaaaaaaa", None, "users"))
+        git(path, "add", "-A")
+        git(path, "commit", "-q", "-m", "initial")
+        return path
+
+    def add_revision(self, repo, rev, down, table, downgrade=None):
+        path = os.path.join(repo, "versions", "%s_create_%s.py" % (rev, table))
+        text = revision_text(rev, down, table, downgrade)
+        write_file(path, text)
+        git(repo, "add", path)
+        return text
+
+
+class PreCommitFrameworkTest(HookRepoMixin, unittest.TestCase):
+    """The manifest, through pre-commit 3.x with a local hook repository (no network)."""
+
+    def setUp(self):
+        self.tmp = TempDir(prefix="miglint-precommit-")
+        self.home = os.path.join(self.tmp.path, "pre-commit-home")
+        # The hook repository: this repository's manifest and hook scripts, committed.
+        self.hook_repo = os.path.join(self.tmp.path, "hook-repo")
+        os.makedirs(os.path.join(self.hook_repo, "hooks"))
+        shutil.copy(os.path.join(SOURCE_DIR, ".pre-commit-hooks.yaml"), self.hook_repo)
+        for name in os.listdir(os.path.join(SOURCE_DIR, "hooks")):
+            shutil.copy2(os.path.join(SOURCE_DIR, "hooks", name),
+                         os.path.join(self.hook_repo, "hooks", name))
+        git(self.hook_repo, "init", "-q", "-b", "main")
+        git(self.hook_repo, "add", "-A")
+        git(self.hook_repo, "commit", "-q", "-m", "hooks")
+        self.hook_rev = git(self.hook_repo, "rev-parse", "HEAD").stdout.strip()
+        self.repo = self.make_project(os.path.join(self.tmp.path, "project"))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def env(self):
+        # The build-on-first-use step is replaced by the binary under test here;
+        # test_build_on_first_use runs the real build.
+        return hook_env({"PRE_COMMIT_HOME": self.home,
+                         "MIGLINT_PRE_COMMIT_BINARY": miglint_path()})
+
+    def configure(self, repo, hook_ids, hook_repo=None, rev=None):
+        lines = ["repos:", "-   repo: %s" % (hook_repo or self.hook_repo),
+                 "    rev: %s" % (rev or self.hook_rev), "    hooks:"]
+        lines += ["    -   id: %s" % h for h in hook_ids]
+        write_file(os.path.join(repo, ".pre-commit-config.yaml"), "\n".join(lines) + "\n")
+        git(repo, "add", ".pre-commit-config.yaml")
+        git(repo, "commit", "-q", "-m", "pre-commit config", "--no-verify")
+
+    def test_manifest_is_valid_for_this_pre_commit(self):
+        run(self.hook_repo, ["pre-commit", "validate-manifest", ".pre-commit-hooks.yaml"])
+
+    def test_commit_without_downgrade_is_blocked_and_clean_one_passes(self):
+        self.configure(self.repo, ["miglint"])
+        run(self.repo, ["pre-commit", "install"], env=self.env())
+        text = self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders",
+                                 downgrade="pass")
+        proc = git(self.repo, "commit", "-m", "orders", check=False, env=self.env())
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("Failed", proc.stdout)
+        self.assertRegex(proc.stdout, r"versions/bbbbbbbbbbbb_create_orders\.py:%d:\d+: error: "
+                         r".*\[missing-downgrade\]" % downgrade_line(text))
+        # Fixed: the same commit goes through.
+        self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        proc = git(self.repo, "commit", "-m", "orders", env=self.env())
+        self.assertIn("Passed", proc.stdout)
+
+    def test_unrelated_change_skips_the_hook(self):
+        self.configure(self.repo, ["miglint"])
+        write_file(os.path.join(self.repo, "README.txt"), "hello\n")
+        git(self.repo, "add", "README.txt")
+        proc = run(self.repo, ["pre-commit", "run"], env=self.env())
+        self.assertIn("(no files to check)Skipped", proc.stdout)
+
+    def test_pre_push_blocks_two_heads_on_the_remote(self):
+        self.configure(self.repo, ["miglint", "miglint-pre-push"])
+        run(self.repo, ["pre-commit", "install", "-t", "pre-commit", "-t", "pre-push"],
+            env=self.env())
+        remote, other = push_two_heads_setup(self, self.repo, self.env())
+        proc = git(self.repo, "push", "-q", "origin", "main", check=False, env=self.env())
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("multiple-heads", proc.stdout)
+        # The remote still has one head.
+        self.assertEqual(git(remote, "rev-parse", "main").stdout.strip(), other)
+
+    def test_build_on_first_use(self):
+        """The real path: pre-commit clones this repository and the hook builds miglint
+        once (slow: a full build; set MIGLINT_E2E_BUILD_HOOK=1 to run it)."""
+        if os.environ.get("MIGLINT_E2E_BUILD_HOOK") != "1":
+            self.skipTest("builds miglint from source; set MIGLINT_E2E_BUILD_HOOK=1")
+        source = os.path.join(self.tmp.path, "miglint-clone")
+        git(self.tmp.path, "clone", "-q", SOURCE_DIR, source)
+        rev = git(source, "rev-parse", "HEAD").stdout.strip()
+        self.configure(self.repo, ["miglint"], hook_repo=source, rev=rev)
+        self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders", downgrade="pass")
+        env = hook_env({"PRE_COMMIT_HOME": self.home})
+        env.pop("MIGLINT", None)
+        start = time.time()
+        first = run(self.repo, ["pre-commit", "run"], env=env, check=False)
+        self.assertIn("first use: building miglint", first.stdout)
+        self.assertIn("[missing-downgrade]", first.stdout)
+        built = time.time() - start
+        start = time.time()
+        second = run(self.repo, ["pre-commit", "run"], env=env, check=False)
+        self.assertNotIn("first use", second.stdout)
+        self.assertIn("[missing-downgrade]", second.stdout)
+        self.assertLess(time.time() - start, built)
+
+
+def push_two_heads_setup(test, repo, env):
+    """A bare remote whose main gained revision ccc from another clone; `repo` merges it
+    (no git conflict: different files) next to its own bbb. Returns (remote, remote main)."""
+    tmp = os.path.dirname(repo)
+    remote = os.path.join(tmp, "remote.git")
+    git(tmp, "init", "-q", "--bare", "-b", "main", remote)
+    git(repo, "remote", "add", "origin", remote)
+    git(repo, "push", "-q", "--no-verify", "origin", "main", env=env)
+    git(repo, "remote", "set-head", "origin", "main")
+    other = os.path.join(tmp, "other")
+    git(tmp, "clone", "-q", remote, other)
+    write_file(os.path.join(other, "versions", "cccccccccccc_create_invoices.py"),
+               revision_text("cccccccccccc", "aaaaaaaaaaaa", "invoices"))
+    git(other, "add", "-A")
+    git(other, "commit", "-q", "--no-verify", "-m", "invoices")
+    git(other, "push", "-q", "--no-verify", "origin", "main")
+    remote_main = git(remote, "rev-parse", "main").stdout.strip()
+    write_file(os.path.join(repo, "versions", "bbbbbbbbbbbb_create_orders.py"),
+               revision_text("bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "orders")
+    git(repo, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", env=env)
+    return remote, remote_main
+
+
+class InstalledHooksTest(HookRepoMixin, unittest.TestCase):
+    """`miglint install-hooks` and the hooks/ scripts under plain git."""
+
+    def setUp(self):
+        self.tmp = TempDir(prefix="miglint-hooks-")
+        self.repo = self.make_project(os.path.join(self.tmp.path, "project"))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def install(self, *args, cwd=None, expect=0):
+        proc = run_miglint(["install-hooks"] + list(args), cwd=cwd or self.repo)
+        self.assertEqual(proc.returncode, expect, proc.stdout + proc.stderr)
+        return proc
+
+    def test_pre_commit_blocks_and_passes(self):
+        self.install()
+        for name in ("pre-commit", "pre-push", "post-merge", "post-checkout"):
+            path = os.path.join(self.repo, ".git", "hooks", name)
+            self.assertTrue(os.access(path, os.X_OK), name)
+        text = self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders",
+                                 downgrade="pass")
+        proc = git(self.repo, "commit", "-m", "orders", check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertRegex(proc.stdout, r"versions/bbbbbbbbbbbb_create_orders\.py:%d:\d+: error: "
+                         r".*\[missing-downgrade\]" % downgrade_line(text))
+        self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "commit", "-q", "-m", "orders")
+
+    def test_pre_push_blocks_two_heads_on_the_remote(self):
+        self.install()
+        remote, before = push_two_heads_setup(self, self.repo, hook_env())
+        proc = git(self.repo, "push", "origin", "main", check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("[multiple-heads]", proc.stdout)
+        self.assertIn("push blocked", proc.stdout)
+        self.assertEqual(git(remote, "rev-parse", "main").stdout.strip(), before)
+        # The fix the hooks name, then the push goes through with one head.
+        proc = run_miglint(["rebase"], cwd=self.repo)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        git(self.repo, "commit", "-q", "-am", "rebase migrations")
+        git(self.repo, "push", "-q", "origin", "main")
+
+    def test_post_merge_names_the_fix(self):
+        self.install()
+        git(self.repo, "checkout", "-q", "-b", "feature")
+        self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "commit", "-q", "-m", "orders")
+        git(self.repo, "checkout", "-q", "main")
+        self.add_revision(self.repo, "cccccccccccc", "aaaaaaaaaaaa", "invoices")
+        git(self.repo, "commit", "-q", "-m", "invoices")
+        proc = git(self.repo, "merge", "--no-edit", "feature")
+        self.assertIn("the merge left 2 migration heads", proc.stdout)
+        self.assertIn("miglint rebase", proc.stdout)
+        self.assertIn("miglint merge", proc.stdout)
+
+    def test_post_checkout_prints_the_downgrade(self):
+        self.install()
+        self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "commit", "-q", "-m", "orders")
+        git(self.repo, "checkout", "-q", "-b", "feature")
+        self.add_revision(self.repo, "cccccccccccc", "bbbbbbbbbbbb", "invoices")
+        self.add_revision(self.repo, "dddddddddddd", "cccccccccccc", "payments")
+        git(self.repo, "commit", "-q", "-m", "feature work")
+        # The development database is at the feature branch's head.
+        with sqlite3.connect(os.path.join(self.repo, "dev.db")) as db:
+            db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                       "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+            db.execute("INSERT INTO alembic_version VALUES ('dddddddddddd')")
+        env = hook_env({"DATABASE_URL": "sqlite:///dev.db"})
+        proc = git(self.repo, "checkout", "main", env=env)
+        self.assertIn("at revision dddddddddddd, which this branch does not have", proc.stdout)
+        self.assertIn("git checkout feature && miglint downgrade bbbbbbbbbbbb && "
+                      "git checkout main", proc.stdout)
+        # Back on the branch that has it: nothing to say.
+        proc = git(self.repo, "checkout", "feature", env=env)
+        self.assertNotIn("miglint", proc.stdout)
+
+    def test_existing_hook_is_chained_and_restored(self):
+        hooks = os.path.join(self.repo, ".git", "hooks")
+        mine = os.path.join(hooks, "pre-commit")
+        write_file(mine, "#!/bin/sh\necho 'team hook ran'\n")
+        os.chmod(mine, 0o755)
+        proc = self.install()
+        self.assertIn("pre-commit.local and runs first", proc.stdout)
+        self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders", downgrade="pass")
+        proc = git(self.repo, "commit", "-m", "orders", check=False)
+        self.assertIn("team hook ran", proc.stdout)
+        self.assertIn("[missing-downgrade]", proc.stdout)
+        self.assertNotEqual(proc.returncode, 0)
+        # Installing again changes nothing; uninstalling puts the team hook back.
+        self.assertIn("up to date", self.install("--hook", "pre-commit").stdout)
+        self.install("--uninstall")
+        with open(mine) as f:
+            self.assertEqual(f.read(), "#!/bin/sh\necho 'team hook ran'\n")
+        self.assertFalse(os.path.exists(mine + ".local"))
+
+    def test_refuses_when_the_chain_slot_is_taken_unless_forced(self):
+        hooks = os.path.join(self.repo, ".git", "hooks")
+        for name in ("pre-push", "pre-push.local"):
+            write_file(os.path.join(hooks, name), "#!/bin/sh\nexit 0\n")
+        proc = self.install(expect=2)
+        self.assertIn("--force", proc.stderr)
+        self.assertFalse(os.path.exists(os.path.join(hooks, "pre-commit")))  # all or nothing
+        self.install("--force")
+        self.assertTrue(os.path.exists(os.path.join(hooks, "pre-push.miglint-backup")))
+        with open(os.path.join(hooks, "pre-push")) as f:
+            self.assertIn("miglint-hook", f.read())
+
+    def test_core_hooks_path(self):
+        git(self.repo, "config", "core.hooksPath", ".githooks")
+        proc = self.install()
+        self.assertIn("core.hooksPath", proc.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.repo, ".githooks", "pre-commit")))
+        self.assertFalse(os.path.exists(os.path.join(self.repo, ".git", "hooks", "pre-commit")))
+        self.add_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders", downgrade="pass")
+        proc = git(self.repo, "commit", "-m", "orders", check=False)
+        self.assertIn("[missing-downgrade]", proc.stdout)
+
+    def test_worktree(self):
+        wt = os.path.join(self.tmp.path, "wt")
+        git(self.repo, "worktree", "add", "-q", "-b", "side", wt)
+        self.install(cwd=wt)
+        self.assertTrue(os.path.exists(os.path.join(self.repo, ".git", "hooks", "pre-commit")))
+        self.add_revision(wt, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders", downgrade="pass")
+        proc = git(wt, "commit", "-m", "orders", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("[missing-downgrade]", proc.stdout)
+        self.add_revision(wt, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(wt, "commit", "-q", "-m", "orders")
+
+
+if __name__ == "__main__":
+    unittest.main()
