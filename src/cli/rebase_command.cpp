@@ -9,6 +9,7 @@
 #include "git/repository.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
@@ -23,8 +24,14 @@ struct RebaseOptions {
   bool dry_run = false;
 };
 
-// The head of the base branch's graph, which must also be in the working tree.
-model::Result<std::string> base_head(const Workspace& ws, const std::optional<std::string>& base)
+struct Base {
+  std::string ref;
+  std::vector<std::string> ids; // every revision of the base branch
+  std::vector<std::string> heads;
+};
+
+// The base branch's revisions, read from its commit.
+model::Result<Base> read_base(const Workspace& ws, const std::optional<std::string>& base)
 {
   auto repo = git::Repository::discover(ws.project.cwd);
   if (!repo) {
@@ -52,7 +59,18 @@ model::Result<std::string> base_head(const Workspace& ws, const std::optional<st
                     built->errors.front().message),
         model::Error::Kind::usage);
   }
-  const auto heads = fixers::head_ids(built->graph);
+  Base out{*ref, {}, fixers::head_ids(built->graph)};
+  for (const auto& rev : built->graph.revisions()) {
+    out.ids.push_back(rev.id);
+  }
+  return out;
+}
+
+// The head of the base branch's graph.
+model::Result<std::string> base_head(const Base& base_info)
+{
+  const std::string* ref = &base_info.ref;
+  const auto& heads = base_info.heads;
   if (heads.empty()) {
     return model::make_error(
         fmt::format("{} has no revisions, so there is nothing to rebase onto", *ref),
@@ -62,13 +80,6 @@ model::Result<std::string> base_head(const Workspace& ws, const std::optional<st
     return model::make_error(
         fmt::format("{} itself has {} heads ({}); merge them there first, or pass --onto REV",
                     *ref, heads.size(), util::join(heads, ", ")),
-        model::Error::Kind::usage);
-  }
-  if (ws.graph().find(heads.front()) < 0) {
-    return model::make_error(
-        fmt::format("{}'s head revision {} is not in this working tree; bring {} in first (`git "
-                    "merge {}` or `git rebase {}`), then run `miglint rebase`",
-                    *ref, heads.front(), *ref, *ref, *ref),
         model::Error::Kind::usage);
   }
   std::fprintf(stderr, "miglint: note: base branch %s, head %s\n", ref->c_str(),
@@ -87,23 +98,34 @@ int run_rebase(const GlobalOptions& global, const RebaseOptions& options)
   }
   const auto& graph = ws->graph();
   std::string onto;
-  if (options.onto) {
-    auto nodes = graph.resolve_one(*options.onto);
-    if (!nodes) {
-      return usage_failure(nodes.error().message);
+  std::optional<Base> base;
+  if (options.onto && graph.find(*options.onto) < 0 && !graph.resolve_one(*options.onto)) {
+    // Not here: maybe a revision of the base branch that is not merged in yet.
+    auto read = read_base(*ws, options.base);
+    if (!read || std::find(read->ids.begin(), read->ids.end(), *options.onto) == read->ids.end()) {
+      return usage_failure(graph.resolve_one(*options.onto).error().message);
     }
+    base = std::move(*read);
+    onto = *options.onto;
+  } else if (options.onto) {
+    auto nodes = graph.resolve_one(*options.onto);
     if (nodes->size() != 1) {
       return usage_failure(fmt::format("--onto {}: name one revision", *options.onto));
     }
     onto = graph.rev(nodes->front()).id;
   } else {
-    auto head = base_head(*ws, options.base);
+    auto read = read_base(*ws, options.base);
+    if (!read) {
+      return usage_failure(read.error().message);
+    }
+    auto head = base_head(*read);
     if (!head) {
       return usage_failure(head.error().message);
     }
     onto = *head;
+    base = std::move(*read);
   }
-  auto plan = fixers::plan_rebase(graph, onto);
+  auto plan = fixers::plan_rebase(graph, onto, base ? base->ids : std::vector<std::string>{});
   if (!plan) {
     return usage_failure(plan.error().message);
   }
@@ -137,6 +159,11 @@ int run_rebase(const GlobalOptions& global, const RebaseOptions& options)
   std::printf("%zu revision%s now on top of %s: %s\n", plan->moved.size(),
               plan->moved.size() == 1 ? "" : "s", plan->onto.c_str(),
               util::join(plan->moved, " -> ").c_str());
+  if (graph.find(plan->onto) < 0 && base) {
+    std::printf("%s is on %s but not in this working tree yet: merge %s next (`git merge %s`) "
+                "and the graph has one head\n",
+                plan->onto.c_str(), base->ref.c_str(), base->ref.c_str(), base->ref.c_str());
+  }
   return 0;
 }
 

@@ -46,13 +46,23 @@ Edit revises_value_edit(const std::string& text, model::Span span, const std::st
 
 } // namespace
 
-model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const std::string& onto)
+model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const std::string& onto,
+                                      const std::vector<std::string>& base_ids)
 {
   const graph::NodeId target = graph.find(onto);
-  if (target < 0) {
+  const bool on_base = std::find(base_ids.begin(), base_ids.end(), onto) != base_ids.end();
+  if (target < 0 && !on_base) {
     return refuse(fmt::format("cannot rebase onto '{}': no such revision here", onto));
   }
-  const auto below = graph.ancestors({target}, false);
+  std::vector<bool> below(graph.size(), false);
+  if (target >= 0) {
+    below = graph.ancestors({target}, false);
+  } else {
+    for (std::size_t i = 0; i < graph.size(); ++i) {
+      const auto& id = graph.rev(static_cast<graph::NodeId>(i)).id;
+      below[i] = std::find(base_ids.begin(), base_ids.end(), id) != base_ids.end();
+    }
+  }
   std::vector<graph::NodeId> branch;
   for (std::size_t i = 0; i < graph.size(); ++i) {
     if (!below[i]) {
@@ -100,7 +110,7 @@ model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const s
         listed, roots.size()));
   }
   RebasePlan plan;
-  plan.onto = graph.rev(target).id;
+  plan.onto = target >= 0 ? graph.rev(target).id : onto;
   plan.oldest = graph.rev(roots.front()).id;
   plan.old_parents = graph.rev(roots.front()).down_revisions;
   for (graph::NodeId n = roots.front();;) {

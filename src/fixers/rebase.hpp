@@ -18,11 +18,13 @@ struct RebasePlan {
   std::string onto;
 };
 
-// The revisions that are not ancestors of `onto` must form one chain (no merge, no
-// branch point among them); the plan re-parents its oldest revision onto `onto`.
-// Errors (kind usage) say why not: nothing to rebase, already on top, or a chain that
-// branches or merges.
-model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const std::string& onto);
+// This branch's revisions must form one chain (no merge, no branch point among them);
+// the plan re-parents its oldest revision onto `onto`. They are the revisions that are
+// not ancestors of `onto`, or, when `onto` is not in this graph yet (the base branch is
+// not merged in), the revisions whose ids are not in `base_ids`. Errors (kind usage) say
+// why not: nothing to rebase, already on top, or a chain that branches or merges.
+model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const std::string& onto,
+                                      const std::vector<std::string>& base_ids = {});
 
 // The text of `rev` with its parent set to `new_parent`: the down_revision value
 // (quoted like the original) and, when present, the value of the `Revises:` line.

@@ -292,19 +292,38 @@ class RebaseTest(FixersTestCase):
         proc = self.miglint("rebase", expect=2)
         self.assertIn("branch at %s" % c, proc.stderr)
 
-    def test_rebase_refuses_when_base_head_is_not_merged(self):
+    def test_rebase_before_the_base_branch_is_merged(self):
+        """The base head is not in the working tree yet: re-parent onto it, then merge."""
         make_alembic_project(self.root)
         self.miglint("new", "-m", "create base tables", "--rev-id", "aaaaaaaaaaaa")
         self.commit_all("base")
         git(self.root, "checkout", "-q", "-b", "feature")
-        self.new("add feature table")
+        c = os.path.basename(self.new("add feature table"))[:12]
         self.commit_all("feature")
         git(self.root, "checkout", "-q", "main")
         b = os.path.basename(self.new("add main table"))[:12]
         self.commit_all("main")
         git(self.root, "checkout", "-q", "feature")
-        proc = self.miglint("rebase", expect=2)
-        self.assertIn("%s is not in this working tree" % b, proc.stderr)
+        proc = self.miglint("rebase")
+        self.assertIn("merge main next", proc.stdout)
+        self.commit_all("rebase migrations onto main")
+        git(self.root, "merge", "-q", "--no-edit", "main")
+        self.assert_alembic_graph(c, [c, b, "aaaaaaaaaaaa"])
+
+    def test_rebase_onto_a_base_revision_not_merged_yet(self):
+        make_alembic_project(self.root)
+        self.miglint("new", "-m", "create base tables", "--rev-id", "aaaaaaaaaaaa")
+        self.commit_all("base")
+        git(self.root, "checkout", "-q", "-b", "feature")
+        c = os.path.basename(self.new("add feature table"))[:12]
+        self.commit_all("feature")
+        git(self.root, "checkout", "-q", "main")
+        b = os.path.basename(self.new("add main table"))[:12]
+        self.commit_all("main")
+        git(self.root, "checkout", "-q", "feature")
+        self.miglint("rebase", "--onto", b)
+        git(self.root, "merge", "-q", "--no-edit", "main")
+        self.assert_alembic_graph(c, [c, b, "aaaaaaaaaaaa"])
 
 
 class HeadsFileTest(FixersTestCase):
