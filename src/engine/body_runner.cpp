@@ -1,5 +1,7 @@
 #include "engine/body_runner.hpp"
 
+#include "ops/alembic_runner.hpp"
+
 #include "sqlite/error.hpp"
 #include "util/strings.hpp"
 
@@ -137,7 +139,7 @@ const BodyRunner& runner_for(model::Format format)
 {
   static const SqlRunner sql;
   static const PythonRunner python;
-  return format == model::Format::sql ? static_cast<const BodyRunner&>(sql) : python;
+  return format == model::Format::sql ? static_cast<const BodyRunner&>(sql) : ops::alembic_runner();
 }
 
 std::string irreversible_reason(const model::Revision& rev)

@@ -1,0 +1,663 @@
+#include "ops/batch.hpp"
+
+#include "ops/interpreter.hpp"
+#include "sqlite/database.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <regex>
+
+namespace miglint::ops {
+
+using namespace python;
+
+namespace {
+
+// The table as SQLAlchemy 1.4 reflects it from SQLite, plus what batch mode tracks.
+struct Reflected {
+  struct Column {
+    ddl::ColumnDef def;
+    std::string source;   // the column's name in the old table ("" for added columns)
+    std::string transfer; // the SELECT expression that fills it ("" for added columns)
+  };
+  std::vector<Column> columns;
+  ddl::ConstraintDef pk; // kind primary_key, possibly named
+  // Named constraints (reflected, then added in op order) and unnamed ones.
+  std::vector<ddl::ConstraintDef> named;
+  std::vector<ddl::ConstraintDef> unnamed;
+  std::vector<ddl::IndexDef> indexes;     // existing (non-automatic) indexes
+  std::vector<ddl::IndexDef> new_indexes; // created by the batch
+  std::vector<ddl::IndexDef> temp_indexes; // index=True on added columns (see add_column)
+};
+
+std::string reflected_default(const std::string& dflt)
+{
+  // Alembic parenthesizes reflected defaults that look like SQL expressions.
+  static const std::regex k_digit(R"(^[0-9\.]$)");
+  static const std::regex k_quoted(R"(^'.+'$)");
+  static const std::regex k_paren(R"(^\(.+\)$)");
+  if (dflt.empty() || std::regex_search(dflt, k_digit) || std::regex_search(dflt, k_quoted) ||
+      std::regex_search(dflt, k_paren)) {
+    return dflt;
+  }
+  return "(" + dflt + ")";
+}
+
+std::vector<std::string> cols_in_sig(const std::string& sig)
+{
+  static const std::regex k_col(R"re((?:"(.+?)")|([a-z0-9_]+))re", std::regex::icase);
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(sig.begin(), sig.end(), k_col); it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1].matched ? (*it)[1].str() : (*it)[2].str());
+  }
+  return out;
+}
+
+model::Result<std::vector<std::vector<std::string>>> query(sqlite::Connection& db, const std::string& sql)
+{
+  auto stmt = db.prepare(sql);
+  if (!stmt) return stmt.error();
+  std::vector<std::vector<std::string>> rows;
+  while (true) {
+    auto more = stmt->step();
+    if (!more) return more.error();
+    if (!*more) break;
+    std::vector<std::string> row;
+    for (int i = 0; i < stmt->column_count(); ++i) {
+      row.push_back(stmt->column_is_null(i) ? std::string("\x01NULL") : stmt->column_text(i));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& table)
+{
+  Reflected out;
+  const std::string lit = ddl::quote_literal(table);
+  auto master = query(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = " + lit);
+  if (!master) return master.error();
+  if (master->empty()) return model::make_error(fmt::format("NoSuchTableError: {}", table));
+  const std::string sql = master->front()[0];
+
+  auto info = query(db, "PRAGMA main.table_info(" + lit + ")");
+  if (!info) return info.error();
+  std::vector<std::pair<int, std::string>> pk_cols;
+  for (const auto& row : *info) {
+    Reflected::Column c;
+    c.def.name = row[1];
+    c.def.type = reflected_type(row[2]);
+    if (c.def.type.empty()) {
+      return model::make_error(fmt::format("(in table '{}', column '{}'): Can't generate DDL for "
+                                           "NullType(); did you forget to specify a type on this "
+                                           "Column?",
+                                           table, c.def.name));
+    }
+    c.def.nullable = row[3] == "0";
+    if (row[4] != "\x01NULL") c.def.server_default = reflected_default(row[4]);
+    const int pk = std::stoi(row[5]);
+    if (pk > 0) {
+      pk_cols.emplace_back(pk, c.def.name);
+      c.def.primary_key = true;
+    }
+    c.source = c.def.name;
+    c.transfer = ddl::quote(table) + "." + ddl::quote(c.def.name);
+    out.columns.push_back(c);
+  }
+  std::sort(pk_cols.begin(), pk_cols.end());
+  out.pk.kind = ddl::ConstraintDef::Kind::primary_key;
+  for (const auto& p : pk_cols) out.pk.columns.push_back(p.second);
+  static const std::regex k_pk_name(R"(CONSTRAINT (\w+) PRIMARY KEY)", std::regex::icase);
+  std::smatch m;
+  if (std::regex_search(sql, m, k_pk_name)) out.pk.name = m[1].str();
+
+  // Foreign keys: PRAGMA rows grouped by id, names matched from the CREATE text.
+  auto fk_rows = query(db, "PRAGMA main.foreign_key_list(" + lit + ")");
+  if (!fk_rows) return fk_rows.error();
+  std::vector<std::pair<int, ddl::ConstraintDef>> fks;
+  for (const auto& row : *fk_rows) {
+    const int id = std::stoi(row[0]);
+    auto it = std::find_if(fks.begin(), fks.end(), [&](const auto& p) { return p.first == id; });
+    if (it == fks.end()) {
+      ddl::ConstraintDef fk;
+      fk.kind = ddl::ConstraintDef::Kind::foreign_key;
+      fk.ref_table = row[2];
+      fks.emplace_back(id, fk);
+      it = std::prev(fks.end());
+    }
+    it->second.columns.push_back(row[3]);
+    if (row[4] != "\x01NULL") it->second.ref_columns.push_back(row[4]);
+  }
+  for (auto& [id, fk] : fks) {
+    if (fk.ref_columns.empty()) {
+      // No referred column written: the referred table's primary key.
+      auto ref = query(db, "PRAGMA main.table_info(" + ddl::quote_literal(fk.ref_table) + ")");
+      if (ref) {
+        std::vector<std::pair<int, std::string>> cols;
+        for (const auto& r : *ref) {
+          if (std::stoi(r[5]) > 0) cols.emplace_back(std::stoi(r[5]), r[1]);
+        }
+        std::sort(cols.begin(), cols.end());
+        for (const auto& c : cols) fk.ref_columns.push_back(c.second);
+      }
+    }
+  }
+  static const std::regex k_fk(
+      R"re((?:CONSTRAINT (\w+) +)?FOREIGN KEY *\( *(.+?) *\) +REFERENCES +(?:(?:"(.+?)")|([a-z0-9_]+)) *\((.+?)\) *((?:ON (?:DELETE|UPDATE) (?:SET NULL|SET DEFAULT|CASCADE|RESTRICT|NO ACTION) *)*)((?:NOT +)?DEFERRABLE)?(?: +INITIALLY +(DEFERRED|IMMEDIATE))?)re",
+      std::regex::icase);
+  std::vector<ddl::ConstraintDef> parsed_fks;
+  std::vector<bool> used(fks.size(), false);
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), k_fk); it != std::sregex_iterator(); ++it) {
+    const auto& fm = *it;
+    const auto local = cols_in_sig(fm[2].str());
+    const std::string ref_table = fm[3].matched ? fm[3].str() : fm[4].str();
+    const auto ref_cols = cols_in_sig(fm[5].str());
+    for (std::size_t i = 0; i < fks.size(); ++i) {
+      auto& fk = fks[i].second;
+      if (used[i] || fk.columns != local || fk.ref_table != ref_table || fk.ref_columns != ref_cols) continue;
+      used[i] = true;
+      fk.name = fm[1].matched ? fm[1].str() : std::string();
+      std::string actions = fm[6].str();
+      for (char& ch : actions) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      static const std::regex k_on(R"( *\bON\b *)");
+      for (auto tok = std::sregex_token_iterator(actions.begin(), actions.end(), k_on, -1);
+           tok != std::sregex_token_iterator(); ++tok) {
+        std::string t = tok->str();
+        auto trim = [](std::string s) {
+          const auto b = s.find_first_not_of(' ');
+          const auto e = s.find_last_not_of(' ');
+          return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+        };
+        if (t.starts_with("DELETE")) {
+          const std::string a = trim(t.substr(6));
+          if (!a.empty() && a != "NO ACTION") fk.ondelete = a;
+        } else if (t.starts_with("UPDATE")) {
+          const std::string a = trim(t.substr(6));
+          if (!a.empty() && a != "NO ACTION") fk.onupdate = a;
+        }
+      }
+      if (fm[7].matched) {
+        std::string d = fm[7].str();
+        for (char& ch : d) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        fk.deferrable = d.find("NOT") == std::string::npos;
+      }
+      if (fm[8].matched) {
+        std::string in = fm[8].str();
+        for (char& ch : in) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        fk.initially = in;
+      }
+      parsed_fks.push_back(fk);
+      break;
+    }
+  }
+  for (std::size_t i = 0; i < fks.size(); ++i) {
+    if (!used[i]) parsed_fks.push_back(fks[i].second);
+  }
+
+  // Indexes, automatic ones kept aside to recognise UNIQUE constraints.
+  auto index_rows = query(db, "PRAGMA main.index_list(" + lit + ")");
+  if (!index_rows) return index_rows.error();
+  std::vector<std::vector<std::string>> auto_sigs;
+  // PRAGMA index_list lists the newest index first; SQLAlchemy keeps that order.
+  for (const auto& row : *index_rows) {
+    const std::string& name = row[1];
+    auto cols = query(db, "PRAGMA main.index_info(" + ddl::quote_literal(name) + ")");
+    if (!cols) return cols.error();
+    std::vector<std::string> names;
+    bool expression = false;
+    for (const auto& c : *cols) {
+      if (c[1] == "-2" || c[2] == "\x01NULL") expression = true;
+      else names.push_back(c[2]);
+    }
+    if (name.starts_with("sqlite_autoindex")) {
+      auto_sigs.push_back(names);
+      continue;
+    }
+    if (expression) continue; // SQLAlchemy skips expression-based indexes
+    ddl::IndexDef ix;
+    ix.name = name;
+    ix.table = table;
+    for (const auto& n : names) ix.elements.push_back(n);
+    ix.unique = row[2] == "1";
+    out.indexes.push_back(ix);
+  }
+  std::reverse(out.indexes.begin(), out.indexes.end());
+
+  std::vector<ddl::ConstraintDef> uniques;
+  auto take_unique = [&](const std::string& name, const std::vector<std::string>& cols) {
+    auto it = std::find(auto_sigs.begin(), auto_sigs.end(), cols);
+    if (it == auto_sigs.end()) return;
+    auto_sigs.erase(it);
+    ddl::ConstraintDef uq;
+    uq.kind = ddl::ConstraintDef::Kind::unique;
+    uq.name = name;
+    uq.columns = cols;
+    uniques.push_back(uq);
+  };
+  static const std::regex k_unique(R"re((?:CONSTRAINT "?(.+?)"? +)?UNIQUE *\((.+?)\))re", std::regex::icase);
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), k_unique); it != std::sregex_iterator(); ++it) {
+    take_unique((*it)[1].matched ? (*it)[1].str() : std::string(), cols_in_sig((*it)[2].str()));
+  }
+  static const std::regex k_inline_unique(R"re((?:(".+?")|(?:[\[`])?([a-z0-9_]+)(?:[\]`])?) +[a-z0-9_ ]+? +UNIQUE)re",
+                                          std::regex::icase);
+  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), k_inline_unique); it != std::sregex_iterator(); ++it) {
+    take_unique({}, cols_in_sig((*it)[1].matched ? (*it)[1].str() : (*it)[2].str()));
+  }
+
+  // CHECK constraints: unnamed ones are not carried over by batch mode.
+  std::vector<ddl::ConstraintDef> checks;
+  static const std::regex k_check(R"re((?:CONSTRAINT (.+) +)?CHECK *\( *(.+) *\),? *)re", std::regex::icase);
+  // One CHECK per line, as SQLAlchemy writes them.
+  std::size_t line_start = 0;
+  while (line_start <= sql.size()) {
+    std::size_t line_end = sql.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = sql.size();
+    const std::string line = sql.substr(line_start, line_end - line_start);
+    std::smatch cm;
+    if (std::regex_search(line, cm, k_check) && cm[1].matched) {
+      ddl::ConstraintDef ck;
+      ck.kind = ddl::ConstraintDef::Kind::check;
+      ck.name = std::regex_replace(cm[1].str(), std::regex(R"re(^"|"$)re"), "");
+      ck.sqltext = cm[2].str();
+      checks.push_back(ck);
+    }
+    line_start = line_end + 1;
+  }
+
+  for (const auto* group : {&parsed_fks, &uniques, &checks}) {
+    for (const auto& c : *group) {
+      if (!c.name.empty()) out.named.push_back(c);
+      else out.unnamed.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool sql_default_expression(const ColumnObj& c)
+{
+  return c.server_default && !c.server_default->empty() && c.server_default->front() != '\'';
+}
+
+} // namespace
+
+Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, CallArgs& args,
+                                    const Expr& call)
+{
+  const Span span = call.span;
+  if (name == "f") {
+    const Value* v = args.get(0, "name");
+    return v ? *v : Value();
+  }
+  count_op();
+  BatchOp op;
+  op.name = name;
+  op.span = span;
+  auto str = [&](std::size_t i, std::string_view key) -> const std::string* {
+    const Value* v = args.get(i, key);
+    return v ? v->str() : nullptr;
+  };
+  if (name == "add_column") {
+    const Value* cv = args.get(0, "column");
+    op.column = cv ? cv->as<ColumnObj>() : nullptr;
+    if (!op.column) return unsupported("batch_op.add_column without sa.Column", span);
+    if (auto s = str(99, "insert_before")) op.insert_before = *s;
+    if (auto s = str(99, "insert_after")) op.insert_after = *s;
+    op.default_is_expression = sql_default_expression(*op.column);
+    batch.ops.push_back(op);
+    // Alembic follows an added column with its constraints and its index=True index.
+    const auto& c = *op.column;
+    auto add_constraint = [&](ddl::ConstraintDef def) {
+      BatchOp ac;
+      ac.name = "add_constraint";
+      ac.span = span;
+      ac.constraint = std::move(def);
+      batch.ops.push_back(ac);
+    };
+    if (c.unique.value_or(false) && !c.index.value_or(false)) {
+      ddl::ConstraintDef uq;
+      uq.kind = ddl::ConstraintDef::Kind::unique;
+      uq.columns = {c.name};
+      add_constraint(uq);
+    }
+    for (const auto& fk : c.foreign_keys) {
+      ddl::ConstraintDef def;
+      def.kind = ddl::ConstraintDef::Kind::foreign_key;
+      def.name = fk->name;
+      def.columns = {c.name};
+      const auto dot = fk->target.rfind('.');
+      def.ref_table = fk->target.substr(0, dot);
+      def.ref_columns = {fk->target.substr(dot + 1)};
+      def.ondelete = fk->ondelete;
+      def.onupdate = fk->onupdate;
+      def.deferrable = fk->deferrable;
+      def.initially = fk->initially;
+      add_constraint(def);
+    }
+    if (c.index.value_or(false)) {
+      BatchOp ci;
+      ci.name = "create_index";
+      ci.span = span;
+      ci.index.name = "ix_" + batch.table + "_" + c.name;
+      ci.index.table = batch.table;
+      ci.index.elements = {ddl::quote(c.name)};
+      ci.index.unique = c.unique.value_or(false);
+      ci.column_name = "\x01column-index"; // marks the index=True companion
+      ci.new_name = c.name;
+      batch.ops.push_back(ci);
+    }
+    return Value();
+  }
+  if (name == "drop_column") {
+    const std::string* c = str(0, "column_name");
+    if (!c) return unsupported("batch_op.drop_column without a literal name", span);
+    op.column_name = *c;
+  } else if (name == "alter_column") {
+    const std::string* c = str(0, "column_name");
+    if (!c) return unsupported("batch_op.alter_column without a literal name", span);
+    op.column_name = *c;
+    if (const Value* n = args.kw("nullable"); n && !n->is_none()) op.nullable = truthy(*n);
+    if (const Value* d = args.kw("server_default"); d && !(d->boolean() && !*d->boolean())) {
+      auto rendered = server_default(*d, span);
+      if (!rendered) return rendered.stop();
+      op.set_default = true;
+      op.server_default = *rendered;
+    }
+    if (const Value* n = args.kw("new_column_name"); n && n->str()) op.new_name = *n->str();
+    if (const Value* t = args.kw("type_"); t && !t->is_none()) {
+      op.type = to_type(*t);
+      if (!op.type) return unsupported("alter_column type_ that is not a type", span);
+    }
+  } else if (name == "create_index") {
+    const std::string* n = str(0, "index_name");
+    if (!n) return unsupported("batch_op.create_index without a literal name", span);
+    auto elements = index_elements(args.get(1, "columns"), span);
+    if (!elements) return elements.stop();
+    op.index.name = *n;
+    op.index.table = batch.table;
+    op.index.elements = *elements;
+    if (const Value* u = args.kw("unique")) op.index.unique = truthy(*u);
+  } else if (name == "drop_index") {
+    const std::string* n = str(0, "index_name");
+    if (!n) return unsupported("batch_op.drop_index without a literal name", span);
+    op.index.name = *n;
+  } else if (name == "create_foreign_key") {
+    const Value* n = args.get(0, "constraint_name");
+    const std::string* referent = str(1, "referent_table");
+    auto local = names(args.get(2, "local_cols"), span, "local_cols");
+    if (!local) return local.stop();
+    auto remote = names(args.get(3, "remote_cols"), span, "remote_cols");
+    if (!remote) return remote.stop();
+    if (!referent) return unsupported("create_foreign_key without a literal referent table", span);
+    op.name = "add_constraint";
+    op.constraint.kind = ddl::ConstraintDef::Kind::foreign_key;
+    op.constraint.name = n && n->str() ? *n->str() : std::string();
+    op.constraint.columns = *local;
+    op.constraint.ref_table = *referent;
+    op.constraint.ref_columns = *remote;
+    if (auto s = str(99, "ondelete")) op.constraint.ondelete = *s;
+    if (auto s = str(99, "onupdate")) op.constraint.onupdate = *s;
+    if (auto s = str(99, "initially")) op.constraint.initially = *s;
+    if (const Value* d = args.kw("deferrable"); d && !d->is_none()) op.constraint.deferrable = truthy(*d);
+  } else if (name == "create_unique_constraint" || name == "create_primary_key") {
+    const Value* n = args.get(0, "constraint_name");
+    auto cols = names(args.get(1, "columns"), span, "columns");
+    if (!cols) return cols.stop();
+    op.name = "add_constraint";
+    op.constraint.kind = name == "create_primary_key" ? ddl::ConstraintDef::Kind::primary_key
+                                                      : ddl::ConstraintDef::Kind::unique;
+    op.constraint.name = n && n->str() ? *n->str() : std::string();
+    op.constraint.columns = *cols;
+  } else if (name == "create_check_constraint") {
+    const Value* n = args.get(0, "constraint_name");
+    const Value* cond = args.get(1, "condition");
+    if (!cond || !(cond->str() || cond->as<TextClause>())) {
+      return unsupported("create_check_constraint with an SQL expression object", span);
+    }
+    op.name = "add_constraint";
+    op.constraint.kind = ddl::ConstraintDef::Kind::check;
+    op.constraint.name = n && n->str() ? *n->str() : std::string();
+    op.constraint.sqltext = cond->str() ? *cond->str() : cond->as<TextClause>()->text;
+  } else if (name == "drop_constraint") {
+    const Value* n = args.get(0, "constraint_name");
+    op.constraint.name = n && n->str() ? *n->str() : std::string();
+  } else if (name == "execute") {
+    const Value* sql = args.get(0, "sqltext");
+    std::string text_sql;
+    if (sql && sql->str()) text_sql = *sql->str();
+    else if (auto t = sql ? sql->as<TextClause>() : nullptr) text_sql = t->text;
+    else return unsupported("batch_op.execute of a non-string", span);
+    if (auto stop = run_sql(text_sql, "batch_op.execute", span)) return *stop;
+    return Value();
+  } else {
+    return unsupported(fmt::format("batch_op.{}()", name), span);
+  }
+  batch.ops.push_back(op);
+  return Value();
+}
+
+std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
+{
+  const std::string label = "op.batch_alter_table";
+  bool recreate = batch.recreate == "always";
+  if (batch.recreate == "auto") {
+    for (const auto& op : batch.ops) {
+      if (op.name == "add_column") {
+        recreate = recreate || op.default_is_expression;
+      } else if (op.name != "create_index" && op.name != "drop_index") {
+        recreate = true;
+      }
+    }
+  }
+  const std::string& table = batch.table;
+  if (!recreate) {
+    for (const auto& op : batch.ops) {
+      std::string sql;
+      if (op.name == "add_column") {
+        auto def = column_def(*op.column, op.span);
+        if (!def) return def.stop();
+        ddl::TableDef t;
+        sql = fmt::format("ALTER TABLE {} ADD COLUMN {}", ddl::quote(table), ddl::render_column(*def, t));
+      } else if (op.name == "create_index") {
+        sql = ddl::render_create_index(op.index);
+      } else if (op.name == "drop_index") {
+        sql = "DROP INDEX " + ddl::quote(op.index.name);
+      } else {
+        return unsupported(fmt::format("batch_op.{} with recreate='never'", op.name), op.span);
+      }
+      if (auto stop = run_sql(sql, label, op.span)) return stop;
+    }
+    return std::nullopt;
+  }
+  if (!db()) {
+    return failure(fmt::format("This operation cannot proceed in --sql mode; batch mode with dialect "
+                               "sqlite requires a live database connection with which to reflect "
+                               "the table \"{}\"",
+                               table),
+                   batch.span);
+  }
+  auto reflected = reflect(*db(), table);
+  if (!reflected) return failure(reflected.error().message, batch.span);
+  Reflected& r = *reflected;
+
+  auto find_column = [&](const std::string& name) -> Reflected::Column* {
+    for (auto& c : r.columns) {
+      if (c.def.name == name) return &c;
+    }
+    return nullptr;
+  };
+  for (const auto& op : batch.ops) {
+    if (op.name == "add_column") {
+      auto def = column_def(*op.column, op.span);
+      if (!def) return def.stop();
+      def->primary_key = false;
+      Reflected::Column c;
+      c.def = *def;
+      auto at = r.columns.end();
+      if (!op.insert_before.empty()) {
+        at = std::find_if(r.columns.begin(), r.columns.end(),
+                          [&](const auto& rc) { return rc.def.name == op.insert_before; });
+      } else if (!op.insert_after.empty()) {
+        at = std::find_if(r.columns.begin(), r.columns.end(),
+                          [&](const auto& rc) { return rc.def.name == op.insert_after; });
+        if (at != r.columns.end()) ++at;
+      }
+      r.columns.insert(at, c);
+      if (op.column->primary_key) r.pk.columns.push_back(op.column->name);
+    } else if (op.name == "drop_column") {
+      auto it = std::find_if(r.columns.begin(), r.columns.end(),
+                             [&](const auto& rc) { return rc.def.name == op.column_name; });
+      if (it == r.columns.end()) {
+        return failure(fmt::format("KeyError: '{}'", op.column_name), op.span);
+      }
+      const std::string source = it->source;
+      r.columns.erase(it);
+      auto& pk = r.pk.columns;
+      pk.erase(std::remove(pk.begin(), pk.end(), source.empty() ? op.column_name : source), pk.end());
+    } else if (op.name == "alter_column") {
+      Reflected::Column* c = find_column(op.column_name);
+      if (!c) return failure(fmt::format("KeyError: '{}'", op.column_name), op.span);
+      if (!op.new_name.empty() && op.new_name != op.column_name) {
+        c->def.name = op.new_name;
+      }
+      if (op.type) {
+        ColumnObj tmp;
+        tmp.name = c->def.name;
+        tmp.type = op.type;
+        auto declared = column_type(tmp, op.span);
+        if (!declared) return declared.stop();
+        if (!c->transfer.empty() && type_affinity(c->def.type) != type_affinity(*declared) &&
+            type_affinity(*declared) != "json") {
+          c->transfer = fmt::format("CAST({} AS {})", c->transfer, *declared);
+        }
+        c->def.type = *declared;
+      }
+      if (op.nullable) c->def.nullable = *op.nullable;
+      if (op.set_default) c->def.server_default = op.server_default;
+    } else if (op.name == "create_index") {
+      if (op.column_name == "\x01column-index") {
+        // Alembic's copy of an index=True column also indexes the temporary table, and
+        // that index keeps the temporary name after the rename.
+        ddl::IndexDef tmp = op.index;
+        tmp.name = "ix__alembic_tmp_" + table + "_" + op.new_name;
+        r.temp_indexes.push_back(tmp);
+      }
+      auto it = std::find_if(r.new_indexes.begin(), r.new_indexes.end(),
+                             [&](const auto& ix) { return ix.name == op.index.name; });
+      if (it != r.new_indexes.end()) *it = op.index;
+      else r.new_indexes.push_back(op.index);
+    } else if (op.name == "drop_index") {
+      auto it = std::find_if(r.indexes.begin(), r.indexes.end(),
+                             [&](const auto& ix) { return ix.name == op.index.name; });
+      if (it == r.indexes.end()) {
+        return failure(fmt::format("ValueError: No such index: '{}'", op.index.name), op.span);
+      }
+      r.indexes.erase(it);
+    } else if (op.name == "add_constraint") {
+      if (op.constraint.name.empty()) {
+        return failure("ValueError: Constraint must have a name", op.span);
+      }
+      if (op.constraint.kind == ddl::ConstraintDef::Kind::primary_key) {
+        r.pk = op.constraint;
+        continue;
+      }
+      auto it = std::find_if(r.named.begin(), r.named.end(),
+                             [&](const auto& c) { return c.name == op.constraint.name; });
+      if (it != r.named.end()) *it = op.constraint;
+      else r.named.push_back(op.constraint);
+    } else if (op.name == "drop_constraint") {
+      if (op.constraint.name.empty()) {
+        return failure("ValueError: Constraint must have a name", op.span);
+      }
+      auto it = std::find_if(r.named.begin(), r.named.end(),
+                             [&](const auto& c) { return c.name == op.constraint.name; });
+      if (it != r.named.end()) {
+        r.named.erase(it);
+      } else if (r.pk.name == op.constraint.name) {
+        r.pk.columns.clear();
+        r.pk.name.clear();
+      } else {
+        return failure(fmt::format("ValueError: No such constraint: '{}'", op.constraint.name), op.span);
+      }
+    }
+  }
+
+  // Column lists of constraints and indexes name the old columns; map them to the new
+  // names, dropping what refers to a column that is gone.
+  std::map<std::string, std::string> new_name;
+  for (const auto& c : r.columns) {
+    new_name[c.source.empty() ? c.def.name : c.source] = c.def.name;
+  }
+  auto map_cols = [&](std::vector<std::string>& cols) {
+    for (auto& c : cols) {
+      auto it = new_name.find(c);
+      if (it == new_name.end()) return false;
+      c = it->second;
+    }
+    return true;
+  };
+  ddl::TableDef def;
+  def.name = table;
+  for (const auto& c : r.columns) def.columns.push_back(c.def);
+  for (auto& c : def.columns) c.primary_key = false;
+  ddl::ConstraintDef pk = r.pk;
+  if (map_cols(pk.columns)) {
+    for (const auto& name : pk.columns) {
+      if (auto* col = def.column(name)) col->primary_key = true;
+    }
+    def.constraints.push_back(pk);
+  }
+  for (const auto* group : {&r.named, &r.unnamed}) {
+    for (ddl::ConstraintDef c : *group) {
+      if (map_cols(c.columns)) def.constraints.push_back(c);
+    }
+  }
+
+  // Rebuild without a RENAME: keep the rows aside, recreate the table under its own
+  // (quoted, as after Alembic's rename) name, copy the rows back.
+  std::string quoted_name = "\"";
+  for (char ch : table) {
+    quoted_name += ch;
+    if (ch == '"') quoted_name += '"';
+  }
+  quoted_name += "\"";
+  const std::string keep = ddl::quote("_miglint_batch_" + table);
+  std::vector<std::string> targets;
+  std::vector<std::string> sources;
+  std::vector<std::string> old_columns;
+  for (const auto& c : r.columns) {
+    if (c.transfer.empty()) continue;
+    targets.push_back(ddl::quote(c.def.name));
+    // The kept copy has the old column names; the transfer expression reads them.
+    std::string expr = c.transfer;
+    const std::string prefix = ddl::quote(table) + ".";
+    if (expr.find(prefix) != std::string::npos) {
+      expr.replace(expr.find(prefix), prefix.size(), keep + ".");
+    }
+    sources.push_back(expr);
+    old_columns.push_back(ddl::quote(c.source));
+  }
+  std::vector<std::string> statements;
+  statements.push_back(fmt::format("DROP TABLE IF EXISTS temp.{}", keep));
+  statements.push_back(fmt::format("CREATE TEMP TABLE {} AS SELECT * FROM {}", keep, ddl::quote(table)));
+  statements.push_back("DROP TABLE " + ddl::quote(table));
+  statements.push_back(ddl::render_create_table(def, quoted_name));
+  for (const auto& ix : r.temp_indexes) statements.push_back(ddl::render_create_index(ix, quoted_name));
+  if (!targets.empty()) {
+    statements.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", ddl::quote(table),
+                                     fmt::join(targets, ", "), fmt::join(sources, ", "), keep));
+  }
+  statements.push_back(fmt::format("DROP TABLE temp.{}", keep));
+  for (ddl::IndexDef ix : r.indexes) {
+    if (!map_cols(ix.elements)) continue;
+    for (auto& e : ix.elements) e = ddl::quote(e);
+    statements.push_back(ddl::render_create_index(ix));
+  }
+  for (const auto& ix : r.new_indexes) statements.push_back(ddl::render_create_index(ix));
+  for (const auto& sql : statements) {
+    if (auto stop = run_sql(sql, label, batch.span)) return stop;
+  }
+  return std::nullopt;
+}
+
+} // namespace miglint::ops

@@ -1,0 +1,327 @@
+#include "ops/interpreter.hpp"
+
+#include "ops/batch.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+
+namespace miglint::ops {
+
+using namespace python;
+
+namespace {
+
+// `op.get_context()`: only its autocommit_block() is understood.
+struct MigrationContextObj : Object {
+  std::string describe() const override { return "op.get_context()"; }
+};
+
+// `op.get_context().autocommit_block()`: runs its body as is (SQLite needs no special mode).
+struct AutocommitBlock : Object {
+  std::string describe() const override { return "autocommit_block()"; }
+};
+
+} // namespace
+
+std::string canonical_module(const std::string& path)
+{
+  if (path.starts_with("sqlalchemy.dialects.")) {
+    const auto dot = path.find('.', std::string("sqlalchemy.dialects.").size());
+    return dot == std::string::npos ? path : path.substr(0, dot);
+  }
+  if (path == "sqlalchemy" || path.starts_with("sqlalchemy.")) return "sqlalchemy";
+  if (path.starts_with("sqlmodel")) return "sqlmodel";
+  return path;
+}
+
+Value Interpreter::import_module(const std::string& dotted)
+{
+  const bool known = dotted == "alembic" || dotted.starts_with("alembic.") ||
+                     dotted == "sqlalchemy" || dotted.starts_with("sqlalchemy.") ||
+                     dotted == "sqlmodel" || dotted.starts_with("sqlmodel.");
+  return Value(ObjectPtr(std::make_shared<Namespace>(dotted, known)));
+}
+
+std::optional<Stop> Interpreter::run_sql(const std::string& sql, std::string name, Span span)
+{
+  const auto start = std::chrono::steady_clock::now();
+  auto done = m_sink.execute(sql);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  m_runs.push_back({std::move(name), span, ms});
+  if (!done) {
+    return failure(done.error().message, span, sql);
+  }
+  return std::nullopt;
+}
+
+std::optional<Stop> Interpreter::expression_statement(const Value& value, const Stmt& stmt)
+{
+  if (auto opaque = value.as<OpaqueCall>()) {
+    return unsupported(fmt::format("call of `{}`, which is not Alembic or SQLAlchemy",
+                                   opaque->path),
+                       stmt.span);
+  }
+  return std::nullopt;
+}
+
+Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, const Expr& call)
+{
+  if (auto ns = std::dynamic_pointer_cast<Namespace>(callee)) {
+    const std::string& path = ns->path;
+    if (path.starts_with("alembic.op.")) {
+      const std::string name = path.substr(std::string("alembic.op.").size());
+      if (name.find('.') == std::string::npos) {
+        if (name == "get_context") {
+          return Value(ObjectPtr(std::make_shared<MigrationContextObj>()));
+        }
+        return call_op(name, args, call);
+      }
+    }
+    if (ns->known && (canonical_module(path) != path || path.starts_with("sqlmodel"))) {
+      return call_sqlalchemy(path, args, call);
+    }
+    if (!ns->known) {
+      return Value(ObjectPtr(std::make_shared<OpaqueCall>(path)));
+    }
+    return unsupported(fmt::format("call of `{}`", path), call.span);
+  }
+  if (auto m = std::dynamic_pointer_cast<BoundMethod>(callee)) {
+    if (auto batch = std::dynamic_pointer_cast<BatchProxy>(m->self)) {
+      return call_batch(*batch, m->name, args, call);
+    }
+    if (std::dynamic_pointer_cast<MigrationContextObj>(m->self) && m->name == "autocommit_block") {
+      return Value(ObjectPtr(std::make_shared<AutocommitBlock>()));
+    }
+    if (auto type = std::dynamic_pointer_cast<SqlType>(m->self)) {
+      if (m->name == "with_variant") {
+        // The variant applies on SQLite only when it is registered for "sqlite".
+        const Value* variant = args.get(0, "type_");
+        const Value* dialect = args.get(1, "dialect_name");
+        if (variant && dialect && dialect->str() && *dialect->str() == "sqlite") {
+          return *variant;
+        }
+        return Value(callee == nullptr ? ObjectPtr() : m->self);
+      }
+    }
+    if (std::dynamic_pointer_cast<OpaqueCall>(m->self)) {
+      return Value(ObjectPtr(std::make_shared<OpaqueCall>(m->describe())));
+    }
+  }
+  return unsupported(fmt::format("call of `{}`", text(call.span)), call.span);
+}
+
+Flow<Value> Interpreter::attribute_of_object(const ObjectPtr& object, const std::string& name,
+                                             const Expr& expr)
+{
+  if (auto opaque = std::dynamic_pointer_cast<OpaqueCall>(object)) {
+    return Value(ObjectPtr(std::make_shared<OpaqueCall>(opaque->path + "." + name)));
+  }
+  if (auto table = std::dynamic_pointer_cast<TableClause>(object); table && name == "name") {
+    return Value(table->name);
+  }
+  if (auto column = std::dynamic_pointer_cast<ColumnObj>(object); column && name == "name") {
+    return Value(column->name);
+  }
+  return Evaluator::attribute_of_object(object, name, expr);
+}
+
+Flow<Value> Interpreter::enter_context(const Value& manager, const Expr& expr)
+{
+  if (auto batch = manager.as<BatchProxy>()) {
+    return manager;
+  }
+  if (manager.as<AutocommitBlock>()) {
+    return Value();
+  }
+  return Evaluator::enter_context(manager, expr);
+}
+
+std::optional<Stop> Interpreter::exit_context(const Value& manager, const Value&,
+                                              bool body_completed)
+{
+  if (auto batch = manager.as<BatchProxy>(); batch && body_completed) {
+    return flush_batch(*batch);
+  }
+  return std::nullopt;
+}
+
+Flow<std::string> Interpreter::column_type(const ColumnObj& column, Span span)
+{
+  if (!column.type) {
+    return failure(fmt::format("(in column '{}'): Can't generate DDL for NullType(); did you "
+                               "forget to specify a type on this Column?",
+                               column.name),
+                   span);
+  }
+  bool fell_back = false;
+  std::string error;
+  std::string type = declared_type(*column.type, &fell_back, &error);
+  if (!error.empty()) {
+    return failure(error, span);
+  }
+  if (fell_back) {
+    const std::string module = column.type->module;
+    m_fallbacks.insert(module.empty() ? column.type->name : module + "." + column.type->name);
+  }
+  return type;
+}
+
+Flow<ddl::ColumnDef> Interpreter::column_def(const ColumnObj& column, Span span)
+{
+  ddl::ColumnDef def;
+  def.name = column.name;
+  auto type = column_type(column, span);
+  if (!type) return type.stop();
+  def.type = *type;
+  def.primary_key = column.primary_key;
+  def.nullable = column.nullable.value_or(!column.primary_key);
+  def.server_default = column.server_default;
+  return def;
+}
+
+Flow<std::optional<std::string>> Interpreter::server_default(const Value& v, Span span)
+{
+  if (v.is_none()) return std::optional<std::string>();
+  if (auto s = v.str()) return std::optional<std::string>(ddl::quote_literal(*s));
+  if (auto t = v.as<TextClause>()) return std::optional<std::string>(t->text);
+  if (auto e = v.as<SqlExpression>()) return std::optional<std::string>("(" + e->sql + ")");
+  return unsupported(fmt::format("server_default of type {}", type_name(v)), span);
+}
+
+Flow<std::vector<std::string>> Interpreter::names(const Value* v, Span span, std::string_view what)
+{
+  std::vector<std::string> out;
+  if (!v) return unsupported(fmt::format("missing {}", what), span);
+  if (auto s = v->str()) {
+    out.push_back(*s);
+    return out;
+  }
+  if (auto l = v->list()) {
+    for (const Value& item : l->items) {
+      if (auto s = item.str()) out.push_back(*s);
+      else if (auto c = item.as<ColumnObj>()) out.push_back(c->name);
+      else if (auto c = item.as<ColumnClause>()) out.push_back(c->name);
+      else return unsupported(fmt::format("{} given as {}", what, type_name(item)), span);
+    }
+    return out;
+  }
+  return unsupported(fmt::format("{} given as {}", what, type_name(*v)), span);
+}
+
+Flow<std::vector<std::string>> Interpreter::index_elements(const Value* v, Span span)
+{
+  std::vector<std::string> out;
+  if (!v) return unsupported("an index without columns", span);
+  std::vector<Value> items;
+  if (auto l = v->list()) items = l->items;
+  else items.push_back(*v);
+  for (const Value& item : items) {
+    if (auto s = item.str()) out.push_back(ddl::quote(*s));
+    else if (auto t = item.as<TextClause>()) out.push_back(t->text);
+    else if (auto e = item.as<SqlExpression>()) out.push_back(e->sql);
+    else if (auto c = item.as<ColumnClause>()) out.push_back(ddl::quote(c->name));
+    else return unsupported(fmt::format("index element of type {}", type_name(item)), span);
+  }
+  return out;
+}
+
+Flow<ddl::TableDef> Interpreter::table_def(const std::string& name, const std::vector<Value>& items,
+                                           const CallArgs& args, std::vector<ddl::IndexDef>& indexes)
+{
+  ddl::TableDef table;
+  table.name = name;
+  if (const Value* a = args.kw("sqlite_autoincrement")) table.sqlite_autoincrement = truthy(*a);
+  ddl::ConstraintDef pk;
+  pk.kind = ddl::ConstraintDef::Kind::primary_key;
+  bool explicit_pk = false;
+  std::vector<ddl::ConstraintDef> table_constraints;
+  std::vector<ddl::ConstraintDef> column_constraints;
+  std::vector<std::string> column_pk;
+  for (const Value& item : items) {
+    if (auto column = item.as<ColumnObj>()) {
+      auto def = column_def(*column, args.span);
+      if (!def) return def.stop();
+      table.columns.push_back(*def);
+      if (column->primary_key) column_pk.push_back(column->name);
+      // Column-level constraints are created when the Table is built, after the
+      // constraints written as arguments: a UNIQUE, then the column's foreign keys.
+      if (column->unique.value_or(false) && !column->index.value_or(false)) {
+        ddl::ConstraintDef uq;
+        uq.kind = ddl::ConstraintDef::Kind::unique;
+        uq.columns = {column->name};
+        column_constraints.push_back(uq);
+      }
+      for (const auto& fk : column->foreign_keys) {
+        ddl::ConstraintDef c;
+        c.kind = ddl::ConstraintDef::Kind::foreign_key;
+        c.name = fk->name;
+        c.columns = {column->name};
+        const auto dot = fk->target.rfind('.');
+        c.ref_table = dot == std::string::npos ? fk->target : fk->target.substr(0, dot);
+        c.ref_columns = {dot == std::string::npos ? std::string() : fk->target.substr(dot + 1)};
+        c.ondelete = fk->ondelete;
+        c.onupdate = fk->onupdate;
+        c.deferrable = fk->deferrable;
+        c.initially = fk->initially;
+        column_constraints.push_back(c);
+      }
+      for (const auto& check : column->checks) column_constraints.push_back(check);
+      if (column->index.value_or(false)) {
+        ddl::IndexDef ix;
+        ix.name = "ix_" + name + "_" + column->name;
+        ix.table = name;
+        ix.elements = {ddl::quote(column->name)};
+        ix.unique = column->unique.value_or(false);
+        indexes.push_back(ix);
+      }
+    } else if (auto constraint = item.as<ConstraintObj>()) {
+      if (constraint->def.kind == ddl::ConstraintDef::Kind::primary_key) {
+        pk = constraint->def;
+        explicit_pk = true;
+      } else {
+        table_constraints.push_back(constraint->def);
+      }
+    } else if (auto index = item.as<IndexObj>()) {
+      ddl::IndexDef ix = index->def;
+      ix.table = name;
+      indexes.push_back(ix);
+    } else {
+      return unsupported(fmt::format("table element of type {}", type_name(item)), args.span);
+    }
+  }
+  if (!explicit_pk) {
+    pk.columns = column_pk;
+  }
+  // A primary key makes its columns NOT NULL unless nullable was given.
+  for (auto& column : table.columns) {
+    bool in_pk = std::find(pk.columns.begin(), pk.columns.end(), column.name) != pk.columns.end();
+    if (in_pk) {
+      column.primary_key = true;
+      bool given = false;
+      for (const Value& item : items) {
+        if (auto c = item.as<ColumnObj>(); c && c->name == column.name && c->nullable) {
+          given = true;
+        }
+      }
+      if (!given) column.nullable = false;
+    }
+  }
+  for (const auto& c : table_constraints) {
+    for (const auto& col : c.columns) {
+      if (!table.column(col)) {
+        return failure(fmt::format("Can't create {} on table '{}': no column named '{}' is present.",
+                                   c.kind == ddl::ConstraintDef::Kind::foreign_key ? "ForeignKeyConstraint" : "constraint",
+                                   name, col),
+                       args.span);
+      }
+    }
+  }
+  table.constraints.push_back(pk);
+  table.constraints.insert(table.constraints.end(), table_constraints.begin(), table_constraints.end());
+  table.constraints.insert(table.constraints.end(), column_constraints.begin(), column_constraints.end());
+  return table;
+}
+
+} // namespace miglint::ops

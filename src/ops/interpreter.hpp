@@ -1,0 +1,89 @@
+// The op.* interpreter: an Evaluator whose namespaces are Alembic's `op` and SQLAlchemy,
+// turning each op call into SQLite statements for a StatementSink as Alembic 1.8 with
+// SQLAlchemy 1.4 would on SQLite. Batch operations reflect the live table through the
+// connection (null offline, where only ALTER-free batches can be rendered).
+#pragma once
+
+#include "engine/body_runner.hpp"
+#include "ops/ddl.hpp"
+#include "ops/evaluator.hpp"
+#include "ops/sa_objects.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace miglint::ops {
+
+struct BatchProxy;
+
+class Interpreter : public Evaluator {
+public:
+  Interpreter(std::string_view source, engine::StatementSink& sink, sqlite::Connection* db)
+    : Evaluator(source), m_sink(sink), m_db(db)
+  {
+  }
+
+  // Statements run so far, with the op call each came from.
+  const std::vector<engine::StatementRun>& statements() const { return m_runs; }
+  // Types that fell back to their name ("GUID", "postgresql.JSONB").
+  const std::set<std::string>& fallback_types() const { return m_fallbacks; }
+  // op.* and batch_op.* calls interpreted.
+  std::size_t op_calls() const { return m_op_calls; }
+
+  // Runs one statement; a failure becomes a failed Stop carrying SQLite's message.
+  std::optional<Stop> run_sql(const std::string& sql, std::string name, python::Span span);
+
+  // Converters shared by operations and batch mode.
+  Flow<std::string> column_type(const ColumnObj& column, python::Span span);
+  Flow<ddl::ColumnDef> column_def(const ColumnObj& column, python::Span span);
+  // `sa.text('0')` -> "0", "'x'" for a string, "(CURRENT_TIMESTAMP)" for sa.func.now().
+  Flow<std::optional<std::string>> server_default(const Value& v, python::Span span);
+  // A column list argument: ['a', 'b'] or 'a'.
+  Flow<std::vector<std::string>> names(const Value* v, python::Span span, std::string_view what);
+  // Index elements: quoted names or SQL text.
+  Flow<std::vector<std::string>> index_elements(const Value* v, python::Span span);
+  // The CREATE TABLE definition for op.create_table(name, *items, **kw).
+  Flow<ddl::TableDef> table_def(const std::string& name, const std::vector<Value>& items,
+                                const CallArgs& args, std::vector<ddl::IndexDef>& indexes);
+  sqlite::Connection* db() const { return m_db; }
+  void count_op() { ++m_op_calls; }
+
+protected:
+  Flow<Value> call_object(const ObjectPtr& callee, CallArgs& args,
+                          const python::Expr& call) override;
+  Flow<Value> attribute_of_object(const ObjectPtr& object, const std::string& name,
+                                  const python::Expr& expr) override;
+  Flow<Value> enter_context(const Value& manager, const python::Expr& expr) override;
+  std::optional<Stop> exit_context(const Value& manager, const Value& entered,
+                                   bool body_completed) override;
+  Value import_module(const std::string& dotted) override;
+  std::optional<Stop> expression_statement(const Value& value, const python::Stmt& stmt) override;
+
+private:
+  // sqlalchemy.* constructors (sa_constructors.cpp).
+  Flow<Value> call_sqlalchemy(const std::string& path, CallArgs& args, const python::Expr& call);
+  // op.* (operations.cpp).
+  Flow<Value> call_op(const std::string& name, CallArgs& args, const python::Expr& call);
+  // batch_op.* (batch.cpp).
+  Flow<Value> call_batch(BatchProxy& batch, const std::string& name, CallArgs& args,
+                         const python::Expr& call);
+  std::optional<Stop> flush_batch(BatchProxy& batch);
+
+  engine::StatementSink& m_sink;
+  sqlite::Connection* m_db;
+  std::vector<engine::StatementRun> m_runs;
+  std::set<std::string> m_fallbacks;
+  std::size_t m_op_calls = 0;
+  std::string m_current_op;
+};
+
+// A type argument as a SqlType: a called type, a type class (`sa.Integer`), or an
+// application/third-party type (which falls back to its name). Null otherwise.
+std::shared_ptr<SqlType> to_type(const Value& v);
+
+// Canonical module of an import path: "sqlalchemy" for sqlalchemy.types / sqlalchemy.sql...,
+// "sqlalchemy.dialects.postgresql", "alembic.op", "sqlmodel...", or the path itself.
+std::string canonical_module(const std::string& path);
+
+} // namespace miglint::ops

@@ -1,0 +1,320 @@
+// op.* as Alembic 1.8 carries each out on SQLite (SQLAlchemy 1.4 DDL). Operations SQLite
+// cannot do outside batch mode fail the way Alembic fails: constraint changes raise
+// Alembic's NotImplementedError, and ALTER COLUMN statements are sent to SQLite, which
+// rejects them.
+#include "ops/batch.hpp"
+#include "ops/interpreter.hpp"
+
+#include <fmt/format.h>
+
+namespace miglint::ops {
+
+using namespace python;
+
+namespace {
+
+constexpr const char* k_no_alter_constraints =
+    "NotImplementedError: No support for ALTER of constraints in SQLite dialect. Please refer to "
+    "the batch mode feature which allows for SQLite migrations using a copy-and-move strategy.";
+
+const std::string* str_arg(const CallArgs& args, std::size_t position, std::string_view name)
+{
+  const Value* v = args.get(position, name);
+  return v ? v->str() : nullptr;
+}
+
+// Python's json.dumps with default separators.
+std::string json_dumps(const Value& v)
+{
+  if (v.is_none()) return "null";
+  if (auto b = v.boolean()) return *b ? "true" : "false";
+  if (auto s = v.str()) {
+    std::string out = "\"";
+    for (unsigned char c : *s) {
+      switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  }
+  if (auto l = v.list()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < l->items.size(); ++i) out += (i ? ", " : "") + json_dumps(l->items[i]);
+    return out + "]";
+  }
+  if (auto d = v.dict()) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < d->items.size(); ++i) {
+      out += (i ? ", " : "") + json_dumps(Value(to_str(d->items[i].first))) + ": " +
+             json_dumps(d->items[i].second);
+    }
+    return out + "}";
+  }
+  return to_str(v);
+}
+
+// A value as an SQL literal bound the way SQLAlchemy binds it for the column's type.
+std::optional<std::string> data_literal(const Value& v, const SqlType* type)
+{
+  const bool json = type && (type->name == "JSON" || type->name == "JSONB");
+  if (json) return ddl::quote_literal(json_dumps(v));
+  if (v.is_none()) return "NULL";
+  if (auto b = v.boolean()) return *b ? "1" : "0";
+  if (auto i = v.integer()) return std::to_string(*i);
+  if (auto d = v.floating()) return fmt::format("{:.17g}", *d);
+  if (auto s = v.str()) return ddl::quote_literal(*s);
+  if (auto t = v.as<TextClause>()) return t->text;
+  if (auto e = v.as<SqlExpression>()) return e->sql;
+  return std::nullopt;
+}
+
+} // namespace
+
+Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const Expr& call)
+{
+  const Span span = call.span;
+  if (name == "f") {
+    const Value* v = args.get(0, "name");
+    return v ? *v : Value();
+  }
+  if (name == "inline_literal") {
+    const Value* v = args.get(0, "value");
+    auto lit = v ? data_literal(*v, nullptr) : std::nullopt;
+    if (!lit) return unsupported("op.inline_literal of a non-literal", span);
+    auto e = std::make_shared<SqlExpression>();
+    e->sql = *lit;
+    return Value(ObjectPtr(e));
+  }
+  if (name == "get_bind") {
+    return unsupported("op.get_bind() (database access from Python)", span);
+  }
+  count_op();
+  const std::string label = "op." + name;
+  if (name == "create_table") {
+    const std::string* table = str_arg(args, 0, "table_name");
+    if (!table) return unsupported("op.create_table without a literal table name", span);
+    std::vector<Value> items(args.args.begin() + 1, args.args.end());
+    std::vector<ddl::IndexDef> indexes;
+    auto def = table_def(*table, items, args, indexes);
+    if (!def) return def.stop();
+    if (auto stop = run_sql(ddl::render_create_table(*def), label, span)) return *stop;
+    for (const auto& ix : indexes) {
+      if (auto stop = run_sql(ddl::render_create_index(ix), label, span)) return *stop;
+    }
+    auto result = std::make_shared<TableClause>();
+    result->name = *table;
+    for (const Value& item : items) {
+      if (auto c = item.as<ColumnObj>()) {
+        auto cc = std::make_shared<ColumnClause>();
+        cc->name = c->name;
+        cc->type = c->type;
+        result->columns.push_back(cc);
+      }
+    }
+    return Value(ObjectPtr(result));
+  }
+  if (name == "drop_table") {
+    const std::string* table = str_arg(args, 0, "table_name");
+    if (!table) return unsupported("op.drop_table without a literal table name", span);
+    if (auto stop = run_sql("DROP TABLE " + ddl::quote(*table), label, span)) return *stop;
+    return Value();
+  }
+  if (name == "rename_table") {
+    const std::string* old_name = str_arg(args, 0, "old_table_name");
+    const std::string* new_name = str_arg(args, 1, "new_table_name");
+    if (!old_name || !new_name) return unsupported("op.rename_table without literal names", span);
+    if (auto stop = run_sql(fmt::format("ALTER TABLE {} RENAME TO {}", ddl::quote(*old_name),
+                                        ddl::quote(*new_name)),
+                            label, span)) {
+      return *stop;
+    }
+    return Value();
+  }
+  if (name == "add_column") {
+    const std::string* table = str_arg(args, 0, "table_name");
+    const Value* cv = args.get(1, "column");
+    auto column = cv ? cv->as<ColumnObj>() : nullptr;
+    if (!table || !column) return unsupported("op.add_column without a table name and sa.Column", span);
+    auto def = column_def(*column, span);
+    if (!def) return def.stop();
+    ddl::TableDef t;
+    t.name = *table;
+    if (auto stop = run_sql(fmt::format("ALTER TABLE {} ADD COLUMN {}", ddl::quote(*table),
+                                        ddl::render_column(*def, t)),
+                            label, span)) {
+      return *stop;
+    }
+    const bool unique_constraint = column->unique.value_or(false) && !column->index.value_or(false);
+    if (unique_constraint || !column->foreign_keys.empty() || !column->checks.empty()) {
+      return failure(k_no_alter_constraints, span);
+    }
+    if (column->index.value_or(false)) {
+      ddl::IndexDef ix;
+      ix.name = "ix_" + *table + "_" + column->name;
+      ix.table = *table;
+      ix.elements = {ddl::quote(column->name)};
+      ix.unique = column->unique.value_or(false);
+      if (auto stop = run_sql(ddl::render_create_index(ix), label, span)) return *stop;
+    }
+    return Value();
+  }
+  if (name == "drop_column") {
+    const std::string* table = str_arg(args, 0, "table_name");
+    const std::string* column = str_arg(args, 1, "column_name");
+    if (!table || !column) return unsupported("op.drop_column without literal names", span);
+    if (auto stop = run_sql(fmt::format("ALTER TABLE {} DROP COLUMN {}", ddl::quote(*table),
+                                        ddl::quote(*column)),
+                            label, span)) {
+      return *stop;
+    }
+    return Value();
+  }
+  if (name == "alter_column") {
+    const std::string* table = str_arg(args, 0, "table_name");
+    const std::string* column = str_arg(args, 1, "column_name");
+    if (!table || !column) return unsupported("op.alter_column without literal names", span);
+    const std::string prefix =
+        fmt::format("ALTER TABLE {} ALTER COLUMN {} ", ddl::quote(*table), ddl::quote(*column));
+    if (const Value* n = args.kw("nullable"); n && !n->is_none()) {
+      if (auto stop = run_sql(prefix + (truthy(*n) ? "DROP NOT NULL" : "SET NOT NULL"), label, span)) {
+        return *stop;
+      }
+    }
+    if (const Value* d = args.kw("server_default"); d && !(d->boolean() && !*d->boolean())) {
+      auto rendered = server_default(*d, span);
+      if (!rendered) return rendered.stop();
+      const std::string sql = *rendered ? prefix + "SET DEFAULT " + **rendered : prefix + "DROP DEFAULT";
+      if (auto stop = run_sql(sql, label, span)) return *stop;
+    }
+    if (const Value* t = args.kw("type_"); t && !t->is_none()) {
+      auto type = to_type(*t);
+      if (!type) return unsupported("alter_column type_ that is not a type", span);
+      ColumnObj c;
+      c.name = *column;
+      c.type = type;
+      auto declared = column_type(c, span);
+      if (!declared) return declared.stop();
+      if (auto stop = run_sql(prefix + "TYPE " + *declared, label, span)) return *stop;
+    }
+    if (const std::string* renamed = args.kw("new_column_name") ? args.kw("new_column_name")->str() : nullptr) {
+      if (auto stop = run_sql(fmt::format("ALTER TABLE {} RENAME {} TO {}", ddl::quote(*table),
+                                          ddl::quote(*column), ddl::quote(*renamed)),
+                              label, span)) {
+        return *stop;
+      }
+    }
+    return Value();
+  }
+  if (name == "create_index") {
+    const std::string* index = str_arg(args, 0, "index_name");
+    const std::string* table = str_arg(args, 1, "table_name");
+    if (!index || !table) return unsupported("op.create_index without literal names", span);
+    auto elements = index_elements(args.get(2, "columns"), span);
+    if (!elements) return elements.stop();
+    ddl::IndexDef ix;
+    ix.name = *index;
+    ix.table = *table;
+    ix.elements = *elements;
+    if (const Value* u = args.kw("unique")) ix.unique = truthy(*u);
+    std::string sql = ddl::render_create_index(ix);
+    if (const Value* where = args.kw("sqlite_where")) {
+      if (auto t = where->as<TextClause>()) sql += " WHERE " + t->text;
+      else if (where->str()) sql += " WHERE " + *where->str();
+      else return unsupported("sqlite_where that is not sa.text()", span);
+    }
+    if (auto stop = run_sql(sql, label, span)) return *stop;
+    return Value();
+  }
+  if (name == "drop_index") {
+    const std::string* index = str_arg(args, 0, "index_name");
+    if (!index) return unsupported("op.drop_index without a literal name", span);
+    if (auto stop = run_sql("DROP INDEX " + ddl::quote(*index), label, span)) return *stop;
+    return Value();
+  }
+  if (name == "execute") {
+    const Value* sql = args.get(0, "sqltext");
+    std::string text_sql;
+    if (sql && sql->str()) text_sql = *sql->str();
+    else if (auto t = sql ? sql->as<TextClause>() : nullptr) text_sql = t->text;
+    else return unsupported(fmt::format("op.execute of {}", sql ? type_name(*sql) : "nothing"), span);
+    if (auto stop = run_sql(text_sql, label, span)) return *stop;
+    return Value();
+  }
+  if (name == "bulk_insert") {
+    const Value* tv = args.get(0, "table");
+    const Value* rows = args.get(1, "rows");
+    auto table = tv ? tv->as<TableClause>() : nullptr;
+    if (!table || !rows || !rows->list()) return unsupported("op.bulk_insert arguments", span);
+    const auto& items = rows->list()->items;
+    if (items.empty()) return Value();
+    const DictValue* first = items.front().dict();
+    if (!first) return unsupported("op.bulk_insert rows that are not dicts", span);
+    std::vector<std::shared_ptr<ColumnClause>> columns;
+    for (const auto& c : table->columns) {
+      for (const auto& kv : first->items) {
+        if (kv.first.str() && *kv.first.str() == c->name) columns.push_back(c);
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& c : columns) names.push_back(ddl::quote(c->name));
+    std::vector<std::string> tuples;
+    for (std::size_t r = 0; r < items.size(); ++r) {
+      const DictValue* row = items[r].dict();
+      if (!row) return unsupported("op.bulk_insert rows that are not dicts", span);
+      std::vector<std::string> values;
+      for (const auto& c : columns) {
+        const Value* found = nullptr;
+        for (const auto& kv : row->items) {
+          if (kv.first.str() && *kv.first.str() == c->name) found = &kv.second;
+        }
+        if (!found) {
+          return failure(fmt::format("A value is required for bind parameter '{}', in parameter "
+                                     "group {}",
+                                     c->name, r),
+                         span);
+        }
+        auto lit = data_literal(*found, c->type.get());
+        if (!lit) return unsupported(fmt::format("bulk_insert value of type {}", type_name(*found)), span);
+        values.push_back(*lit);
+      }
+      tuples.push_back("(" + fmt::format("{}", fmt::join(values, ", ")) + ")");
+    }
+    for (std::size_t at = 0; at < tuples.size(); at += 200) {
+      std::vector<std::string> chunk(tuples.begin() + static_cast<std::ptrdiff_t>(at),
+                                     tuples.begin() + static_cast<std::ptrdiff_t>(std::min(tuples.size(), at + 200)));
+      const std::string sql = fmt::format("INSERT INTO {} ({}) VALUES {}", ddl::quote(table->name),
+                                          fmt::join(names, ", "), fmt::join(chunk, ", "));
+      if (auto stop = run_sql(sql, label, span)) return *stop;
+    }
+    return Value();
+  }
+  if (name == "batch_alter_table") {
+    const std::string* table = str_arg(args, 0, "table_name");
+    if (!table) return unsupported("op.batch_alter_table without a literal table name", span);
+    auto batch = std::make_shared<BatchProxy>();
+    batch->table = *table;
+    batch->span = span;
+    if (const Value* r = args.kw("recreate"); r && r->str()) batch->recreate = *r->str();
+    if (const Value* c = args.kw("copy_from"); c && !c->is_none()) {
+      return unsupported("batch_alter_table(copy_from=...)", span);
+    }
+    return Value(ObjectPtr(batch));
+  }
+  if (name == "create_foreign_key" || name == "create_unique_constraint" ||
+      name == "create_check_constraint" || name == "create_primary_key" ||
+      name == "drop_constraint" || name == "create_exclude_constraint") {
+    return failure(fmt::format("op.{} cannot run on SQLite outside batch mode: {}", name,
+                               k_no_alter_constraints),
+                   span);
+  }
+  return unsupported(fmt::format("op.{}()", name), span);
+}
+
+} // namespace miglint::ops

@@ -1,0 +1,124 @@
+#include "ops/value.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace miglint::ops {
+
+Value make_list(std::vector<Value> items, bool tuple)
+{
+  auto list = std::make_shared<ListValue>();
+  list->items = std::move(items);
+  list->tuple = tuple;
+  return Value(std::move(list));
+}
+
+bool truthy(const Value& v)
+{
+  if (v.is_none()) return false;
+  if (auto b = v.boolean()) return *b;
+  if (auto i = v.integer()) return *i != 0;
+  if (auto d = v.floating()) return *d != 0;
+  if (auto s = v.str()) return !s->empty();
+  if (auto l = v.list()) return !l->items.empty();
+  if (auto d = v.dict()) return !d->items.empty();
+  return true;
+}
+
+bool equal(const Value& a, const Value& b)
+{
+  auto number = [](const Value& v, double& out) {
+    if (auto b = v.boolean()) { out = *b; return true; }
+    if (auto i = v.integer()) { out = static_cast<double>(*i); return true; }
+    if (auto d = v.floating()) { out = *d; return true; }
+    return false;
+  };
+  double x = 0;
+  double y = 0;
+  if (number(a, x) && number(b, y)) return x == y;
+  if (a.is_none() || b.is_none()) return a.is_none() && b.is_none();
+  if (a.str() && b.str()) return *a.str() == *b.str();
+  if (a.list() && b.list()) {
+    const auto& l = a.list()->items;
+    const auto& r = b.list()->items;
+    if (l.size() != r.size()) return false;
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (!equal(l[i], r[i])) return false;
+    }
+    return true;
+  }
+  if (a.object() && b.object()) return *a.object() == *b.object();
+  return false;
+}
+
+namespace {
+
+std::string float_repr(double d)
+{
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  if (std::isnan(d)) return "nan";
+  // Python's repr: the shortest text that reads back as the same double.
+  std::string s = fmt::format("{}", d);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+} // namespace
+
+std::string to_str(const Value& v)
+{
+  if (v.is_none()) return "None";
+  if (auto b = v.boolean()) return *b ? "True" : "False";
+  if (auto i = v.integer()) return std::to_string(*i);
+  if (auto d = v.floating()) return float_repr(*d);
+  if (auto s = v.str()) return *s;
+  if (auto l = v.list()) {
+    std::string out = l->tuple ? "(" : "[";
+    for (std::size_t i = 0; i < l->items.size(); ++i) {
+      out += (i ? ", " : "") + to_repr(l->items[i]);
+    }
+    if (l->tuple && l->items.size() == 1) out += ",";
+    return out + (l->tuple ? ")" : "]");
+  }
+  if (auto d = v.dict()) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < d->items.size(); ++i) {
+      out += (i ? ", " : "") + to_repr(d->items[i].first) + ": " + to_repr(d->items[i].second);
+    }
+    return out + "}";
+  }
+  return (*v.object())->describe();
+}
+
+std::string to_repr(const Value& v)
+{
+  if (auto s = v.str()) {
+    std::string out = "'";
+    for (char c : *s) {
+      if (c == '\'' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "'";
+  }
+  return to_str(v);
+}
+
+std::string type_name(const Value& v)
+{
+  if (v.is_none()) return "NoneType";
+  if (v.boolean()) return "bool";
+  if (v.integer()) return "int";
+  if (v.floating()) return "float";
+  if (v.str()) return "str";
+  if (auto l = v.list()) return l->tuple ? "tuple" : "list";
+  if (v.dict()) return "dict";
+  return (*v.object())->describe();
+}
+
+std::string Namespace::leaf() const
+{
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+} // namespace miglint::ops
