@@ -25,7 +25,10 @@ void check_header_mismatch(const RuleContext& ctx, Reporter& out)
                              *rev.header_id, rev.id))
           .notes.push_back({model::Location::in(rev.file, rev.id_span), "revision is set here"});
     }
-    if (rev.header_revises) {
+    const bool down_unresolved =
+        std::any_of(rev.unresolved.begin(), rev.unresolved.end(),
+                    [](const model::Unresolved& u) { return u.variable == "down_revision"; });
+    if (rev.header_revises && !down_unresolved) { // unparsable-revision reports that one
       auto written = *rev.header_revises;
       auto actual = rev.down_revisions;
       std::sort(written.begin(), written.end());
