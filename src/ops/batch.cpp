@@ -194,6 +194,13 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
   for (std::size_t i = 0; i < fks.size(); ++i) {
     if (!used[i]) parsed_fks.push_back(fks[i].second);
   }
+  // SQLAlchemy reflects the tables the foreign keys refer to, and fails when one is missing.
+  for (const auto& fk : parsed_fks) {
+    auto found = query(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = " +
+                               ddl::quote_literal(fk.ref_table));
+    if (!found) return found.error();
+    if (found->empty()) return model::make_error(fmt::format("NoSuchTableError: {}", fk.ref_table));
+  }
 
   // Indexes, automatic ones kept aside to recognise UNIQUE constraints.
   auto index_rows = query(db, "PRAGMA main.index_list(" + lit + ")");
