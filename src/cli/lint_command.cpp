@@ -1,9 +1,12 @@
-// `miglint lint [FILE...]`: runs the rule catalogue over the whole versions directory.
+// `miglint lint [FILE...] [--staged] [--against [REF]]`: runs the rule catalogue over the
+// whole versions directory (the working tree, or the git index with --staged).
+#include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/findings_output.hpp"
 #include "rules/linter.hpp"
 #include "util/strings.hpp"
 
+#include <cstdio>
 #include <fmt/format.h>
 #include <memory>
 
@@ -15,6 +18,8 @@ struct LintOptions {
   std::vector<std::string> files;
   std::vector<std::string> select;
   std::vector<std::string> ignore;
+  bool staged = false;
+  std::optional<std::string> against; // "" = the default base
 };
 
 std::vector<std::string> split_selectors(const std::vector<std::string>& raw)
@@ -33,12 +38,56 @@ std::vector<std::string> split_selectors(const std::vector<std::string>& raw)
 
 int run_lint(const GlobalOptions& global, const LintOptions& options)
 {
-  auto ws = open_workspace(global);
+  auto project = config::discover_project(global.directory,
+                                          config::ProjectOptions{global.versions, global.config});
+  if (!project) {
+    return usage_failure(project.error().message);
+  }
+  // Git is needed for --staged and base comparisons (--against, or base_ref in config).
+  std::optional<std::string> against = options.against;
+  if (!against && project->config.base_ref) {
+    against = *project->config.base_ref;
+  }
+  std::optional<git::Repository> repo;
+  if (options.staged || against) {
+    auto found = git::Repository::discover(project->cwd);
+    if (!found) {
+      return usage_failure(fmt::format("{} needs a git repository: {}",
+                                       options.staged ? "--staged" : "--against",
+                                       found.error().message));
+    }
+    repo.emplace(std::move(*found));
+  }
+  model::Result<Workspace> ws = model::make_error("unreachable");
+  if (options.staged) {
+    auto index = repo->index_source();
+    if (!index) {
+      return usage_failure(index.error().message);
+    }
+    const auto dirs = git_version_dirs(*project, *repo);
+    ws = open_workspace(std::move(*project), **index, dirs);
+  } else {
+    const auto dirs = project->version_dirs;
+    ws = open_workspace(std::move(*project), source::WorkingTree{}, dirs);
+  }
   if (!ws) {
     return usage_failure(ws.error().message);
   }
+  std::optional<rules::BaseView> base;
+  if (against) {
+    auto view = read_base(*ws, *repo, *against);
+    if (!view) {
+      return usage_failure(view.error().message);
+    }
+    if (!view->history_problem.empty()) {
+      std::fprintf(stderr, "miglint: warning: %s; the checks that need history were skipped\n",
+                   view->history_problem.c_str());
+    }
+    base.emplace(std::move(*view));
+  }
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
-                         split_selectors(options.select), split_selectors(options.ignore), {}};
+                         split_selectors(options.select), split_selectors(options.ignore), {},
+                         base ? &*base : nullptr};
   // pre-commit passes the changed files; graph rules still see everything.
   for (const auto& f : options.files) {
     input.only_paths.push_back(config::display_path(ws->project.cwd / f, ws->project.cwd));
@@ -49,7 +98,8 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   }
   const std::size_t revisions = result->revisions_checked;
   return emit_findings(global, result->diagnostics, {result->files_checked, revisions},
-                       fmt::format("{} revision{}", revisions, revisions == 1 ? "" : "s"));
+                       fmt::format("{} revision{}{}", revisions, revisions == 1 ? "" : "s",
+                                   options.staged ? " (staged)" : ""));
 }
 
 } // namespace
@@ -63,6 +113,12 @@ void add_lint_command(CLI::App& app, const GlobalOptions& global, Action& action
   sub->add_option("--select", options->select, "Only these rules (codes, prefixes or names)")
       ->delimiter(',');
   sub->add_option("--ignore", options->ignore, "Skip these rules")->delimiter(',');
+  sub->add_flag("--staged", options->staged, "Lint what is staged in the git index");
+  sub->add_option("--against", options->against,
+                  "Simulate the merge with REF (default: base_ref, origin/HEAD, main or master)")
+      ->expected(0, 1)
+      ->default_str("")
+      ->option_text("[REF]");
   sub->callback([&action, &global, options] {
     action = [&global, options] { return run_lint(global, *options); };
   });

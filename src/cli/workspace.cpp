@@ -16,12 +16,19 @@ model::Result<Workspace> open_workspace(const GlobalOptions& options, const sour
     return project.error();
   }
   const source::WorkingTree working_tree;
-  auto loaded = source::load_revision_files(source ? *source : working_tree, project->version_dirs);
+  const auto dirs = project->version_dirs;
+  return open_workspace(std::move(*project), source ? *source : working_tree, dirs);
+}
+
+model::Result<Workspace> open_workspace(config::Project project, const source::Source& source,
+                                        const std::vector<source::VersionDir>& dirs)
+{
+  auto loaded = source::load_revision_files(source, dirs);
   if (!loaded) {
     return loaded.error();
   }
   Workspace ws;
-  ws.project = std::move(*project);
+  ws.project = std::move(project);
   ws.read_problems = std::move(loaded->problems);
   std::vector<model::Revision> revisions;
   revisions.reserve(loaded->files.size());

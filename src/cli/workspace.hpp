@@ -29,9 +29,12 @@ struct Workspace {
   bool graph_usable() const { return build.errors.empty(); }
 };
 
-// Finds the project and reads every revision through `source` (the working tree when null).
+// Finds the project and reads every revision through `source` (the working tree when
+// null). A git source (index, tree) takes repository-relative directories: pass `dirs`.
 model::Result<Workspace> open_workspace(const GlobalOptions& options,
                                         const source::Source* source = nullptr);
+model::Result<Workspace> open_workspace(config::Project project, const source::Source& source,
+                                        const std::vector<source::VersionDir>& dirs);
 
 // For commands that need a sound graph (heads, history, upgrade, ...): prints reader and
 // graph problems to stderr and returns false when there are any.

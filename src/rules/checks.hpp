@@ -17,6 +17,9 @@ void check_undescriptive_message(const RuleContext& ctx, Reporter& out);
 void check_filename_mismatch(const RuleContext& ctx, Reporter& out);
 void check_header_mismatch(const RuleContext& ctx, Reporter& out);
 void check_destructive_operation(const RuleContext& ctx, Reporter& out);
+void check_modified_merged_migration(const RuleContext& ctx, Reporter& out);
+void check_deleted_merged_migration(const RuleContext& ctx, Reporter& out);
+void check_diverges_from_base(const RuleContext& ctx, Reporter& out);
 void check_unparsable_revision(const RuleContext& ctx, Reporter& out);
 
 } // namespace miglint::rules

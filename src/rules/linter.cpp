@@ -255,8 +255,12 @@ model::Result<LintOutput> run_lint(const LintInput& input)
     if (s.rule->check == nullptr) {
       continue;
     }
+    if (s.rule->scope == Scope::git && input.base == nullptr) {
+      continue;
+    }
     RuleContext ctx{graph,       input.build.errors.empty(), input.build.errors, named_problems,
-                    input.config, s.options,                  in_scope,           fix};
+                    input.config, s.options,                  in_scope,           fix,
+                    input.base};
     Reporter reporter(*s.rule, s.severity, findings);
     s.rule->check(ctx, reporter);
   }

@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "graph/revision_graph.hpp"
+#include "rules/base_view.hpp"
 #include "rules/rule.hpp"
 
 namespace miglint::rules {
@@ -16,6 +17,8 @@ struct LintInput {
   std::vector<std::string> ignore; // from the command line; adds to config's ignore
   // `lint FILE...`: content findings only for these display paths (graph findings always).
   std::vector<std::string> only_paths;
+  // The base branch for git rules; null skips them.
+  const BaseView* base = nullptr;
 };
 
 struct LintOutput {

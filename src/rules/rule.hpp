@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "rules/base_view.hpp"
 #include "graph/revision_graph.hpp"
 #include "model/diagnostic.hpp"
 
@@ -19,7 +20,7 @@ using model::Severity;
 
 // Graph rules look at the whole revision graph; content rules look at one revision at a
 // time (so a baseline can exempt old revisions, and `lint FILE...` can narrow them).
-enum class Scope { graph, content, tool, verify };
+enum class Scope { graph, content, tool, git, verify };
 
 struct OptionSpec {
   const char* name;
@@ -70,6 +71,8 @@ struct RuleContext {
   // Content rules check only these revisions (baseline and `lint FILE...` remove some).
   const std::vector<bool>& in_scope;
   std::string preferred_fix; // "merge" or "rebase"
+  // The base branch for git rules (`lint --against REF`); null when not comparing.
+  const BaseView* base = nullptr;
 };
 
 class Reporter {

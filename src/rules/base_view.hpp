@@ -1,0 +1,37 @@
+// The base branch as git rules see it, read by the CLI through libgit2 beforehand:
+// REF's revisions, the files at the merge base, and who introduced each file.
+// Plain data, so rules stay free of git (and tests can build one by hand).
+#pragma once
+
+#include "graph/revision_graph.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace miglint::rules {
+
+struct Introduction {
+  std::string commit; // short id
+  std::string author;
+  std::string date;
+  std::string subject;
+};
+
+struct BaseView {
+  std::string ref;         // as the user named it ("origin/main")
+  std::string ref_commit;  // short id
+  // REF's revisions (display paths), and their graph.
+  std::vector<std::shared_ptr<const model::SourceFile>> ref_files;
+  graph::GraphBuild ref_build;
+  // Files of the versions directories at the merge base, by display path; absent when
+  // history is unavailable (shallow clone), with the reason in `history_problem`.
+  std::optional<std::map<std::string, std::shared_ptr<const model::SourceFile>>> merge_base_files;
+  std::string history_problem;
+  // The commit that added each file, by display path: this branch's and REF's.
+  std::map<std::string, Introduction> ours_introduced;
+  std::map<std::string, Introduction> theirs_introduced;
+};
+
+} // namespace miglint::rules
