@@ -1,0 +1,135 @@
+#include "ops/alembic_runner.hpp"
+
+#include "engine/body_runner.hpp"
+#include "readers/reader.hpp"
+#include "sqlite/database.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace miglint;
+
+namespace {
+
+struct Run {
+  engine::BodyOutcome outcome;
+  std::string schema;
+  ops::InterpretStats stats;
+};
+
+std::string schema_of(sqlite::Connection& db)
+{
+  auto stmt = db.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name");
+  std::string out;
+  while (stmt && *stmt->step()) {
+    out += stmt->column_text(0) + ";\n";
+  }
+  return out;
+}
+
+model::Revision revision(const std::string& up, const std::string& down = "    pass")
+{
+  auto file = std::make_shared<model::SourceFile>();
+  file->path = "versions/a1_x.py";
+  file->text = "\"\"\"x\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n"
+               "from app.types import GUID\n\nrevision = 'a1'\ndown_revision = None\n\n"
+               "def upgrade():\n" + up + "\n\ndef downgrade():\n" + down + "\n";
+  auto read = readers::read_alembic(file);
+  for (const auto& d : read.diagnostics) {
+    INFO(d.message);
+  }
+  if (!read.diagnostics.empty()) {
+    FAIL_CHECK(read.diagnostics.front().message);
+  }
+  REQUIRE(read.revision);
+  return *read.revision;
+}
+
+Run run(sqlite::Connection& db, const model::Revision& rev, bool up = true)
+{
+  engine::ConnectionSink sink(db);
+  engine::RunContext context{&db, sink};
+  Run r;
+  r.outcome = ops::run_alembic_body(rev, up, context, &r.stats);
+  r.schema = schema_of(db);
+  return r;
+}
+
+} // namespace
+
+TEST_SUITE("ops::AlembicRunner")
+{
+  TEST_CASE("create_table with an application type declares it by name")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto r = run(*db, revision("    op.create_table('t', sa.Column('id', GUID(), primary_key=True),\n"
+                               "        sa.Column('n', sa.String(5), index=True))"));
+    CHECK(r.outcome.status == engine::BodyStatus::ok);
+    CHECK(r.schema == "CREATE INDEX ix_t_n ON t (n);\n"
+                      "CREATE TABLE t (\n\tid GUID NOT NULL, \n\tn VARCHAR(5), \n\tPRIMARY KEY (id)\n);\n");
+    CHECK(r.stats.op_calls == 1);
+    CHECK(r.stats.fallback_types.count("app.types.GUID") == 1);
+    CHECK(r.outcome.message.find("GUID") != std::string::npos);
+  }
+
+  TEST_CASE("a batch rebuild leaves the quoted name Alembic's rename leaves")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    REQUIRE(run(*db, revision("    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n"
+                              "    op.execute(\"INSERT INTO t (id) VALUES (4)\")"))
+                .outcome.status == engine::BodyStatus::ok);
+    auto r = run(*db, revision("    with op.batch_alter_table('t') as b:\n"
+                               "        b.add_column(sa.Column('x', sa.Integer(), server_default=sa.text('1')))"));
+    CHECK(r.outcome.status == engine::BodyStatus::ok);
+    CHECK(r.schema == "CREATE TABLE \"t\" (\n\tid INTEGER NOT NULL, \n\tx INTEGER DEFAULT 1, \n"
+                      "\tPRIMARY KEY (id)\n);\n");
+    auto rows = db->prepare("SELECT id, x FROM t");
+    REQUIRE(rows);
+    REQUIRE(*rows->step());
+    CHECK(rows->column_int(0) == 4);
+    CHECK(rows->column_int(1) == 1);
+  }
+
+  TEST_CASE("constraint changes outside batch mode fail as in Alembic")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto r = run(*db, revision("    op.create_foreign_key('fk', 'a', 'b', ['x'], ['id'])"));
+    CHECK(r.outcome.status == engine::BodyStatus::failed);
+    CHECK(r.outcome.message.find("No support for ALTER of constraints") != std::string::npos);
+  }
+
+  TEST_CASE("application calls are not runnable and name their line")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto r = run(*db, revision("    from app.data import backfill\n    backfill(op)"));
+    CHECK(r.outcome.status == engine::BodyStatus::not_runnable);
+    CHECK(r.outcome.message.find("app.data.backfill") != std::string::npos);
+    CHECK(r.outcome.message.find("line 12") != std::string::npos);
+  }
+
+  TEST_CASE("a downgrade that only raises is irreversible")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto rev = revision("    op.execute('select 1')", "    raise NotImplementedError()");
+    CHECK(run(*db, rev, false).outcome.status == engine::BodyStatus::irreversible);
+  }
+
+  TEST_CASE("locals, loops, f-strings and %-formatting")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto r = run(*db, revision("    name = 'things'\n"
+                               "    op.create_table(name, sa.Column('id', sa.Integer, primary_key=True),\n"
+                               "        *[sa.Column(c, sa.Text) for c in ('a', 'b')])\n"
+                               "    for c in ['a', 'b']:\n"
+                               "        op.create_index(op.f(f'ix_{name}_{c}'), name, [c])\n"
+                               "    op.execute(\"INSERT INTO %s (a) VALUES ('%s')\" % (name, 'x'))"));
+    CHECK(r.outcome.status == engine::BodyStatus::ok);
+    CHECK(r.schema.find("CREATE INDEX ix_things_b ON things (b)") != std::string::npos);
+    CHECK(r.stats.op_calls == 4);
+  }
+}
