@@ -1,5 +1,6 @@
 // `miglint history [-r A:B] [--verbose]`: newest first, exactly as `alembic history`.
 #include "cli/commands.hpp"
+#include "cli/database_access.hpp"
 #include "cli/revision_text.hpp"
 
 #include <fmt/format.h>
@@ -12,6 +13,8 @@ namespace {
 struct HistoryOptions {
   std::string range;
   bool verbose = false;
+  std::optional<std::string> db; // marks the revisions the database is at
+  bool indicate_current = false;
 };
 
 int run_history(const GlobalOptions& global, const HistoryOptions& options)
@@ -42,15 +45,31 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
   if (!walk) {
     return usage_failure(walk.error().message);
   }
+  std::vector<std::string> current;
+  if (options.db || options.indicate_current) {
+    auto target = choose_database(*ws, options.db);
+    if (!target) {
+      return fail(target.error().message, 2);
+    }
+    auto db = open_database(*target, true, sqlite::k_default_busy_timeout_ms);
+    auto rows = db ? read_version_rows(*db) : db.error();
+    if (!rows) {
+      return fail(rows.error().message, 2);
+    }
+    current = std::move(*rows);
+  }
   std::string out;
   for (graph::NodeId n : *walk) {
+    const bool is_current =
+        std::find(current.begin(), current.end(), graph.rev(n).id) != current.end();
     if (options.verbose) {
-      out += revision_block(graph, n, false) + "\n";
+      out += revision_block(graph, n, is_current) + "\n";
     } else {
       LineStyle style;
       style.include_branches = true;
       style.include_doc = true;
       style.include_parents = true;
+      style.current = is_current;
       out += revision_line(graph, n, style) + "\n";
     }
   }
@@ -67,6 +86,10 @@ void add_history_command(CLI::App& app, const GlobalOptions& global, Action& act
   sub->add_option("-r,--rev-range", options->range, "Range [start]:[end], [start]: or :[end]")
       ->option_text("A:B");
   sub->add_flag("-v,--verbose", options->verbose, "Show each revision in full");
+  sub->add_option("--db", options->db, "Mark the revisions this database is at (current)")
+      ->option_text("URL");
+  sub->add_flag("-i,--indicate-current", options->indicate_current,
+                "Mark the current revisions (database from --db or the environment)");
   sub->callback([&action, &global, options] {
     action = [&global, options] { return run_history(global, *options); };
   });

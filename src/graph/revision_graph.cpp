@@ -462,7 +462,14 @@ NodeList RevisionGraph::filter_for_lineage(const NodeList& targets,
       shares.push_back(*b);
     }
   }
-  if (ids) {
+  if (ids && ids->size() == 1 && ids->front() == -2) {
+    // A revision id, prefix or branch label rather than a symbol such as "heads".
+    const auto at = check_against.find('@');
+    const std::string ident = at == std::string::npos ? check_against : check_against.substr(at + 1);
+    if (auto n = revision_for_ident(ident, "")) {
+      shares.push_back(*n);
+    }
+  } else if (ids) {
     shares.insert(shares.end(), ids->begin(), ids->end());
   }
   NodeList out;
