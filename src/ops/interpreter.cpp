@@ -1,6 +1,7 @@
 #include "ops/interpreter.hpp"
 
 #include "ops/batch.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +22,32 @@ struct MigrationContextObj : Object {
 struct AutocommitBlock : Object {
   std::string describe() const override { return "autocommit_block()"; }
 };
+
+// textwrap.dedent: removes the longest common leading whitespace of non-blank lines.
+std::string dedent(const std::string& text)
+{
+  std::vector<std::string> lines = util::split(text, '\n');
+  std::optional<std::string> common;
+  for (const auto& line : lines) {
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    const std::string indent = line.substr(0, line.find_first_not_of(" \t"));
+    if (!common) {
+      common = indent;
+    } else {
+      std::size_t n = 0;
+      while (n < common->size() && n < indent.size() && (*common)[n] == indent[n]) ++n;
+      common = common->substr(0, n);
+    }
+  }
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string line = lines[i];
+    if (line.find_first_not_of(" \t") == std::string::npos) line = "";
+    else if (common) line = line.substr(common->size());
+    out += (i ? "\n" : "") + line;
+  }
+  return out;
+}
 
 } // namespace
 
@@ -81,6 +108,9 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
     }
     if (ns->known && (canonical_module(path) != path || path.starts_with("sqlmodel"))) {
       return call_sqlalchemy(path, args, call);
+    }
+    if (path == "textwrap.dedent" && args.get(0, "text") && args.get(0, "text")->str()) {
+      return Value(dedent(*args.get(0, "text")->str()));
     }
     if (!ns->known) {
       return Value(ObjectPtr(std::make_shared<OpaqueCall>(path)));
