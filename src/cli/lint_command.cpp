@@ -3,6 +3,7 @@
 #include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/findings_output.hpp"
+#include "fixers/heads_file.hpp"
 #include "rules/linter.hpp"
 #include "util/strings.hpp"
 
@@ -88,6 +89,11 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
                          split_selectors(options.select), split_selectors(options.ignore), {},
                          base ? &*base : nullptr};
+  if (ws->graph_usable()) {
+    if (auto stale = fixers::check_heads_file(ws->project, ws->graph())) {
+      input.precomputed.push_back(std::move(*stale));
+    }
+  }
   // pre-commit passes the changed files; graph rules still see everything.
   for (const auto& f : options.files) {
     input.only_paths.push_back(config::display_path(ws->project.cwd / f, ws->project.cwd));

@@ -1,5 +1,8 @@
 #include "config/config.hpp"
 
+#include "util/strings.hpp"
+
+#include <algorithm>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -131,6 +134,16 @@ model::Result<Config> read_table(const std::filesystem::path& path, const toml::
         config.rules[std::string(rule_key.str())] = std::move(rc);
       }
     } else {
+      // Keys owned by features outside this file; anything else is most likely a typo.
+      static const std::vector<std::string> known = {"baseline", "fix", "heads_file", "template"};
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::vector<std::string> all = known;
+        all.insert(all.end(), {"versions", "database_url", "base_ref", "select", "ignore", "rules"});
+        const std::string near = util::closest_match(key, all);
+        return at(path, node.source(),
+                  fmt::format("unknown setting '{}'{}", key,
+                              near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
+      }
       auto value = to_option(node);
       if (!value) {
         return at(path, node.source(), fmt::format("unsupported value for '{}'", key));

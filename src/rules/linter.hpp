@@ -19,6 +19,9 @@ struct LintInput {
   std::vector<std::string> only_paths;
   // The base branch for git rules; null skips them.
   const BaseView* base = nullptr;
+  // Findings computed outside the rules because they need I/O (the heads file), each
+  // carrying its rule code; the rule of that code forwards them.
+  std::vector<model::Diagnostic> precomputed;
 };
 
 struct LintOutput {

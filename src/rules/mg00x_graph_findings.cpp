@@ -1,5 +1,6 @@
 // Graph findings made while building the graph (RevisionGraph::build): cycle,
-// unknown-parent, duplicate-revision, unknown-dependency, duplicate-branch-label.
+// unknown-parent, duplicate-revision, unknown-dependency, duplicate-branch-label; and the
+// heads file check (stale-heads-file), made by the command that reads the file.
 // User docs: rules/MG002-cycle.md ... rules/MG006-duplicate-branch-label.md
 #include "rules/checks.hpp"
 
@@ -15,6 +16,19 @@ void forward_code(const RuleContext& ctx, Reporter& out)
   }
 }
 } // namespace
+
+// MG008: the heads file is read by the command (I/O); the finding arrives precomputed.
+void check_stale_heads_file(const RuleContext& ctx, Reporter& out)
+{
+  if (ctx.precomputed == nullptr) {
+    return;
+  }
+  for (const auto& finding : *ctx.precomputed) {
+    if (finding.code == out.info().code) {
+      out.forward(finding);
+    }
+  }
+}
 
 void check_cycle(const RuleContext& ctx, Reporter& out)
 {

@@ -32,6 +32,8 @@ const std::vector<RuleInfo>& table()
        &check_duplicate_branch_label, "two revisions declare the same branch label", {}},
       {"MG007", "multiple-bases", Severity::warning, Scope::graph, &check_multiple_bases,
        "more than one revision starts from an empty database", {}},
+      {"MG008", "stale-heads-file", Severity::error, Scope::graph, &check_stale_heads_file,
+       "versions/HEADS (heads_file = true) does not list the graph's heads", {}},
       {"MG101", "missing-downgrade", Severity::error, Scope::content, &check_missing_downgrade,
        "a revision changes the database but its downgrade does nothing", {}},
       {"MG102", "undescriptive-message", Severity::error, Scope::content,

@@ -73,6 +73,7 @@ struct RuleContext {
   std::string preferred_fix; // "merge" or "rebase"
   // The base branch for git rules (`lint --against REF`); null when not comparing.
   const BaseView* base = nullptr;
+  const std::vector<model::Diagnostic>* precomputed = nullptr;
 };
 
 class Reporter {
