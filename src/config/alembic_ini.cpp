@@ -161,6 +161,11 @@ model::Result<AlembicIni> parse_alembic_ini(const std::filesystem::path& path,
   const std::string script_location = get("script_location");
   const std::string version_locations = get("version_locations");
   std::string separator = get("version_path_separator");
+  // Projects write `version_path_separator = os  # Use os.pathsep.`, copied from
+  // Alembic's template comment; read the word before the comment.
+  if (const auto hash = separator.find(" #"); hash != std::string::npos) {
+    separator = std::string(util::strip(separator.substr(0, hash)));
+  }
   if (separator == "os") {
     separator = ":";
   }
