@@ -78,6 +78,7 @@ int run(int argc, char** argv)
   add_merge_command(app, global, action);
   add_rebase_command(app, global, action);
   add_install_hooks_command(app, global, action);
+  add_conflicts_command(app, global, action);
   for (auto* sub : app.get_subcommands({})) {
     sub->fallthrough(); // global options may also follow the command name
   }

@@ -14,6 +14,7 @@ using Action = std::function<int()>;
 void add_heads_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_history_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_branches_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_conflicts_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_lint_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_rules_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_upgrade_command(CLI::App& app, const GlobalOptions& global, Action& action);

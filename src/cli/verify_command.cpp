@@ -1,5 +1,6 @@
 // `miglint verify [--db URL] [--from REV] [--to REV]`: round-trips every revision on a
 // scratch SQLite database (in memory unless --db names an empty one).
+#include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/database_access.hpp"
 #include "cli/findings_output.hpp"
@@ -18,6 +19,7 @@ struct VerifyOptions {
   std::optional<std::string> db;
   std::optional<std::string> from;
   std::optional<std::string> to;
+  std::optional<std::string> against; // "" = the default base
 };
 
 model::Result<graph::NodeId> resolve_bound(const graph::RevisionGraph& graph,
@@ -77,6 +79,27 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
   }
   rt.from = *from;
   rt.to = *to;
+  if (options.against) {
+    // Check only what this branch adds; its ancestors are upgraded through.
+    auto repo = git::Repository::discover(ws->project.cwd);
+    if (!repo) {
+      return usage_failure(fmt::format("--against needs a git repository: {}",
+                                       repo.error().message));
+    }
+    auto base = read_base(*ws, *repo, *options.against);
+    if (!base) {
+      return usage_failure(base.error().message);
+    }
+    rt.only.assign(graph.size(), false);
+    std::size_t added = 0;
+    for (std::size_t i = 0; i < graph.size(); ++i) {
+      const auto& id = graph.rev(static_cast<graph::NodeId>(i)).id;
+      rt.only[i] = base->ref_build.graph.find(id) < 0;
+      added += rt.only[i];
+    }
+    std::fprintf(stderr, "miglint: checking the %zu revision%s this branch adds over %s\n", added,
+                 added == 1 ? "" : "s", base->ref.c_str());
+  }
 
   // Only an explicit --db: verify must never touch the database the environment names.
   auto db = [&]() -> model::Result<sqlite::Connection> {
@@ -131,6 +154,11 @@ void add_verify_command(CLI::App& app, const GlobalOptions& global, Action& acti
   auto* sub = app.add_subcommand("verify", "Round-trip every revision on a scratch database");
   sub->add_option("--db", options->db, "An empty scratch database (default: in memory)")
       ->option_text("URL");
+  sub->add_option("--against", options->against,
+                  "Check only the revisions this branch adds over REF (default: the base branch)")
+      ->expected(0, 1)
+      ->default_str("")
+      ->option_text("[REF]");
   sub->add_option("--from", options->from, "Check only this revision and its descendants")
       ->option_text("REV");
   sub->add_option("--to", options->to, "Check only this revision and its ancestors")

@@ -142,7 +142,8 @@ public:
       }
       auto after = snapshot();
       MIGLINT_TRY(after);
-      if (below_to[step.rev] && above_from[step.rev]) {
+      const bool selected = m_options.only.empty() || m_options.only[step.rev];
+      if (below_to[step.rev] && above_from[step.rev] && selected) {
         ++m_report.checked;
         MIGLINT_TRY(round_trip(rev, step, *before, *after, entry));
         reversible_history = reversible_history && entry.status == "ok";
@@ -153,7 +154,8 @@ public:
       m_report.revisions.push_back(std::move(entry));
       before = std::move(after);
     }
-    if (!stopped && reversible_history && m_options.from < 0 && m_options.to < 0) {
+    if (!stopped && reversible_history && m_options.from < 0 && m_options.to < 0 &&
+        m_options.only.empty()) {
       MIGLINT_TRY(downgrade_to_base());
     }
     m_report.milliseconds =

@@ -18,6 +18,9 @@ struct RoundTripOptions {
   graph::NodeId from = -1; // check only this revision's descendants (itself included)
   graph::NodeId to = -1;   // ... and this revision's ancestors (itself included)
   std::string version_table = "alembic_version";
+  // When not empty, check only the revisions marked true (the others are upgraded
+  // through): `verify --against REF` checks what this branch adds.
+  std::vector<bool> only;
 };
 
 struct PhaseTiming {
