@@ -16,7 +16,7 @@ struct BranchesOptions {
 
 int run_branches(const GlobalOptions& global, const BranchesOptions& options)
 {
-  auto ws = open_workspace(global);
+  auto ws = open_workspace(global, nullptr, readers::ReadMode::graph);
   if (!ws) {
     return usage_failure(ws.error().message);
   }

@@ -16,7 +16,7 @@ struct HeadsOptions {
 
 int run_heads(const GlobalOptions& global, const HeadsOptions& options)
 {
-  auto ws = open_workspace(global);
+  auto ws = open_workspace(global, nullptr, readers::ReadMode::graph);
   if (!ws) {
     return usage_failure(ws.error().message);
   }

@@ -33,7 +33,7 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
       upper = options.range.substr(colon + 1);
     }
   }
-  auto ws = open_workspace(global);
+  auto ws = open_workspace(global, nullptr, readers::ReadMode::graph);
   if (!ws) {
     return usage_failure(ws.error().message);
   }

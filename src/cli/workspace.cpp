@@ -2,13 +2,15 @@
 
 #include "readers/reader.hpp"
 #include "report/text_report.hpp"
+#include "source/parallel.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
 
 namespace miglint::cli {
 
-model::Result<Workspace> open_workspace(const GlobalOptions& options, const source::Source* source)
+model::Result<Workspace> open_workspace(const GlobalOptions& options, const source::Source* source,
+                                        readers::ReadMode mode)
 {
   auto project = config::discover_project(options.directory,
                                           config::ProjectOptions{options.versions, options.config});
@@ -17,11 +19,12 @@ model::Result<Workspace> open_workspace(const GlobalOptions& options, const sour
   }
   const source::WorkingTree working_tree;
   const auto dirs = project->version_dirs;
-  return open_workspace(std::move(*project), source ? *source : working_tree, dirs);
+  return open_workspace(std::move(*project), source ? *source : working_tree, dirs, mode);
 }
 
 model::Result<Workspace> open_workspace(config::Project project, const source::Source& source,
-                                        const std::vector<source::VersionDir>& dirs)
+                                        const std::vector<source::VersionDir>& dirs,
+                                        readers::ReadMode mode)
 {
   auto loaded = source::load_revision_files(source, dirs);
   if (!loaded) {
@@ -30,10 +33,14 @@ model::Result<Workspace> open_workspace(config::Project project, const source::S
   Workspace ws;
   ws.project = std::move(project);
   ws.read_problems = std::move(loaded->problems);
+  // Readers are pure functions of one file: parse on every core, then gather in file order.
+  std::vector<readers::ReadOutcome> outcomes(loaded->files.size());
+  source::parallel_for(outcomes.size(), [&](std::size_t i) {
+    outcomes[i] = readers::read_revision(loaded->files[i], mode);
+  });
   std::vector<model::Revision> revisions;
-  revisions.reserve(loaded->files.size());
-  for (const auto& file : loaded->files) {
-    auto outcome = readers::read_revision(file);
+  revisions.reserve(outcomes.size());
+  for (auto& outcome : outcomes) {
     for (auto& d : outcome.diagnostics) {
       ws.read_problems.push_back(std::move(d));
     }

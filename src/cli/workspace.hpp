@@ -3,6 +3,7 @@
 
 #include "config/project.hpp"
 #include "graph/revision_graph.hpp"
+#include "readers/reader.hpp"
 #include "source/source.hpp"
 
 #include <optional>
@@ -31,10 +32,14 @@ struct Workspace {
 
 // Finds the project and reads every revision through `source` (the working tree when
 // null). A git source (index, tree) takes repository-relative directories: pass `dirs`.
+// Commands that only print the graph (heads, history, branches) pass ReadMode::graph,
+// which skips upgrade()/downgrade() bodies; everything else reads in full.
 model::Result<Workspace> open_workspace(const GlobalOptions& options,
-                                        const source::Source* source = nullptr);
+                                        const source::Source* source = nullptr,
+                                        readers::ReadMode mode = readers::ReadMode::full);
 model::Result<Workspace> open_workspace(config::Project project, const source::Source& source,
-                                        const std::vector<source::VersionDir>& dirs);
+                                        const std::vector<source::VersionDir>& dirs,
+                                        readers::ReadMode mode = readers::ReadMode::full);
 
 // For commands that need a sound graph (heads, history, upgrade, ...): prints reader and
 // graph problems to stderr and returns false when there are any.

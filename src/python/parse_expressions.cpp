@@ -10,22 +10,22 @@ namespace miglint::python::detail {
 namespace {
 
 struct BinaryLevel {
-  std::string_view op;
+  std::uint32_t op;
   int level;
   BinaryOperator binop;
 };
 
 // Lowest binding first: | ^ & (<< >>) (+ -) (* / // % @)
 constexpr BinaryLevel k_binary[] = {
-  {"|", 0, BinaryOperator::bit_or},      {"^", 1, BinaryOperator::bit_xor},
-  {"&", 2, BinaryOperator::bit_and},     {"<<", 3, BinaryOperator::lshift},
-  {">>", 3, BinaryOperator::rshift},     {"+", 4, BinaryOperator::add},
-  {"-", 4, BinaryOperator::sub},         {"*", 5, BinaryOperator::mult},
-  {"/", 5, BinaryOperator::div},         {"//", 5, BinaryOperator::floor_div},
-  {"%", 5, BinaryOperator::mod},         {"@", 5, BinaryOperator::mat_mult},
+  {op_code("|"), 0, BinaryOperator::bit_or},   {op_code("^"), 1, BinaryOperator::bit_xor},
+  {op_code("&"), 2, BinaryOperator::bit_and},  {op_code("<<"), 3, BinaryOperator::lshift},
+  {op_code(">>"), 3, BinaryOperator::rshift},  {op_code("+"), 4, BinaryOperator::add},
+  {op_code("-"), 4, BinaryOperator::sub},      {op_code("*"), 5, BinaryOperator::mult},
+  {op_code("/"), 5, BinaryOperator::div},      {op_code("//"), 5, BinaryOperator::floor_div},
+  {op_code("%"), 5, BinaryOperator::mod},      {op_code("@"), 5, BinaryOperator::mat_mult},
 };
 
-const BinaryLevel* binary_level(std::string_view op)
+const BinaryLevel* binary_level(std::uint32_t op)
 {
   for (const BinaryLevel& b : k_binary) {
     if (b.op == op) {
@@ -56,9 +56,10 @@ bool Parser::starts_expression() const
     default: return false;
     }
   case TokenKind::op: {
-    const std::string_view op = text(t);
-    return op == "(" || op == "[" || op == "{" || op == "-" || op == "+" || op == "~" ||
-           op == "..." || op == "*";
+    const std::uint32_t op = t.op;
+    return op == op_code("(") || op == op_code("[") || op == op_code("{") ||
+           op == op_code("-") || op == op_code("+") || op == op_code("~") ||
+           op == op_code("...") || op == op_code("*");
   }
   default: return false;
   }
@@ -111,7 +112,7 @@ ExprPtr Parser::star_named_expression()
 
 ExprPtr Parser::named_expression()
 {
-  if (at_name() && peek(1).kind == TokenKind::op && text(peek(1)) == ":=") {
+  if (at_name() && peek(1).kind == TokenKind::op && peek(1).op == op_code(":=")) {
     const Token& name = advance();
     advance();
     ExprPtr target = make_expr(name.span, Name{std::string(text(name))});
@@ -226,13 +227,13 @@ ExprPtr Parser::comparison()
     CompareOperator op;
     const Token& t = tok();
     if (t.kind == TokenKind::op) {
-      const std::string_view s = text(t);
-      if (s == "==") op = CompareOperator::eq;
-      else if (s == "!=") op = CompareOperator::not_eq_;
-      else if (s == "<") op = CompareOperator::lt;
-      else if (s == "<=") op = CompareOperator::lt_e;
-      else if (s == ">") op = CompareOperator::gt;
-      else if (s == ">=") op = CompareOperator::gt_e;
+      const std::uint32_t s = t.op;
+      if (s == op_code("==")) op = CompareOperator::eq;
+      else if (s == op_code("!=")) op = CompareOperator::not_eq_;
+      else if (s == op_code("<")) op = CompareOperator::lt;
+      else if (s == op_code("<=")) op = CompareOperator::lt_e;
+      else if (s == op_code(">")) op = CompareOperator::gt;
+      else if (s == op_code(">=")) op = CompareOperator::gt_e;
       else break;
       advance();
     } else if (at_kw(Keyword::in)) {
@@ -272,7 +273,7 @@ ExprPtr Parser::binary(int min_level)
   // Each link of a left-associative chain deepens the tree by one: charge the budget.
   const int depth_before = m_depth;
   while (tok().kind == TokenKind::op) {
-    const BinaryLevel* b = binary_level(text(tok()));
+    const BinaryLevel* b = binary_level(tok().op);
     if (!b || b->level < min_level) {
       break;
     }
@@ -357,8 +358,8 @@ ExprPtr Parser::primary()
   }
   const int depth_before = m_depth;
   while (tok().kind == TokenKind::op) {
-    const std::string_view op = text(tok());
-    if (op != "." && op != "(" && op != "[") {
+    const std::uint32_t op = tok().op;
+    if (op != op_code(".") && op != op_code("(") && op != op_code("[")) {
       break;
     }
     if (!enter()) {
@@ -366,7 +367,7 @@ ExprPtr Parser::primary()
       return nullptr;
     }
     const std::uint32_t open = advance().span.begin;
-    if (op == ".") {
+    if (op == op_code(".")) {
       if (tok().kind != TokenKind::name) {
         fail_here("an attribute name");
         m_depth = depth_before;
@@ -375,7 +376,7 @@ ExprPtr Parser::primary()
       const Token& name = advance();
       const Span span = join(e->span, name.span);
       e = make_expr(span, Attribute{std::move(e), std::string(text(name)), name.span});
-    } else if (op == "(") {
+    } else if (op == op_code("(")) {
       Call call;
       if (!call_arguments(call, open)) {
         m_depth = depth_before;
@@ -417,7 +418,7 @@ bool Parser::call_arguments(Call& call, std::uint32_t open)
       }
       call.keywords.push_back(KeywordArg{"", std::move(value), join(start, prev_span())});
     } else if (tok().kind == TokenKind::name && peek(1).kind == TokenKind::op &&
-               text(peek(1)) == "=") {
+               peek(1).op == op_code("=")) {
       if (!at_name()) {
         fail_here("an argument name");
         return false;
@@ -594,15 +595,15 @@ ExprPtr Parser::atom()
   case TokenKind::number: return number();
   case TokenKind::string: return strings();
   case TokenKind::op: {
-    const std::string_view op = text(t);
-    if (op == "(" || op == "[" || op == "{") {
+    const std::uint32_t op = t.op;
+    if (op == op_code("(") || op == op_code("[") || op == op_code("{")) {
       if (!enter()) {
         return nullptr;
       }
       DepthGuard guard(m_depth);
-      return op == "(" ? paren_atom() : op == "[" ? list_atom() : brace_atom();
+      return op == op_code("(") ? paren_atom() : op == op_code("[") ? list_atom() : brace_atom();
     }
-    if (op == "...") {
+    if (op == op_code("...")) {
       advance();
       Constant c;
       c.kind = Constant::Kind::ellipsis;

@@ -300,9 +300,9 @@ StmtPtr Parser::expression_statement()
       {"^=", BinaryOperator::bit_xor},   {"&=", BinaryOperator::bit_and},
       {"//=", BinaryOperator::floor_div},
     };
-    const std::string_view op = text(tok());
+    const std::uint32_t op = tok().op;
     for (const auto& [spelled, binop] : k_augmented) {
-      if (op == spelled) {
+      if (op == op_code(spelled)) {
         if (!check_target(*first, false)) {
           return nullptr;
         }
@@ -705,12 +705,13 @@ StmtPtr Parser::with_statement(std::uint32_t start, bool is_async)
     for (std::size_t k = 0; peek(k).kind != TokenKind::end_of_file; ++k) {
       const Token& t = peek(k);
       if (t.kind == TokenKind::op) {
-        const std::string_view op = text(t);
-        if (op == "(" || op == "[" || op == "{") {
+        const std::uint32_t op = t.op;
+        if (op == op_code("(") || op == op_code("[") || op == op_code("{")) {
           ++depth;
-        } else if (op == ")" || op == "]" || op == "}") {
+        } else if (op == op_code(")") || op == op_code("]") || op == op_code("}")) {
           if (--depth == 0) {
-            parenthesized = saw_as && peek(k + 1).kind == TokenKind::op && text(peek(k + 1)) == ":";
+            parenthesized =
+              saw_as && peek(k + 1).kind == TokenKind::op && peek(k + 1).op == op_code(":");
             break;
           }
         }
@@ -794,6 +795,25 @@ ParseResult parse_module(std::string_view source)
 {
   ParseResult result;
   TokenizeResult tokens = tokenize(source);
+  result.comments = std::move(tokens.comments);
+  if (tokens.error) {
+    result.error = std::move(tokens.error);
+    return result;
+  }
+  detail::Parser parser(source, std::move(tokens.tokens));
+  parser.parse_file(result.module.body);
+  result.error = std::move(parser.error());
+  return result;
+}
+
+ParseResult parse_module_lines(std::string_view source, std::span<const Span> ranges)
+{
+  ParseResult result;
+  if (source.size() > 0xFFFFFFF0u) {
+    result.error = SyntaxError{"file too large", {0, 0}};
+    return result;
+  }
+  TokenizeResult tokens = tokenize_lines(source, ranges);
   result.comments = std::move(tokens.comments);
   if (tokens.error) {
     result.error = std::move(tokens.error);

@@ -6,6 +6,7 @@
 #include "python/tokenizer.hpp"
 
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct ParseResult {
 // the 3.10 parenthesized `with` items; no `match`). Stops at the first error, never throws.
 // Spans index `source`; the caller keeps the source alive to read text through them.
 ParseResult parse_module(std::string_view source);
+
+// Parses only the statements inside `ranges`, as tokenize_lines() reads them: runs of
+// whole top-level logical lines, in source order. The statements and their spans are
+// those parse_module() gives for the same lines; what lies between the ranges is never
+// looked at, so errors there are not reported.
+ParseResult parse_module_lines(std::string_view source, std::span<const Span> ranges);
 
 struct ExpressionResult {
   ExprPtr expr; // null when there is an error

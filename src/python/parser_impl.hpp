@@ -52,7 +52,10 @@ private:
     return m_tokens[std::min(m_pos + k, m_tokens.size() - 1)];
   }
   std::string_view text(const Token& t) const { return text_of(m_src, t.span); }
-  bool at_op(std::string_view op) const { return tok().kind == TokenKind::op && text(tok()) == op; }
+  bool at_op(std::string_view op) const
+  {
+    return tok().kind == TokenKind::op && tok().op == op_code(op);
+  }
   bool at_kw(Keyword k) const { return tok().kind == TokenKind::name && tok().keyword == k; }
   bool at_kind(TokenKind k) const { return tok().kind == k; }
   bool at_name() const { return tok().kind == TokenKind::name && tok().keyword == Keyword::none; }

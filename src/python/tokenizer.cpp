@@ -1,5 +1,6 @@
 #include "python/tokenizer.hpp"
 
+#include <span>
 #include <string>
 #include <utility>
 
@@ -63,9 +64,39 @@ public:
 
   TokenizeResult run()
   {
-    if (!m_expression && m_end - m_pos >= 3 && m_src.substr(m_pos, 3) == "\xEF\xBB\xBF") {
+    if (!m_expression && m_pos == 0 && m_end >= 3 && m_src.substr(0, 3) == "\xEF\xBB\xBF") {
       m_pos += 3;
     }
+    scan();
+    close();
+    m_out.tokens.push_back(Token{TokenKind::end_of_file, Keyword::none, {m_end, m_end}});
+    return std::move(m_out);
+  }
+
+  // Each range holds whole logical lines that start at column 0 (as if each were a module
+  // of its own), so the indentation and bracket state starts afresh in every range.
+  TokenizeResult run_lines(std::span<const Span> ranges)
+  {
+    std::uint32_t last_end = 0;
+    for (const Span& range : ranges) {
+      m_pos = range.begin;
+      m_end = range.end;
+      m_line_has_tokens = false;
+      m_indents.resize(1);
+      scan();
+      close();
+      last_end = range.end;
+      if (m_out.error) {
+        break;
+      }
+    }
+    m_out.tokens.push_back(Token{TokenKind::end_of_file, Keyword::none, {last_end, last_end}});
+    return std::move(m_out);
+  }
+
+private:
+  void scan()
+  {
     bool at_line_start = !m_expression;
     while (m_pos < m_end && !m_out.error) {
       if (at_line_start && m_brackets.empty()) {
@@ -108,11 +139,8 @@ public:
         op();
       }
     }
-    finish();
-    return std::move(m_out);
   }
 
-private:
   unsigned char at(std::uint32_t i) const { return static_cast<unsigned char>(m_src[i]); }
 
   void push(TokenKind kind, Span span, Keyword keyword = Keyword::none)
@@ -335,26 +363,31 @@ private:
 
   void op()
   {
-    static constexpr std::string_view three[] = {"**=", "//=", ">>=", "<<=", "..."};
-    static constexpr std::string_view two[] = {"->", ":=", "**", "//", "<<", ">>", "<=",
-                                               ">=", "==", "!=", "+=", "-=", "*=", "/=",
-                                               "%=", "&=", "|=", "^=", "@="};
-    const std::string_view rest = m_src.substr(m_pos, m_end - m_pos);
-    for (std::string_view candidate : three) {
-      if (rest.starts_with(candidate)) {
-        push(TokenKind::op, {m_pos, m_pos + 3});
-        m_pos += 3;
-        return;
-      }
-    }
-    for (std::string_view candidate : two) {
-      if (rest.starts_with(candidate)) {
-        push(TokenKind::op, {m_pos, m_pos + 2});
-        m_pos += 2;
-        return;
-      }
-    }
     const unsigned char c = at(m_pos);
+    const unsigned char c1 = m_pos + 1 < m_end ? at(m_pos + 1) : 0;
+    const unsigned char c2 = m_pos + 2 < m_end ? at(m_pos + 2) : 0;
+    // Longest match by the first byte: `**=` before `**` before `*`.
+    std::uint32_t length = 1;
+    switch (c) {
+    case '*': case '/': case '<': case '>': // ** // << >>, their `=` forms, *= /= <= >=
+      if (c1 == c) {
+        length = c2 == '=' ? 3 : 2;
+      } else if (c1 == '=') {
+        length = 2;
+      }
+      break;
+    case '-': length = c1 == '=' || c1 == '>' ? 2 : 1; break;
+    case '.': length = c1 == '.' && c2 == '.' ? 3 : 1; break;
+    case '+': case '%': case '&': case '|': case '^': case '@': case '=': case '!': case ':':
+      length = c1 == '=' ? 2 : 1;
+      break;
+    default: break;
+    }
+    if (length > 1) {
+      push_op({m_pos, m_pos + length});
+      m_pos += length;
+      return;
+    }
     const Span span{m_pos, m_pos + 1};
     switch (c) {
     case '(':
@@ -396,11 +429,19 @@ private:
       }
       return;
     }
-    push(TokenKind::op, span);
+    push_op(span);
     ++m_pos;
   }
 
-  void finish()
+  void push_op(Span span)
+  {
+    push(TokenKind::op, span);
+    m_out.tokens.back().op = op_code(m_src.substr(span.begin, span.end - span.begin));
+  }
+
+  // Ends the tokens of a module (or of one range): open brackets are an error, then the
+  // last NEWLINE and the DEDENTs back to column 0.
+  void close()
   {
     const Span eof{m_end, m_end};
     if (!m_out.error && !m_brackets.empty()) {
@@ -416,7 +457,6 @@ private:
         push(TokenKind::dedent, eof);
       }
     }
-    m_out.tokens.push_back(Token{TokenKind::end_of_file, Keyword::none, eof});
   }
 
   std::string_view m_src;
@@ -436,8 +476,13 @@ Keyword keyword_of(std::string_view word)
   if (word.size() < 2 || word.size() > 8) {
     return Keyword::none;
   }
+  // Most names are not keywords: reject them on the first byte before comparing text.
+  const unsigned char first = static_cast<unsigned char>(word[0]);
+  if (!((first >= 'a' && first <= 'y') || first == 'F' || first == 'N' || first == 'T')) {
+    return Keyword::none;
+  }
   for (const KeywordEntry& entry : k_keywords) {
-    if (entry.text.size() == word.size() && entry.text == word) {
+    if (entry.text[0] == word[0] && entry.text.size() == word.size() && entry.text == word) {
       return entry.keyword;
     }
   }
@@ -454,6 +499,16 @@ TokenizeResult tokenize(std::string_view source)
     return out;
   }
   return Tokenizer(source, 0, static_cast<std::uint32_t>(source.size()), false).run();
+}
+
+TokenizeResult tokenize_lines(std::string_view source, std::span<const Span> ranges)
+{
+  std::uint32_t length = 0;
+  for (const Span& range : ranges) {
+    length += range.end - range.begin;
+  }
+  Tokenizer tokenizer(source, 0, length, false);
+  return tokenizer.run_lines(ranges);
 }
 
 TokenizeResult tokenize_expression(std::string_view source, std::uint32_t begin,

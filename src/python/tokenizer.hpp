@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -29,10 +30,22 @@ enum class Keyword : std::uint8_t {
   nonlocal, not_, or_, pass, raise, return_, try_, while_, with, yield,
 };
 
+// An operator's bytes packed into an integer (first byte lowest), so the parser compares
+// one word instead of text: `tok.op == op_code("**=")`. Operators are at most 3 bytes.
+constexpr std::uint32_t op_code(std::string_view op)
+{
+  std::uint32_t code = 0;
+  for (std::size_t i = 0; i < op.size() && i < 3; ++i) {
+    code |= static_cast<std::uint32_t>(static_cast<unsigned char>(op[i])) << (8 * i);
+  }
+  return code;
+}
+
 struct Token {
   TokenKind kind = TokenKind::end_of_file;
   Keyword keyword = Keyword::none; // for TokenKind::name only
   Span span;                       // byte range in the source; empty for indent/dedent/eof
+  std::uint32_t op = 0;            // for TokenKind::op only: op_code of its text
 };
 
 // A `#` comment, without its line ending.
@@ -55,6 +68,12 @@ inline constexpr int k_max_indent_depth = 100;
 // advances the column to the next multiple of 8, and indentation that only agrees under
 // one tab size is an error (CPython's TabError). Stops at the first error. Linear time.
 TokenizeResult tokenize(std::string_view source);
+
+// Tokenizes only the given ranges of a module, in order, as one token stream. Each range
+// must hold whole logical lines that start at column 0 (no indentation, no open bracket
+// or string across its ends); blank and comment lines inside a range are fine. Spans stay
+// absolute. A reader uses this to read module-level statements without function bodies.
+TokenizeResult tokenize_lines(std::string_view source, std::span<const Span> ranges);
 
 // Tokenizes source[begin, end) as a bare expression (newlines are whitespace, no
 // INDENT/NEWLINE), e.g. the `{...}` part of an f-string. Spans stay absolute.

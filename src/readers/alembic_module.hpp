@@ -25,6 +25,17 @@ struct ModuleScope {
   std::optional<std::string> string_value(const python::Expr& expr) const;
 };
 
+// Where a module's top-level simple statements are (docstring, imports, assignments),
+// found by scanning bytes (alembic_scan.cpp) instead of tokenizing function bodies.
+struct TopLevelScan {
+  bool ok = false; // false: the scan met something it cannot vouch for; parse the file
+  // Runs of whole top-level logical lines holding only simple statements, in order, for
+  // python::parse_module_lines(); compound statements and their blocks lie between them.
+  std::vector<model::Span> simple;
+  bool first_is_compound = false; // the first statement is a def/class/if/...: no docstring
+};
+TopLevelScan scan_top_level(std::string_view source);
+
 // upgrade()/downgrade(): spans, does_nothing, raises, and the op.* steps (following calls
 // to module-level helper functions once each).
 model::Body analyse_body(const python::Stmt& def, const ModuleScope& scope);

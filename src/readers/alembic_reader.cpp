@@ -312,18 +312,14 @@ const char* kind_name(const Expr& e)
   return nullptr;
 }
 
-} // namespace
-
-ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file)
+// Reads a parsed module. In graph mode `parsed` holds only the module's simple statements
+// (see alembic_scan.cpp), and `has_doc_slot` says whether the first of them is also the
+// module's first statement, the only place a docstring can be.
+ReadOutcome read_parsed(const std::shared_ptr<const model::SourceFile>& file,
+                        const ParseResult& parsed, ReadMode mode, bool has_doc_slot)
 {
   ReadOutcome out;
   const std::string_view source = file->text;
-  const ParseResult parsed = parse_module(source);
-  if (parsed.error) {
-    out.diagnostics.push_back(
-      unparsable(file, parsed.error->span, "cannot parse Python: " + parsed.error->message));
-    return out;
-  }
   ModuleReader module(source);
   module.read(parsed.module.body);
 
@@ -382,16 +378,46 @@ ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file)
   fill(Var::branch_labels, rev.branch_labels, rev.labels_span);
   fill(Var::depends_on, rev.depends_on, rev.depends_span);
 
-  read_doc(rev, parsed.module.body, source);
-  if (module.upgrade()) {
-    rev.upgrade = alembic::analyse_body(*module.upgrade(), module.scope());
+  if (has_doc_slot) {
+    read_doc(rev, parsed.module.body, source);
   }
-  if (module.downgrade()) {
-    rev.downgrade = alembic::analyse_body(*module.downgrade(), module.scope());
+  if (mode == ReadMode::full) {
+    if (module.upgrade()) {
+      rev.upgrade = alembic::analyse_body(*module.upgrade(), module.scope());
+    }
+    if (module.downgrade()) {
+      rev.downgrade = alembic::analyse_body(*module.downgrade(), module.scope());
+    }
+    read_suppressions(rev, parsed, source);
   }
-  read_suppressions(rev, parsed, source);
   out.revision = std::move(rev);
   return out;
+}
+
+} // namespace
+
+ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file, ReadMode mode)
+{
+  const std::string_view source = file->text;
+  if (mode == ReadMode::graph) {
+    // Only the module-level statements; anything the scan or this partial parse is not
+    // sure about is read in full below, which also words the error as full mode does.
+    const alembic::TopLevelScan scan = alembic::scan_top_level(source);
+    if (scan.ok) {
+      const ParseResult parsed = parse_module_lines(source, scan.simple);
+      if (!parsed.error) {
+        return read_parsed(file, parsed, mode, !scan.first_is_compound);
+      }
+    }
+  }
+  const ParseResult parsed = parse_module(source);
+  if (parsed.error) {
+    ReadOutcome out;
+    out.diagnostics.push_back(
+      unparsable(file, parsed.error->span, "cannot parse Python: " + parsed.error->message));
+    return out;
+  }
+  return read_parsed(file, parsed, mode, true);
 }
 
 } // namespace miglint::readers

@@ -17,12 +17,12 @@ bool is_revision_file(std::string_view file_name)
   return ends_with(file_name, ".py") || ends_with(file_name, ".sql");
 }
 
-ReadOutcome read_revision(const std::shared_ptr<const model::SourceFile>& file)
+ReadOutcome read_revision(const std::shared_ptr<const model::SourceFile>& file, ReadMode mode)
 {
   if (ends_with(file->path, ".sql")) {
     return read_sql(file);
   }
-  return read_alembic(file);
+  return read_alembic(file, mode);
 }
 
 model::Diagnostic unparsable(const std::shared_ptr<const model::SourceFile>& file,

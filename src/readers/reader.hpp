@@ -17,12 +17,26 @@ struct ReadOutcome {
   std::vector<model::Diagnostic> diagnostics; // unparsable-revision (MG901) and similar
 };
 
+// How much of a revision file to read.
+//   full:  everything, including upgrade()/downgrade() bodies and suppression comments.
+//   graph: what the revision graph and its listings need: id, down_revisions,
+//          branch_labels, depends_on, the docstring and its header lines (with their
+//          spans), `unresolved`, and the same MG901 findings for files that are not
+//          revisions or whose variables cannot be read. Bodies and suppressions are left
+//          empty, and a syntax error inside a top-level def or class (its header or its
+//          block) goes unnoticed: Alembic itself would fail to import such a file, and
+//          `lint` reads in full and reports it. Much faster: only module-level simple
+//          statements are parsed.
+enum class ReadMode { full, graph };
+
 // Alembic revision module (.py), read by parsing, never by running Python.
-ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file);
+ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file,
+                         ReadMode mode = ReadMode::full);
 // Native SQL revision (.sql) with an Alembic-like header and migrate:up/down sections.
 ReadOutcome read_sql(const std::shared_ptr<const model::SourceFile>& file);
-// Picks the reader by file extension.
-ReadOutcome read_revision(const std::shared_ptr<const model::SourceFile>& file);
+// Picks the reader by file extension. SQL files are always read in full.
+ReadOutcome read_revision(const std::shared_ptr<const model::SourceFile>& file,
+                          ReadMode mode = ReadMode::full);
 
 // Whether a file name in a versions directory is a revision candidate, as Alembic decides
 // for .py files (not `__init__*`, not `.#*` editor locks) plus our `.sql` files.

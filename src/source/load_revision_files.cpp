@@ -1,12 +1,23 @@
 #include "readers/reader.hpp"
+#include "source/parallel.hpp"
 #include "source/source.hpp"
+
+#include <optional>
 
 namespace miglint::source {
 
 model::Result<LoadedFiles> load_revision_files(const Source& source,
                                                const std::vector<VersionDir>& dirs)
 {
-  LoadedFiles out;
+  // List every directory first (a missing one is an Error), then read the files, on all
+  // cores when the source allows it: opening a file costs more than parsing its module
+  // level, so this is most of the time `heads` takes.
+  struct Entry {
+    std::string read_path;
+    std::shared_ptr<model::SourceFile> file;
+    std::optional<model::Error> error;
+  };
+  std::vector<Entry> entries;
   for (const auto& dir : dirs) {
     auto names = source.list(dir.path);
     if (!names) {
@@ -18,13 +29,32 @@ model::Result<LoadedFiles> load_revision_files(const Source& source,
       }
       auto file = std::make_shared<model::SourceFile>();
       file->path = dir.display_path.empty() ? name : dir.display_path + "/" + name;
-      auto text = source.read(dir.path + "/" + name);
-      if (!text) {
-        out.problems.push_back(readers::unparsable(file, {}, text.error().message));
-        continue;
-      }
-      file->text = std::move(*text);
-      out.files.push_back(std::move(file));
+      entries.push_back({dir.path + "/" + name, std::move(file), std::nullopt});
+    }
+  }
+  auto read_one = [&](std::size_t i) {
+    Entry& entry = entries[i];
+    auto text = source.read(entry.read_path);
+    if (text) {
+      entry.file->text = std::move(*text);
+    } else {
+      entry.error = std::move(text.error());
+    }
+  };
+  if (source.concurrent_reads()) {
+    parallel_for(entries.size(), read_one);
+  } else {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      read_one(i);
+    }
+  }
+  LoadedFiles out;
+  out.files.reserve(entries.size());
+  for (Entry& entry : entries) {
+    if (entry.error) {
+      out.problems.push_back(readers::unparsable(entry.file, {}, entry.error->message));
+    } else {
+      out.files.push_back(std::move(entry.file));
     }
   }
   return out;

@@ -26,6 +26,9 @@ public:
   virtual model::Result<std::string> read(const std::string& path) const = 0;
   // "working tree", "index", "HEAD", ... for messages.
   virtual std::string describe() const = 0;
+  // Whether read() may be called from several threads at once. Off unless a source
+  // says so (a libgit2 repository handle is not to be shared between threads).
+  virtual bool concurrent_reads() const { return false; }
 };
 
 // Files on disk. Paths are used as given (absolute or relative to the process's cwd).
@@ -34,6 +37,7 @@ public:
   model::Result<std::vector<std::string>> list(const std::string& dir) const override;
   model::Result<std::string> read(const std::string& path) const override;
   std::string describe() const override { return "working tree"; }
+  bool concurrent_reads() const override { return true; }
 };
 
 // A versions directory as the source sees it, plus how to show its files to people.
@@ -48,8 +52,9 @@ struct LoadedFiles {
 };
 
 // Reads every revision candidate of the given directories (sorted by file name within
-// each directory, directories in the order given). A missing directory is an Error; an
-// unreadable file is a problem diagnostic and loading goes on.
+// each directory, directories in the order given), on all cores when the source allows
+// concurrent reads. A missing directory is an Error; an unreadable file is a problem
+// diagnostic and loading goes on.
 model::Result<LoadedFiles> load_revision_files(const Source& source,
                                                const std::vector<VersionDir>& dirs);
 

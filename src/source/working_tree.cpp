@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace miglint::source {
 
@@ -41,27 +42,56 @@ Result<std::vector<std::string>> WorkingTree::list(const std::string& dir) const
 
 Result<std::string> WorkingTree::read(const std::string& path) const
 {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
+  // open/fstat/read straight into a string of the file's size: no FILE buffer and no
+  // second copy. Reading until read() returns 0 still copes with a file that grows.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     return model::make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)),
                              errno == ENOENT ? Error::Kind::not_found : Error::Kind::other);
   }
+  struct stat st {};
+  std::size_t expected = 0;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    expected = static_cast<std::size_t>(st.st_size);
+  }
+  auto too_large = [&] {
+    ::close(fd);
+    return model::make_error(
+      fmt::format("file is larger than {} MiB; not a revision file", k_max_file_size >> 20));
+  };
+  if (expected > k_max_file_size) {
+    return too_large();
+  }
   std::string text;
-  char buffer[16384];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
-    text.append(buffer, got);
-    if (text.size() > k_max_file_size) {
-      std::fclose(f);
-      return model::make_error(fmt::format("file is larger than {} MiB; not a revision file",
-                                           k_max_file_size >> 20));
+  text.resize(expected + 1); // one spare byte: a read of 0 there confirms the end
+  std::size_t size = 0;
+  while (true) {
+    if (size == text.size()) {
+      if (size > k_max_file_size) {
+        return too_large();
+      }
+      text.resize(std::max<std::size_t>(size * 2, 4096));
     }
+    const ssize_t got = ::read(fd, text.data() + size, text.size() - size);
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      const int error = errno;
+      ::close(fd);
+      return model::make_error(fmt::format("cannot read {}: {}", path, std::strerror(error)));
+    }
+    if (got == 0) {
+      break;
+    }
+    size += static_cast<std::size_t>(got);
   }
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    return model::make_error(fmt::format("cannot read {}", path));
+  ::close(fd);
+  if (size > k_max_file_size) {
+    return model::make_error(
+      fmt::format("file is larger than {} MiB; not a revision file", k_max_file_size >> 20));
   }
+  text.resize(size);
   return text;
 }
 
