@@ -3,6 +3,7 @@
 #include "readers/reader.hpp"
 
 #include <fmt/format.h>
+#include <set>
 
 namespace miglint::cli {
 
@@ -30,20 +31,24 @@ files_at(const git::Repository& repo, const std::string& commit,
   return files;
 }
 
-std::map<std::string, rules::Introduction>
-introductions(const git::Repository& repo, const std::string& commit,
+// Who added each file, as of each of `commits` (this branch's HEAD and REF), from one
+// history walk per versions directory shared by all of them.
+std::vector<std::map<std::string, rules::Introduction>>
+introductions(const git::Repository& repo, const std::vector<std::string>& commits,
               const std::vector<source::VersionDir>& dirs, std::string& problem)
 {
-  std::map<std::string, rules::Introduction> out;
+  std::vector<std::map<std::string, rules::Introduction>> out(commits.size());
   for (const auto& dir : dirs) {
-    auto added = repo.introducing_commits(commit, dir.path);
+    auto added = repo.introducing_commits(commits, dir.path);
     if (!added) {
       problem = added.error().message;
       return out;
     }
-    for (const auto& [name, info] : *added) {
-      const std::string path = dir.display_path.empty() ? name : dir.display_path + "/" + name;
-      out[path] = {info.short_id, info.author, info.date, info.subject};
+    for (std::size_t i = 0; i < commits.size(); ++i) {
+      for (const auto& [name, info] : (*added)[i]) {
+        const std::string path = dir.display_path.empty() ? name : dir.display_path + "/" + name;
+        out[i][path] = {info.short_id, info.author, info.date, info.subject};
+      }
     }
   }
   return out;
@@ -54,6 +59,9 @@ introductions(const git::Repository& repo, const std::string& commit,
 std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
                                                  const git::Repository& repo)
 {
+  if (repo.is_bare()) {
+    return project.version_dirs; // found in HEAD's tree: already paths in the tree
+  }
   std::vector<source::VersionDir> dirs;
   for (const auto& dir : project.version_dirs) {
     dirs.push_back({repo.relative(dir.path), dir.display_path});
@@ -106,15 +114,26 @@ model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Reposit
     if (!base_files) {
       return base_files.error();
     }
+    std::set<std::string> our_paths;
+    for (const auto& rev : ws.graph().revisions()) {
+      our_paths.insert(rev.path());
+    }
     std::map<std::string, std::shared_ptr<const model::SourceFile>> by_path;
     for (const auto& f : *base_files) {
       by_path[f->path] = f;
+      if (!our_paths.count(f->path)) {
+        // Gone from its path here: its revision id tells a move from a deletion.
+        if (auto outcome = readers::read_revision(f); outcome.revision) {
+          view.moved_or_deleted_ids[f->path] = outcome.revision->id;
+        }
+      }
     }
     view.merge_base_files = std::move(by_path);
   }
   std::string problem;
-  view.ours_introduced = introductions(repo, *head, dirs, problem);
-  view.theirs_introduced = introductions(repo, *commit, dirs, problem);
+  auto introduced = introductions(repo, {*head, *commit}, dirs, problem);
+  view.ours_introduced = std::move(introduced[0]);
+  view.theirs_introduced = std::move(introduced[1]);
   if (view.history_problem.empty()) {
     view.history_problem = problem;
   }

@@ -77,12 +77,12 @@ std::size_t heads_after_merge(const std::vector<model::Revision>& base,
 
 int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options)
 {
-  auto project = config::discover_project(global.directory,
-                                          config::ProjectOptions{global.versions, global.config});
+  // On disk, or in HEAD's tree inside a bare repository.
+  auto project = find_project(global);
   if (!project) {
     return usage_failure(project.error().message);
   }
-  auto repo = git::Repository::discover(project->cwd);
+  auto repo = git::Repository::discover(global.directory);
   if (!repo) {
     return usage_failure(fmt::format("conflicts needs a git repository: {}", repo.error().message));
   }

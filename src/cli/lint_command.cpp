@@ -39,8 +39,24 @@ std::vector<std::string> split_selectors(const std::vector<std::string>& raw)
 
 int run_lint(const GlobalOptions& global, const LintOptions& options)
 {
-  auto project = config::discover_project(global.directory,
-                                          config::ProjectOptions{global.versions, global.config});
+  // A bare repository has no working tree and no index: lint HEAD's tree (and compare it
+  // with REF for the base checks).
+  const bool bare = in_bare_repository(global.directory);
+  if (bare && options.staged) {
+    return usage_failure("a bare repository has no index; --staged needs a working tree");
+  }
+  model::Result<config::Project> project = model::make_error("unreachable");
+  std::optional<model::Result<Workspace>> bare_ws;
+  if (bare) {
+    bare_ws = open_bare_workspace(global);
+    if (!*bare_ws) {
+      return usage_failure((*bare_ws).error().message);
+    }
+    project = (*bare_ws)->project;
+  } else {
+    project = config::discover_project(global.directory,
+                                       config::ProjectOptions{global.versions, global.config});
+  }
   if (!project) {
     return usage_failure(project.error().message);
   }
@@ -51,7 +67,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   }
   std::optional<git::Repository> repo;
   if (options.staged || against) {
-    auto found = git::Repository::discover(project->cwd);
+    auto found = git::Repository::discover(bare ? global.directory : project->cwd.string());
     if (!found) {
       return usage_failure(fmt::format("{} needs a git repository: {}",
                                        options.staged ? "--staged" : "--against",
@@ -60,7 +76,9 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
     repo.emplace(std::move(*found));
   }
   model::Result<Workspace> ws = model::make_error("unreachable");
-  if (options.staged) {
+  if (bare) {
+    ws = std::move(*bare_ws);
+  } else if (options.staged) {
     auto index = repo->index_source();
     if (!index) {
       return usage_failure(index.error().message);
@@ -89,7 +107,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
                          split_selectors(options.select), split_selectors(options.ignore), {},
                          base ? &*base : nullptr};
-  if (ws->graph_usable()) {
+  if (ws->graph_usable() && !ws->bare) {
     if (auto stale = fixers::check_heads_file(ws->project, ws->graph())) {
       input.precomputed.push_back(std::move(*stale));
     }

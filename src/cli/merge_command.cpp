@@ -24,6 +24,9 @@ int run_merge(const GlobalOptions& global, const MergeOptions& options)
   if (!ws) {
     return usage_failure(ws.error().message);
   }
+  if (!require_working_tree(*ws, "merge")) {
+    return 2;
+  }
   if (!require_sound_graph(*ws)) {
     return 2;
   }

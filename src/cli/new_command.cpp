@@ -58,6 +58,9 @@ int run_new(const GlobalOptions& global, const NewOptions& options)
   if (!ws) {
     return usage_failure(ws.error().message);
   }
+  if (!require_working_tree(*ws, "new")) {
+    return 2;
+  }
   if (!require_sound_graph(*ws)) {
     return 2;
   }

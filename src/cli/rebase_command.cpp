@@ -93,6 +93,9 @@ int run_rebase(const GlobalOptions& global, const RebaseOptions& options)
   if (!ws) {
     return usage_failure(ws.error().message);
   }
+  if (!require_working_tree(*ws, "rebase")) {
+    return 2;
+  }
   if (!require_sound_graph(*ws)) {
     return 2;
   }

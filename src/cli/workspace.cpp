@@ -1,10 +1,13 @@
 #include "cli/workspace.hpp"
 
+#include "git/repository.hpp"
 #include "readers/reader.hpp"
 #include "report/text_report.hpp"
 #include "source/parallel.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace miglint::cli {
@@ -12,6 +15,11 @@ namespace miglint::cli {
 model::Result<Workspace> open_workspace(const GlobalOptions& options, const source::Source* source,
                                         readers::ReadMode mode)
 {
+  if (source == nullptr) {
+    if (auto bare = open_bare_workspace(options, mode)) {
+      return std::move(*bare);
+    }
+  }
   auto project = config::discover_project(options.directory,
                                           config::ProjectOptions{options.versions, options.config});
   if (!project) {
@@ -50,6 +58,107 @@ model::Result<Workspace> open_workspace(config::Project project, const source::S
   }
   ws.build = graph::RevisionGraph::build(std::move(revisions));
   return ws;
+}
+
+bool in_bare_repository(const std::string& directory)
+{
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (std::getenv("GIT_DIR") == nullptr) {
+    // Look for the repository the way git does, but only with stats: a `.git` entry
+    // means a work tree; a directory with HEAD, objects/ and refs/ is a git directory.
+    fs::path dir = fs::absolute(directory, ec).lexically_normal();
+    for (;; dir = dir.parent_path()) {
+      if (fs::exists(dir / ".git", ec)) {
+        return false;
+      }
+      if (fs::is_regular_file(dir / "HEAD", ec) && fs::is_directory(dir / "objects", ec) &&
+          fs::is_directory(dir / "refs", ec)) {
+        break;
+      }
+      if (dir == dir.parent_path()) {
+        return false;
+      }
+    }
+  }
+  auto repo = git::Repository::discover(directory);
+  return repo && repo->is_bare();
+}
+
+namespace {
+
+struct BareHead {
+  git::Repository repo;
+  std::unique_ptr<source::Source> tree;
+};
+
+model::Result<BareHead> bare_head(const GlobalOptions& options)
+{
+  auto repo = git::Repository::discover(options.directory);
+  if (!repo) {
+    return repo.error();
+  }
+  auto head = repo->resolve_commit("HEAD");
+  if (!head) {
+    return model::make_error(
+        fmt::format("this bare repository has nothing to read: HEAD names no commit ({})",
+                    head.error().message),
+        model::Error::Kind::usage);
+  }
+  auto tree = repo->tree_source(*head);
+  if (!tree) {
+    return tree.error();
+  }
+  return BareHead{std::move(*repo), std::move(*tree)};
+}
+
+} // namespace
+
+model::Result<config::Project> find_project(const GlobalOptions& options)
+{
+  const config::ProjectOptions project_options{options.versions, options.config};
+  if (!in_bare_repository(options.directory)) {
+    return config::discover_project(options.directory, project_options);
+  }
+  auto head = bare_head(options);
+  if (!head) {
+    return head.error();
+  }
+  return config::discover_project_in_tree(*head->tree, head->repo.git_dir(), project_options);
+}
+
+std::optional<model::Result<Workspace>> open_bare_workspace(const GlobalOptions& options,
+                                                            readers::ReadMode mode)
+{
+  if (!in_bare_repository(options.directory)) {
+    return std::nullopt;
+  }
+  auto head = bare_head(options);
+  if (!head) {
+    return model::Result<Workspace>(head.error());
+  }
+  auto project = config::discover_project_in_tree(
+      *head->tree, head->repo.git_dir(), config::ProjectOptions{options.versions, options.config});
+  if (!project) {
+    return model::Result<Workspace>(project.error());
+  }
+  const auto dirs = project->version_dirs; // already paths in the tree
+  auto ws = open_workspace(std::move(*project), *head->tree, dirs, mode);
+  if (ws) {
+    ws->bare = true;
+  }
+  return ws;
+}
+
+bool require_working_tree(const Workspace& workspace, const char* command)
+{
+  if (!workspace.bare) {
+    return true;
+  }
+  usage_failure(fmt::format("{} writes revision files, but this is a bare repository (no "
+                            "working tree); run it in a clone",
+                            command));
+  return false;
 }
 
 bool require_sound_graph(const Workspace& workspace)

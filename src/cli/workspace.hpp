@@ -25,6 +25,9 @@ struct Workspace {
   config::Project project;
   std::vector<model::Diagnostic> read_problems; // files that are not usable revisions
   graph::GraphBuild build;
+  // Read from HEAD's tree because miglint runs inside a bare repository (no working
+  // tree): nothing may be written next to the revisions.
+  bool bare = false;
 
   const graph::RevisionGraph& graph() const { return build.graph; }
   bool graph_usable() const { return build.errors.empty(); }
@@ -40,6 +43,22 @@ model::Result<Workspace> open_workspace(const GlobalOptions& options,
 model::Result<Workspace> open_workspace(config::Project project, const source::Source& source,
                                         const std::vector<source::VersionDir>& dirs,
                                         readers::ReadMode mode = readers::ReadMode::full);
+
+// Whether `directory` lies inside a bare git repository. Cheap outside one: a few stats
+// up to the nearest `.git` before libgit2 is asked.
+bool in_bare_repository(const std::string& directory);
+
+// The project as found on disk or, inside a bare repository, in HEAD's tree.
+model::Result<config::Project> find_project(const GlobalOptions& options);
+
+// Inside a bare repository, the project and revisions as of HEAD's tree (open_workspace
+// with no source does this by itself); nullopt elsewhere.
+std::optional<model::Result<Workspace>>
+open_bare_workspace(const GlobalOptions& options,
+                    readers::ReadMode mode = readers::ReadMode::full);
+
+// For commands that write revision files: a usage error in a bare repository.
+bool require_working_tree(const Workspace& workspace, const char* command);
 
 // For commands that need a sound graph (heads, history, upgrade, ...): prints reader and
 // graph problems to stderr and returns false when there are any.

@@ -156,6 +156,24 @@ model::Result<Config> read_table(const std::filesystem::path& path, const toml::
 
 } // namespace
 
+model::Result<Config> parse_config(const std::filesystem::path& path, const std::string& text)
+{
+  toml::table root;
+  try {
+    root = toml::parse(text, path.string());
+  } catch (const toml::parse_error& e) {
+    return at(path, e.source(), std::string(e.description()));
+  }
+  if (path.filename() == "pyproject.toml") {
+    const auto* tool = root["tool"]["miglint"].as_table();
+    if (tool == nullptr) {
+      return Config{};
+    }
+    return read_table(path, *tool, "tool.miglint.");
+  }
+  return read_table(path, root, "");
+}
+
 model::Result<Config> load_config(const std::filesystem::path& path)
 {
   toml::table root;

@@ -49,5 +49,7 @@ struct Config {
 // or a value of the wrong type is an Error whose message starts with `path:line:col:`.
 // pyproject.toml without [tool.miglint] yields a Config with an empty `file`.
 model::Result<Config> load_config(const std::filesystem::path& path);
+// The same for a file read elsewhere (a git tree): `text` is its contents.
+model::Result<Config> parse_config(const std::filesystem::path& path, const std::string& text);
 
 } // namespace miglint::config

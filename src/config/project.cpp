@@ -144,11 +144,27 @@ model::Result<Project> discover_project(const fs::path& cwd, const ProjectOption
       add_dir(project, dir, project.ini->recursive);
     }
   } else {
-    for (const char* candidate : {"versions", "alembic/versions", "migrations/versions"}) {
-      if (is_dir(project.root / candidate)) {
-        project.found_by = "default location";
-        add_dir(project, project.root / candidate, false);
-        break;
+    // The default locations, in the project directory and, when started further down
+    // inside a git work tree with no config (`miglint` run from src/ or versions/), in
+    // each parent up to the work tree's top.
+    std::vector<fs::path> places = {project.root};
+    if (project.config.file.empty() && !project.ini) {
+      for (fs::path dir = project.root; !path_exists(dir / ".git");) {
+        if (dir == dir.parent_path()) {
+          places.resize(1); // not in a work tree: only the directory itself
+          break;
+        }
+        dir = dir.parent_path();
+        places.push_back(dir);
+      }
+    }
+    for (const auto& place : places) {
+      for (const char* candidate : {"versions", "alembic/versions", "migrations/versions"}) {
+        if (project.version_dirs.empty() && is_dir(place / candidate)) {
+          project.found_by = "default location";
+          project.root = place;
+          add_dir(project, place / candidate, false);
+        }
       }
     }
     if (project.version_dirs.empty()) {
@@ -165,6 +181,137 @@ model::Result<Project> discover_project(const fs::path& cwd, const ProjectOption
                                            project.found_by),
                                model::Error::Kind::usage);
     }
+  }
+  return project;
+}
+
+namespace {
+
+// A directory as a path in the tree: "" for the top, no "./", no trailing '/'. Empty
+// optional when it leaves the tree.
+std::optional<std::string> tree_path(const fs::path& dir, const fs::path& root)
+{
+  fs::path rel = dir.is_absolute() ? dir.lexically_relative(root) : dir;
+  rel = rel.lexically_normal();
+  std::string out = rel.generic_string();
+  while (!out.empty() && out.back() == '/') {
+    out.pop_back();
+  }
+  if (out == ".") {
+    return std::string();
+  }
+  if (out.empty() || out == ".." || out.starts_with("../") || out.starts_with("/")) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+bool tree_has_dir(const source::Source& tree, const std::string& dir)
+{
+  return static_cast<bool>(tree.list(dir));
+}
+
+} // namespace
+
+model::Result<Project> discover_project_in_tree(const source::Source& tree, const fs::path& root,
+                                                const ProjectOptions& options)
+{
+  Project project;
+  project.cwd = fs::absolute(root).lexically_normal();
+  if (project.cwd.filename().empty()) {
+    project.cwd = project.cwd.parent_path(); // "repo.git/" -> "repo.git"
+  }
+  project.root = project.cwd;
+  auto read = [&](const std::string& path) { return tree.read(path); };
+
+  // 1. Config and alembic.ini, at the top of the tree unless --config names one.
+  std::string ini_file;
+  if (options.config_file) {
+    auto name = tree_path(*options.config_file, project.root);
+    auto text = name ? read(*name) : model::Result<std::string>(model::make_error("outside"));
+    if (!text) {
+      return model::make_error(fmt::format("config file {} does not exist in {}",
+                                           *options.config_file, tree.describe()),
+                               model::Error::Kind::usage);
+    }
+    if (name->ends_with(".ini")) {
+      ini_file = *name;
+    } else {
+      auto loaded = parse_config(project.root / *name, *text);
+      if (!loaded) {
+        return loaded.error();
+      }
+      project.config = std::move(*loaded);
+    }
+  } else {
+    for (const char* name : {"miglint.toml", "pyproject.toml"}) {
+      if (auto text = read(name)) {
+        auto loaded = parse_config(project.root / name, *text);
+        if (!loaded) {
+          return loaded.error();
+        }
+        if (!loaded->file.empty()) {
+          project.config = std::move(*loaded);
+          break;
+        }
+      }
+    }
+  }
+  if (ini_file.empty() && read("alembic.ini")) {
+    ini_file = "alembic.ini";
+  }
+  if (!ini_file.empty()) {
+    auto text = read(ini_file);
+    if (!text) {
+      return text.error();
+    }
+    // %(here)s is the ini's directory under `root`, so locations resolve as on disk.
+    auto ini = parse_alembic_ini(project.root / ini_file, *text);
+    if (ini) {
+      project.ini = std::move(*ini);
+    } else if (!options.versions && !project.config.versions) {
+      return ini.error();
+    }
+  }
+
+  // 2. Versions directories, as tree paths.
+  std::vector<fs::path> wanted;
+  if (options.versions) {
+    project.found_by = "--versions";
+    wanted.push_back(project.root / *options.versions);
+  } else if (project.config.versions) {
+    project.found_by = project.config.file.filename().string();
+    wanted.push_back(project.root / *project.config.versions);
+  } else if (project.ini) {
+    // recursive_version_locations is not followed in a tree: the listed directories only.
+    project.found_by = "alembic.ini";
+    wanted = project.ini->version_dirs;
+  } else {
+    for (const char* candidate : {"versions", "alembic/versions", "migrations/versions"}) {
+      if (tree_has_dir(tree, candidate)) {
+        project.found_by = "default location";
+        wanted.push_back(project.root / candidate);
+        break;
+      }
+    }
+    if (wanted.empty()) {
+      return model::make_error(
+          fmt::format("no versions directory found in {}: looked for versions/, "
+                      "alembic/versions/ and migrations/versions/, alembic.ini and "
+                      "miglint.toml; pass --versions DIR",
+                      tree.describe()),
+          model::Error::Kind::usage);
+    }
+  }
+  for (const auto& dir : wanted) {
+    auto path = tree_path(dir, project.root);
+    if (!path || !tree_has_dir(tree, *path)) {
+      return model::make_error(fmt::format("versions directory {} does not exist in {} (from {})",
+                                           path ? (path->empty() ? "." : *path) : dir.string(),
+                                           tree.describe(), project.found_by),
+                               model::Error::Kind::usage);
+    }
+    project.version_dirs.push_back({*path, *path});
   }
   return project;
 }

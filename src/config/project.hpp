@@ -31,6 +31,15 @@ struct ProjectOptions {
 model::Result<Project> discover_project(const std::filesystem::path& cwd,
                                         const ProjectOptions& options);
 
+// The same discovery in a git tree instead of on disk, for a bare repository, which has
+// no working tree: `tree` is HEAD's tree and `root` the repository directory, which stands
+// for the tree's top. miglint.toml, pyproject.toml and alembic.ini are read at the top
+// of the tree (or where --config names, a path in the tree); --versions is a path in the
+// tree. The versions directories come out as tree paths (also their display paths).
+model::Result<Project> discover_project_in_tree(const source::Source& tree,
+                                                const std::filesystem::path& root,
+                                                const ProjectOptions& options);
+
 // `path` relative to `base` with '/' separators, as shown in diagnostics.
 std::string display_path(const std::filesystem::path& path, const std::filesystem::path& base);
 

@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <git2.h>
 #include <map>
+#include <cstring>
 #include <set>
+#include <unordered_map>
 
 namespace miglint::git {
 
@@ -435,10 +437,53 @@ Result<std::string> Repository::default_base(const std::optional<std::string>& c
 Result<std::vector<std::pair<std::string, CommitInfo>>>
 Repository::introducing_commits(const std::string& head, const std::string& dir) const
 {
+  auto all = introducing_commits(std::vector<std::string>{head}, dir);
+  if (!all) {
+    return all.error();
+  }
+  return std::move(all->front());
+}
+
+namespace {
+
+struct OidHash {
+  std::size_t operator()(const git_oid& o) const
+  {
+    std::size_t h;
+    std::memcpy(&h, o.id, sizeof h);
+    return h;
+  }
+};
+struct OidEq {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b) != 0; }
+};
+
+// A commit of the walk, with what the attribution needs of it.
+struct WalkNode {
+  git_oid id;
+  git_oid tree;                 // root tree
+  std::vector<int> parents;     // indexes of parents inside the walk (all are, not shallow)
+  std::uint64_t reach = 0;      // bit i: reachable from heads[i]
+  git_oid dir{};                // the directory's tree id; zero when absent
+};
+
+bool oid_is_zero(const git_oid& o)
+{
+  return git_oid_is_zero(&o) != 0;
+}
+
+} // namespace
+
+Result<std::vector<std::vector<std::pair<std::string, CommitInfo>>>>
+Repository::introducing_commits(const std::vector<std::string>& heads, const std::string& dir) const
+{
   if (is_shallow()) {
     return model::make_error(
         "this is a shallow clone, so the commits that added each revision are unknown; run `git "
         "fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)");
+  }
+  if (heads.empty() || heads.size() > 64) {
+    return model::make_error("introducing_commits: between 1 and 64 heads");
   }
   git_repository* repo = m_impl->repo.get();
   git_revwalk* raw = nullptr;
@@ -446,70 +491,192 @@ Repository::introducing_commits(const std::string& head, const std::string& dir)
     return last_error("cannot walk history", rc);
   }
   WalkHandle walk(raw);
-  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-  auto start = parse_oid(head);
-  if (!start) {
-    return start.error();
+  // Children before parents, so that reachability flows down in one pass.
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL);
+  std::vector<git_oid> starts;
+  for (const auto& h : heads) {
+    auto start = parse_oid(h);
+    if (!start) {
+      return start.error();
+    }
+    starts.push_back(*start);
+    if (int rc = git_revwalk_push(walk.get(), &*start); rc != 0) {
+      return last_error("cannot walk history", rc);
+    }
   }
-  git_revwalk_push(walk.get(), &*start);
 
-  // One pass, oldest first: a commit whose `dir` tree id equals a parent's adds nothing;
-  // otherwise the names absent from every parent's `dir` were added by it.
-  std::map<std::string, git_oid> dir_of; // commit -> dir tree id (zero when absent)
-  std::map<std::string, CommitInfo> added;
+  // 1. Every commit reachable from any head, walked once for all of them (the heads of a
+  //    comparison share most of their history).
+  std::vector<WalkNode> nodes;
+  std::unordered_map<git_oid, int, OidHash, OidEq> index;
+  std::vector<std::vector<git_oid>> parent_ids;
   git_oid oid;
-  while (git_revwalk_next(&oid, walk.get()) == 0) {
+  while (true) {
+    const int rc = git_revwalk_next(&oid, walk.get());
+    if (rc == GIT_ITEROVER) {
+      break;
+    }
+    if (rc != 0) {
+      return last_error("cannot walk history", rc);
+    }
     git_commit* craw = nullptr;
-    if (git_commit_lookup(&craw, repo, &oid) != 0) {
-      continue;
+    if (int lrc = git_commit_lookup(&craw, repo, &oid); lrc != 0) {
+      return last_error("cannot read commit", lrc);
     }
     CommitHandle commit(craw);
-    git_tree* troot = nullptr;
-    git_commit_tree(&troot, commit.get());
-    TreeHandle root(troot);
-    TreeHandle here = root ? subtree(repo, root.get(), dir) : nullptr;
-    git_oid here_id{};
-    if (here) {
-      here_id = *git_tree_id(here.get());
+    WalkNode node;
+    node.id = oid;
+    node.tree = *git_commit_tree_id(commit.get());
+    std::vector<git_oid> pids;
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
+      pids.push_back(*git_commit_parent_id(commit.get(), i));
     }
-    dir_of[oid_hex(&oid)] = here_id;
-    if (!here) {
+    index.emplace(oid, static_cast<int>(nodes.size()));
+    nodes.push_back(std::move(node));
+    parent_ids.push_back(std::move(pids));
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (const auto& pid : parent_ids[i]) {
+      if (auto it = index.find(pid); it != index.end()) {
+        nodes[i].parents.push_back(it->second);
+      }
+    }
+  }
+  for (std::size_t h = 0; h < starts.size(); ++h) {
+    if (auto it = index.find(starts[h]); it != index.end()) {
+      nodes[it->second].reach |= std::uint64_t{1} << h;
+    }
+  }
+  for (auto& node : nodes) { // children first: pass the flags on to the parents
+    for (int p : node.parents) {
+      nodes[p].reach |= node.reach;
+    }
+  }
+
+  // 2. Oldest first: the directory's tree id per commit. A commit whose directory equals
+  //    a parent's adds nothing; otherwise the names no parent has were added by it.
+  //    Entry lists are compared by a merge walk (both are in git's tree order).
+  struct Addition {
+    int node;
+    std::string name;
+  };
+  std::vector<Addition> additions;
+  std::unordered_map<int, CommitInfo> info_of;
+  git_oid last_root{};
+  git_oid last_dir{};
+  bool have_last = false;
+  for (std::size_t k = nodes.size(); k-- > 0;) {
+    WalkNode& node = nodes[k];
+    if (have_last && git_oid_equal(&node.tree, &last_root)) {
+      node.dir = last_dir; // same root tree as the previous commit (an empty commit)
+    } else {
+      git_tree* troot = nullptr;
+      if (int rc = git_tree_lookup(&troot, repo, &node.tree); rc != 0) {
+        return last_error("cannot read a tree", rc);
+      }
+      TreeHandle root(troot);
+      if (dir.empty()) {
+        node.dir = node.tree;
+      } else {
+        git_tree_entry* eraw = nullptr;
+        if (git_tree_entry_bypath(&eraw, root.get(), dir.c_str()) == 0) {
+          EntryHandle entry(eraw);
+          if (git_tree_entry_type(entry.get()) == GIT_OBJECT_TREE) {
+            node.dir = *git_tree_entry_id(entry.get());
+          }
+        }
+      }
+      last_root = node.tree;
+      last_dir = node.dir;
+      have_last = true;
+    }
+    if (oid_is_zero(node.dir)) {
       continue;
     }
-    std::vector<TreeHandle> parent_dirs;
     bool same_as_parent = false;
-    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
-      const git_oid* pid = git_commit_parent_id(commit.get(), i);
-      auto it = dir_of.find(oid_hex(pid));
-      if (it != dir_of.end() && git_oid_equal(&it->second, &here_id)) {
-        same_as_parent = true;
-        break;
-      }
-      git_commit* praw = nullptr;
-      if (git_commit_lookup(&praw, repo, pid) == 0) {
-        CommitHandle parent(praw);
-        git_tree* proot = nullptr;
-        git_commit_tree(&proot, parent.get());
-        TreeHandle proot_h(proot);
-        parent_dirs.push_back(proot_h ? subtree(repo, proot_h.get(), dir) : nullptr);
-      }
+    for (int p : node.parents) {
+      same_as_parent = same_as_parent || git_oid_equal(&nodes[p].dir, &node.dir);
     }
     if (same_as_parent) {
       continue;
     }
-    const CommitInfo info = describe_commit(commit.get());
-    for (std::size_t i = 0; i < git_tree_entrycount(here.get()); ++i) {
-      const git_tree_entry* e = git_tree_entry_byindex(here.get(), i);
-      const char* name = git_tree_entry_name(e);
-      const bool in_a_parent = std::any_of(parent_dirs.begin(), parent_dirs.end(), [&](auto& t) {
-        return t && git_tree_entry_byname(t.get(), name) != nullptr;
-      });
-      if (!in_a_parent) {
-        added[name] = info;
+    git_tree* hraw = nullptr;
+    if (int rc = git_tree_lookup(&hraw, repo, &node.dir); rc != 0) {
+      return last_error("cannot read a tree", rc);
+    }
+    TreeHandle here(hraw);
+    const std::size_t count = git_tree_entrycount(here.get());
+    std::vector<bool> seen(count, false); // in some parent
+    for (int p : node.parents) {
+      if (oid_is_zero(nodes[p].dir)) {
+        continue;
+      }
+      git_tree* praw = nullptr;
+      if (git_tree_lookup(&praw, repo, &nodes[p].dir) != 0) {
+        continue;
+      }
+      TreeHandle parent(praw);
+      const std::size_t pcount = git_tree_entrycount(parent.get());
+      std::size_t j = 0;
+      for (std::size_t i = 0; i < count && j < pcount;) {
+        const git_tree_entry* a = git_tree_entry_byindex(here.get(), i);
+        const git_tree_entry* b = git_tree_entry_byindex(parent.get(), j);
+        const int c = git_tree_entry_cmp(a, b);
+        if (c == 0) {
+          seen[i] = true;
+          ++i;
+          ++j;
+        } else if (c < 0) {
+          ++i;
+        } else {
+          ++j;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!seen[i]) {
+        additions.push_back({static_cast<int>(k), git_tree_entry_name(git_tree_entry_byindex(here.get(), i))});
       }
     }
   }
-  return std::vector<std::pair<std::string, CommitInfo>>(added.begin(), added.end());
+
+  // 3. Per head: for each name in its directory, the newest commit it can reach that
+  //    added that name (additions are in oldest-first order).
+  std::vector<std::vector<std::pair<std::string, CommitInfo>>> out(starts.size());
+  for (std::size_t h = 0; h < starts.size(); ++h) {
+    auto it = index.find(starts[h]);
+    if (it == index.end() || oid_is_zero(nodes[it->second].dir)) {
+      continue;
+    }
+    git_tree* hraw = nullptr;
+    if (int rc = git_tree_lookup(&hraw, repo, &nodes[it->second].dir); rc != 0) {
+      return last_error("cannot read a tree", rc);
+    }
+    TreeHandle at_head(hraw);
+    const std::uint64_t bit = std::uint64_t{1} << h;
+    std::map<std::string, int> newest;
+    for (const auto& a : additions) {
+      if ((nodes[a.node].reach & bit) != 0) {
+        newest[a.name] = a.node;
+      }
+    }
+    for (const auto& [name, n] : newest) {
+      if (git_tree_entry_byname(at_head.get(), name.c_str()) == nullptr) {
+        continue; // added once, gone at this head
+      }
+      auto info = info_of.find(n);
+      if (info == info_of.end()) {
+        git_commit* craw = nullptr;
+        if (int rc = git_commit_lookup(&craw, repo, &nodes[n].id); rc != 0) {
+          return last_error("cannot read commit", rc);
+        }
+        CommitHandle c(craw);
+        info = info_of.emplace(n, describe_commit(c.get())).first;
+      }
+      out[h].emplace_back(name, info->second);
+    }
+  }
+  return out;
 }
 
 Result<std::optional<std::string>> Repository::config_string(const std::string& key) const

@@ -66,6 +66,10 @@ public:
   // it, found by one walk over history that compares the directory's tree id.
   model::Result<std::vector<std::pair<std::string, CommitInfo>>>
   introducing_commits(const std::string& head, const std::string& dir) const;
+  // The same for several heads (at most 64) in one walk over their shared history: one
+  // list per head, for the files in `dir` as of that head.
+  model::Result<std::vector<std::vector<std::pair<std::string, CommitInfo>>>>
+  introducing_commits(const std::vector<std::string>& heads, const std::string& dir) const;
 
   // Where git runs hooks from: core.hooksPath when set, else <common dir>/hooks.
   model::Result<std::filesystem::path> hooks_dir() const;

@@ -29,6 +29,9 @@ struct BaseView {
   // history is unavailable (shallow clone), with the reason in `history_problem`.
   std::optional<std::map<std::string, std::shared_ptr<const model::SourceFile>>> merge_base_files;
   std::string history_problem;
+  // The revision id of each merge-base file this branch no longer has at the same path,
+  // by display path: tells a moved revision from a deleted one.
+  std::map<std::string, std::string> moved_or_deleted_ids;
   // The commit that added each file, by display path: this branch's and REF's.
   std::map<std::string, Introduction> ours_introduced;
   std::map<std::string, Introduction> theirs_introduced;

@@ -12,6 +12,7 @@ namespace {
 // Files of this branch by display path, plus their contents for move detection.
 struct OurFiles {
   std::map<std::string, const model::Revision*> by_path;
+  std::map<std::string, const model::Revision*> by_id;
   std::set<std::string> contents;
 };
 
@@ -20,6 +21,7 @@ OurFiles our_files(const RuleContext& ctx)
   OurFiles out;
   for (const auto& rev : ctx.graph.revisions()) {
     out.by_path[rev.path()] = &rev;
+    out.by_id.emplace(rev.id, &rev);
     out.contents.insert(rev.file->text);
   }
   for (const auto& problem : ctx.read_problems) {
@@ -50,16 +52,28 @@ void check_modified_merged_migration(const RuleContext& ctx, Reporter& out)
   }
   const OurFiles ours = our_files(ctx);
   for (const auto& [path, base_file] : *ctx.base->merge_base_files) {
-    auto it = ours.by_path.find(path);
-    if (it == ours.by_path.end() || it->second->file->text == base_file->text) {
+    const model::Revision* rev = nullptr;
+    if (auto it = ours.by_path.find(path); it != ours.by_path.end()) {
+      rev = it->second;
+    } else if (ours.contents.count(base_file->text) == 0) {
+      // Not at its old path and no file has its old text: moved *and* changed when a file
+      // elsewhere holds the same revision id (else deleted: MG202's business).
+      auto id = ctx.base->moved_or_deleted_ids.find(path);
+      if (id != ctx.base->moved_or_deleted_ids.end()) {
+        auto moved = ours.by_id.find(id->second);
+        rev = moved == ours.by_id.end() ? nullptr : moved->second;
+      }
+    }
+    if (rev == nullptr || rev->file->text == base_file->text) {
       continue;
     }
-    const model::Revision& rev = *it->second;
-    out.report(rev, rev.id_span,
+    const std::string what =
+        rev->path() == path ? path : fmt::format("{} (moved from {})", rev->path(), path);
+    out.report(*rev, rev->id_span,
                fmt::format("{} was changed on this branch, but it is already on {}{}; a database "
                            "that ran it will not run it again: revert the edit and put the "
                            "change in a new revision (`miglint new -m ...`)",
-                           path, ctx.base->ref, base_note(ctx, path)));
+                           what, ctx.base->ref, base_note(ctx, path)));
   }
 }
 
@@ -72,6 +86,10 @@ void check_deleted_merged_migration(const RuleContext& ctx, Reporter& out)
   for (const auto& [path, base_file] : *ctx.base->merge_base_files) {
     if (ours.by_path.count(path) > 0 || ours.contents.count(base_file->text) > 0) {
       continue; // still there, or moved without a change
+    }
+    if (auto id = ctx.base->moved_or_deleted_ids.find(path);
+        id != ctx.base->moved_or_deleted_ids.end() && ours.by_id.count(id->second) > 0) {
+      continue; // moved and changed: reported by MG201 at its new path
     }
     bool unreadable_here = false;
     for (const auto& problem : ctx.read_problems) {

@@ -53,6 +53,11 @@ void check_diverges_from_base(const RuleContext& ctx, Reporter& out)
   if (heads.size() <= ref_heads.size()) {
     return;
   }
+  // A file of ours no commit added is uncommitted, unless history could not be read
+  // (a shallow clone), where nothing can be said.
+  const char* ours_unknown = base.history_problem.empty()
+                                 ? "uncommitted changes"
+                                 : "a commit outside the available history";
   std::vector<std::string> described;
   graph::NodeId our_head = -1;
   std::string their_head;
@@ -67,7 +72,7 @@ void check_diverges_from_base(const RuleContext& ctx, Reporter& out)
     described.push_back(fmt::format(
         "{} \"{}\" (added by {} in {})", rev.id, rev.message(),
         only_ours ? "this branch" : base.ref,
-        only_ours ? introduced(base.ours_introduced, rev.path(), "uncommitted changes")
+        only_ours ? introduced(base.ours_introduced, rev.path(), ours_unknown)
                   : introduced(base.theirs_introduced, rev.path(), "an unknown commit")));
   }
   if (our_head < 0) {
