@@ -13,6 +13,7 @@
 #include "readers/alembic_module.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace miglint::readers::alembic {
 
@@ -102,7 +103,7 @@ public:
       if (m_pos > line_start) {
         // Only the block of a def/class may be indented; what is inside it (including
         // its own indentation) is the parser's business in full mode.
-        if (!in_block || !logical_line()) {
+        if (!in_block || !logical_line(false)) {
           return out;
         }
         block_expected = false;
@@ -113,7 +114,7 @@ public:
       }
       const std::size_t first = m_pos;
       const LineKind kind = kind_of(m_src, first);
-      if (kind == LineKind::other_compound || !logical_line()) {
+      if (kind == LineKind::other_compound || !logical_line(true)) {
         return out;
       }
       if (!seen_statement) {
@@ -164,10 +165,10 @@ private:
   }
 
   // Reads one logical line from m_pos (its first byte) to just after the newline that
-  // ends it (or the end of the file). Sets m_last_significant to its last byte outside
-  // comments and whitespace. False when the tokenizer would report an error here or the
-  // line is one the scan does not vouch for.
-  bool logical_line()
+  // ends it (or the end of the file). With `track_last`, sets m_last_significant to its
+  // last byte outside comments and whitespace (what tells `def f():` from `def f(): pass`). False
+  // when the tokenizer would report an error here or the line is one the scan does not vouch for.
+  bool logical_line(bool track_last)
   {
     m_depth = 0;
     m_last_significant = m_end;
@@ -177,7 +178,7 @@ private:
       while (m_pos < m_end && !k_special[at(m_pos)]) {
         ++m_pos;
       }
-      if (m_pos > run) {
+      if (track_last && m_pos > run) {
         std::size_t last = m_pos;
         while (last > run &&
                (at(last - 1) == ' ' || at(last - 1) == '\t' || at(last - 1) == '\f')) {
@@ -186,9 +187,9 @@ private:
         if (last > run) {
           m_last_significant = last - 1;
         }
-        if (m_pos >= m_end) {
-          break;
-        }
+      }
+      if (m_pos >= m_end) {
+        break;
       }
       const unsigned char c = at(m_pos);
       switch (c) {
@@ -250,6 +251,17 @@ private:
     const bool triple = m_pos + 2 < m_end && at(m_pos + 1) == q && at(m_pos + 2) == q;
     std::size_t p = m_pos + (triple ? 3 : 1);
     while (p < m_end) {
+      if (triple) {
+        // Docstrings and SQL are long: jump to the next quote or backslash.
+        const char* base = m_src.data();
+        const void* quote = std::memchr(base + p, q, m_end - p);
+        const std::size_t stop = quote ? static_cast<const char*>(quote) - base : m_end;
+        const void* escape = std::memchr(base + p, '\\', stop - p);
+        p = escape ? static_cast<const char*>(escape) - base : stop;
+        if (p >= m_end) {
+          break;
+        }
+      }
       const unsigned char c = at(p);
       if (c == '\\') {
         p += p + 2 < m_end && at(p + 1) == '\r' && at(p + 2) == '\n' ? 3 : 2;
