@@ -79,6 +79,12 @@ engine::BodyOutcome run_alembic_body(const model::Revision& rev, bool up,
     out.message = fmt::format("{}() raises: {}", wanted, stop->message);
     out.span = stop->span;
     return out;
+  case Stop::Kind::bounded:
+    out.status = BodyStatus::not_runnable;
+    out.message = fmt::format("miglint stopped evaluating {}() at a bound: {} (line {})", wanted,
+                              stop->message, interpreter.line_of(stop->span));
+    out.span = stop->span;
+    return out;
   case Stop::Kind::unsupported:
     out.status = BodyStatus::not_runnable;
     out.message = fmt::format("miglint cannot interpret {} (line {})", stop->message,

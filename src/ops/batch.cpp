@@ -281,6 +281,23 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
   return out;
 }
 
+} // namespace
+
+model::Result<ReflectedTable> reflect_table(sqlite::Connection& db, const std::string& table)
+{
+  auto r = reflect(db, table);
+  if (!r) return r.error();
+  ReflectedTable out;
+  for (const auto& c : r->columns) out.columns.push_back(c.def);
+  out.pk = r->pk;
+  out.constraints = r->named;
+  out.constraints.insert(out.constraints.end(), r->unnamed.begin(), r->unnamed.end());
+  out.indexes = r->indexes;
+  return out;
+}
+
+namespace {
+
 bool sql_default_expression(const ColumnObj& c)
 {
   return c.server_default && !c.server_default->empty() && c.server_default->front() != '\'';

@@ -8,6 +8,8 @@
 
 #include "ops/evaluator.hpp"
 #include "ops/sa_objects.hpp"
+#include "model/result.hpp"
+#include "sqlite/database.hpp"
 
 #include <string>
 #include <vector>
@@ -39,5 +41,14 @@ struct BatchProxy : Object {
   std::vector<BatchOp> ops;
   std::string describe() const override { return "batch_op"; }
 };
+
+// A table as SQLAlchemy 1.4 reflects it from SQLite (for sa.inspect(bind)).
+struct ReflectedTable {
+  std::vector<ddl::ColumnDef> columns;
+  ddl::ConstraintDef pk;
+  std::vector<ddl::ConstraintDef> constraints; // foreign keys, uniques, checks
+  std::vector<ddl::IndexDef> indexes;          // not the automatic ones
+};
+model::Result<ReflectedTable> reflect_table(sqlite::Connection& db, const std::string& table);
 
 } // namespace miglint::ops

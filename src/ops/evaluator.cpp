@@ -11,8 +11,6 @@ using namespace python;
 
 namespace {
 
-constexpr int k_max_call_depth = 64;
-constexpr std::size_t k_max_iterations = 100000;
 
 Value make_builtin(std::string name)
 {
@@ -23,9 +21,10 @@ Value make_builtin(std::string name)
 
 bool is_builtin_name(const std::string& n)
 {
-  static const char* const k_names[] = {"len", "str", "int", "float", "bool", "range", "list",
-                                        "tuple", "dict", "print", "sorted", "enumerate", "zip",
-                                        "min", "max", "set", "reversed", "repr"};
+  static const char* const k_names[] = {
+      "len", "str", "int", "float", "bool", "range", "list", "tuple", "dict", "print",
+      "sorted", "enumerate", "zip", "min", "max", "set", "reversed", "repr", "any", "all",
+      "sum", "abs", "round", "isinstance", "getattr", "hasattr", "frozenset", "object"};
   return std::find_if(std::begin(k_names), std::end(k_names),
                       [&](const char* k) { return n == k; }) != std::end(k_names);
 }
@@ -44,6 +43,8 @@ std::optional<std::int64_t> as_int(const Value& v)
   if (auto b = v.boolean()) return *b ? 1 : 0;
   return std::nullopt;
 }
+
+std::optional<std::string> format_spec(const Value& v, const std::string& spec);
 
 // printf-style `fmt % args` for %s, %r, %d, %i, %f and %%.
 std::optional<std::string> percent_format(const std::string& fmt_text, const Value& args)
@@ -128,7 +129,14 @@ std::optional<std::string> brace_format(const std::string& f, const CallArgs& ar
     if (close == std::string::npos) return std::nullopt;
     std::string field = f.substr(i + 1, close - i - 1);
     i = close;
-    if (field.find_first_of(":!.[") != std::string::npos) return std::nullopt;
+    std::string spec;
+    bool has_spec = false;
+    if (const auto colon = field.find(':'); colon != std::string::npos) {
+      spec = field.substr(colon + 1);
+      field = field.substr(0, colon);
+      has_spec = true;
+    }
+    if (field.find_first_of("!.[") != std::string::npos) return std::nullopt;
     const Value* v = nullptr;
     if (field.empty()) {
       if (auto_index < args.args.size()) v = &args.args[auto_index++];
@@ -139,9 +147,109 @@ std::optional<std::string> brace_format(const std::string& f, const CallArgs& ar
       v = args.kw(field);
     }
     if (!v) return std::nullopt;
-    out += to_str(*v);
+    if (has_spec) {
+      auto formatted = format_spec(*v, spec);
+      if (!formatted) return std::nullopt;
+      out += *formatted;
+    } else {
+      out += to_str(*v);
+    }
   }
   return out;
+}
+
+// A format spec of an f-string or str.format field: [[fill]align][0][width][,][.precision][type]
+// with types s, d, f, x and %; e.g. `{n:03d}`, `{name:<10}`, `{ratio:.2f}`.
+std::optional<std::string> format_spec(const Value& v, const std::string& spec)
+{
+  std::size_t i = 0;
+  char fill = ' ';
+  char align = 0;
+  auto is_align = [](char c) { return c == '<' || c == '>' || c == '^' || c == '='; };
+  if (spec.size() >= 2 && is_align(spec[1])) {
+    fill = spec[0];
+    align = spec[1];
+    i = 2;
+  } else if (!spec.empty() && is_align(spec[0])) {
+    align = spec[0];
+    i = 1;
+  }
+  if (i < spec.size() && spec[i] == '0') {
+    fill = '0';
+    if (!align) align = '=';
+    ++i;
+  }
+  std::size_t width = 0;
+  while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
+    width = width * 10 + static_cast<std::size_t>(spec[i++] - '0');
+    if (width > 4096) return std::nullopt;
+  }
+  bool grouping = false;
+  if (i < spec.size() && spec[i] == ',') {
+    grouping = true;
+    ++i;
+  }
+  std::optional<int> precision;
+  if (i < spec.size() && spec[i] == '.') {
+    int p = 0;
+    ++i;
+    while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
+      p = p * 10 + (spec[i++] - '0');
+      if (p > 100) return std::nullopt;
+    }
+    precision = p;
+  }
+  char type = i < spec.size() ? spec[i++] : 0;
+  if (i != spec.size()) return std::nullopt;
+  std::string body;
+  const bool number = as_number(v).has_value() && !v.str();
+  switch (type) {
+  case 0:
+  case 's':
+    if (type == 's' && !v.str()) return std::nullopt;
+    body = precision && v.str() ? v.str()->substr(0, static_cast<std::size_t>(*precision)) : to_str(v);
+    if (precision && !v.str()) {
+      if (!number) return std::nullopt;
+      body = fmt::format("{:.{}g}", *as_number(v), *precision);
+    }
+    break;
+  case 'd':
+    if (!v.integer() && !v.boolean()) return std::nullopt;
+    body = std::to_string(*as_int(v));
+    break;
+  case 'x':
+    if (!v.integer()) return std::nullopt;
+    body = fmt::format("{:x}", *v.integer());
+    break;
+  case 'f':
+  case '%':
+    if (!number) return std::nullopt;
+    body = fmt::format("{:.{}f}", *as_number(v) * (type == '%' ? 100 : 1), precision.value_or(6));
+    if (type == '%') body += '%';
+    break;
+  default: return std::nullopt;
+  }
+  if (grouping) {
+    if (!number) return std::nullopt;
+    const bool negative = !body.empty() && body[0] == '-';
+    std::string digits = negative ? body.substr(1) : body;
+    const auto dot = digits.find('.');
+    std::string whole = digits.substr(0, dot);
+    const std::string frac = dot == std::string::npos ? "" : digits.substr(dot);
+    for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(static_cast<std::size_t>(at), ",");
+    body = (negative ? "-" : "") + whole + frac;
+  }
+  if (body.size() >= width) return body;
+  const std::size_t pad = width - body.size();
+  if (!align) align = number ? '>' : '<';
+  switch (align) {
+  case '<': return body + std::string(pad, fill);
+  case '>': return std::string(pad, fill) + body;
+  case '^': return std::string(pad / 2, fill) + body + std::string(pad - pad / 2, fill);
+  default:
+    if (!body.empty() && body[0] == '-') return "-" + std::string(pad, fill) + body.substr(1);
+    return std::string(pad, fill) + body;
+  }
 }
 
 } // namespace
@@ -205,7 +313,7 @@ std::uint32_t Evaluator::line_of(Span span) const
 void Evaluator::set(const std::string& name, Value value)
 {
   if (!m_frames.empty()) {
-    m_frames.back()[name] = std::move(value);
+    m_frames.back()->vars[name] = std::move(value);
   } else {
     m_globals[name] = std::move(value);
   }
@@ -213,10 +321,90 @@ void Evaluator::set(const std::string& name, Value value)
 
 const Value* Evaluator::lookup(const std::string& name) const
 {
-  if (!m_frames.empty()) {
-    if (auto it = m_frames.back().find(name); it != m_frames.back().end()) return &it->second;
+  // The current call, the frames it was defined in (closures), then module globals.
+  for (const Frame* f = m_frames.empty() ? nullptr : m_frames.back().get(); f; f = f->parent.get()) {
+    if (auto it = f->vars.find(name); it != f->vars.end()) return &it->second;
   }
   if (auto it = m_globals.find(name); it != m_globals.end()) return &it->second;
+  return nullptr;
+}
+
+std::optional<Stop> Evaluator::tick(Span span)
+{
+  if (++m_steps <= m_limits.max_steps) return std::nullopt;
+  Stop s;
+  s.kind = Stop::Kind::bounded;
+  s.message = fmt::format("more than {} evaluation steps", m_limits.max_steps);
+  s.span = span;
+  return s;
+}
+
+std::optional<Stop> Evaluator::check_size(const Value& v, Span span)
+{
+  std::size_t size = 0;
+  if (auto str = v.str()) size = str->size();
+  else if (auto l = v.list()) size = l->items.size();
+  else if (auto d = v.dict()) size = d->items.size();
+  if (size <= m_limits.max_string) return std::nullopt;
+  Stop s;
+  s.kind = Stop::Kind::bounded;
+  s.message = fmt::format("a {} of more than {} {}", type_name(v), m_limits.max_string,
+                          v.str() ? "bytes" : "items");
+  s.span = span;
+  return s;
+}
+
+Flow<bool> Evaluator::condition(const Value& v, const Expr& expr, std::string_view use)
+{
+  if (auto stop = check_known(v, expr, use)) return *stop;
+  return truthy(v);
+}
+
+std::optional<Stop> Evaluator::check_known(const Value&, const Expr&, std::string_view)
+{
+  return std::nullopt;
+}
+
+std::optional<Flow<Value>> Evaluator::binary_object(BinaryOperator, const Value&, const Value&,
+                                                    const Expr&)
+{
+  return std::nullopt;
+}
+
+std::optional<Flow<Value>> Evaluator::compare_object(CompareOperator, const Value&, const Value&,
+                                                     const Expr&)
+{
+  return std::nullopt;
+}
+
+std::optional<Flow<Value>> Evaluator::unary_object(UnaryOperator, const Value&, const Expr&)
+{
+  return std::nullopt;
+}
+
+Flow<std::vector<Value>> Evaluator::iterate_object(const ObjectPtr& object, const Expr& expr)
+{
+  return unsupported(fmt::format("iteration over {} (`{}`)", object->describe(), text(expr.span)),
+                     expr.span);
+}
+
+Flow<Value> Evaluator::subscript_object(const ObjectPtr& object, const Value& key, const Expr& expr)
+{
+  return unsupported(fmt::format("subscript `{}` of {}", text(expr.span), object->describe()),
+                     expr.span);
+  (void)key;
+}
+
+const Value* ClassValue::attr(const std::string& key) const
+{
+  for (const auto& [k, v] : attrs) {
+    if (k == key) return &v;
+  }
+  for (const Value& b : bases) {
+    if (auto base = b.as<ClassValue>()) {
+      if (const Value* v = base->attr(key)) return v;
+    }
+  }
   return nullptr;
 }
 
@@ -227,14 +415,19 @@ Value Evaluator::import_module(const std::string& dotted)
 
 std::optional<Stop> Evaluator::bind_import(const Stmt& stmt)
 {
+  const std::uint32_t line = line_of(stmt.span);
+  auto at_line = [line](Value v) {
+    if (auto ns = v.as<Namespace>()) ns->import_line = line;
+    return v;
+  };
   if (const auto* imp = stmt.as<Import>()) {
     for (const Alias& a : imp->names) {
       if (!a.asname.empty()) {
-        set(a.asname, import_module(a.name));
+        set(a.asname, at_line(import_module(a.name)));
       } else {
         // `import a.b` binds `a`.
         const std::string top = a.name.substr(0, a.name.find('.'));
-        set(top, import_module(top));
+        set(top, at_line(import_module(top)));
       }
     }
     return std::nullopt;
@@ -242,14 +435,15 @@ std::optional<Stop> Evaluator::bind_import(const Stmt& stmt)
   const auto& from = *stmt.as<ImportFrom>();
   if (from.level > 0) {
     for (const Alias& a : from.names) {
-      set(a.asname.empty() ? a.name : a.asname,
-          Value(ObjectPtr(std::make_shared<Namespace>("." + from.module + "." + a.name, false))));
+      auto ns = std::make_shared<Namespace>("." + from.module + "." + a.name, false);
+      ns->import_line = line;
+      set(a.asname.empty() ? a.name : a.asname, Value(ObjectPtr(ns)));
     }
     return std::nullopt;
   }
   for (const Alias& a : from.names) {
     if (a.name == "*") continue;
-    set(a.asname.empty() ? a.name : a.asname, import_module(from.module + "." + a.name));
+    set(a.asname.empty() ? a.name : a.asname, at_line(import_module(from.module + "." + a.name)));
   }
   return std::nullopt;
 }
@@ -260,13 +454,14 @@ void Evaluator::load_module(const Module& module)
     if (s->is<Import>() || s->is<ImportFrom>()) {
       bind_import(*s);
     } else if (const auto* f = s->as<FunctionDef>()) {
-      m_functions[f->name] = f;
       auto fn = std::make_shared<FunctionValue>();
       fn->def = f;
       m_globals[f->name] = Value(ObjectPtr(fn));
-    } else if (s->is<Assign>() || s->is<AnnAssign>()) {
-      // Module constants (`INDEX = "ix_users_email"`, `users = sa.table(...)`); a value
-      // the evaluator cannot compute stays unbound and is reported where it is used.
+    } else if (s->is<Assign>() || s->is<AnnAssign>() || s->is<AugAssign>() || s->is<ClassDef>() ||
+               s->is<If>() || s->is<For>() || s->is<Try>()) {
+      // Module constants (`INDEX = "ix_users_email"`, `users = sa.table(...)`), classes,
+      // and the loops and conditions that compute them; a value the evaluator cannot
+      // compute stays unbound and is reported where it is used.
       (void)exec(*s);
     }
   }
@@ -274,7 +469,7 @@ void Evaluator::load_module(const Module& module)
 
 std::optional<Stop> Evaluator::run_function(const FunctionDef& def)
 {
-  m_frames.emplace_back();
+  m_frames.push_back(std::make_shared<Frame>());
   auto stop = exec_block(def.body);
   m_frames.pop_back();
   if (stop && stop->kind == Stop::Kind::returned) return std::nullopt;
@@ -311,10 +506,111 @@ std::optional<Stop> Evaluator::assign(const Expr& target, const Value& value)
     }
     return std::nullopt;
   }
+  if (const auto* sub = target.as<Subscript>()) {
+    // `d[k] = v`, `l[i] = v` on containers the revision built.
+    auto base = eval(*sub->value);
+    if (!base) return base.stop();
+    auto key = eval(*sub->slice);
+    if (!key) return key.stop();
+    if (DictValue* d = base->mutable_dict()) {
+      for (auto& kv : d->items) {
+        if (equal(kv.first, *key)) {
+          kv.second = value;
+          return std::nullopt;
+        }
+      }
+      d->items.emplace_back(*key, value);
+      return check_size(*base, target.span);
+    }
+    if (ListValue* l = base->mutable_list(); l && !l->tuple) {
+      if (auto i = as_int(*key)) {
+        const auto n = static_cast<std::int64_t>(l->items.size());
+        const std::int64_t at = *i < 0 ? *i + n : *i;
+        if (at < 0 || at >= n) return failure("IndexError: list assignment index out of range", target.span);
+        l->items[static_cast<std::size_t>(at)] = value;
+        return std::nullopt;
+      }
+    }
+  }
+  if (const auto* attr = target.as<Attribute>()) {
+    // `self.name = v` in a class the revision defines.
+    auto base = eval(*attr->value);
+    if (!base) return base.stop();
+    if (auto inst = base->as<InstanceValue>()) {
+      inst->attrs[attr->attr] = value;
+      return std::nullopt;
+    }
+  }
   return unsupported(fmt::format("assignment to `{}`", text(target.span)), target.span);
 }
 
 std::optional<Stop> Evaluator::exec(const Stmt& stmt)
+{
+  if (auto stop = tick(stmt.span)) return stop;
+  return exec_inner(stmt);
+}
+
+std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& def)
+{
+  auto cls = std::make_shared<ClassValue>();
+  cls->name = def.name;
+  for (const ExprPtr& b : def.bases) {
+    auto v = eval(*b);
+    if (!v) return v.stop();
+    if (auto ns = v->as<Namespace>(); ns && (ns->path == "enum.Enum" || ns->path == "enum.IntEnum" ||
+                                            ns->path == "enum.StrEnum")) {
+      cls->is_enum = true;
+    }
+    if (auto base = v->as<ClassValue>(); base && base->is_enum) cls->is_enum = true;
+    cls->bases.push_back(*v);
+  }
+  // The body runs in its own scope; what it binds becomes the class's attributes.
+  auto frame = std::make_shared<Frame>();
+  frame->parent = m_frames.empty() ? nullptr : m_frames.back();
+  m_frames.push_back(frame);
+  std::optional<Stop> stop = exec_block(def.body);
+  m_frames.pop_back();
+  if (stop) return stop;
+  for (const StmtPtr& s : def.body) {
+    // Definition order, as Python keeps it (enum members, declarative columns).
+    std::vector<std::string> bound;
+    if (const auto* a = s->as<Assign>()) {
+      for (const ExprPtr& t : a->targets) {
+        if (const auto* n = t->as<Name>()) bound.push_back(n->id);
+      }
+    } else if (const auto* a = s->as<AnnAssign>()) {
+      if (const auto* n = a->target->as<Name>()) bound.push_back(n->id);
+    } else if (const auto* f = s->as<FunctionDef>()) {
+      bound.push_back(f->name);
+    }
+    for (const std::string& n : bound) {
+      auto it = frame->vars.find(n);
+      if (it == frame->vars.end()) continue;
+      bool seen = false;
+      for (auto& kv : cls->attrs) seen = seen || kv.first == n;
+      if (seen) continue;
+      Value v = it->second;
+      if (cls->is_enum && !n.starts_with("_") && !v.as<FunctionValue>()) {
+        auto member = std::make_shared<EnumMember>();
+        member->cls = def.name;
+        member->name = n;
+        member->value = v;
+        v = Value(ObjectPtr(member));
+      }
+      cls->attrs.emplace_back(n, v);
+    }
+  }
+  for (auto& [k, v] : frame->vars) {
+    bool seen = false;
+    for (auto& kv : cls->attrs) seen = seen || kv.first == k;
+    if (!seen) cls->attrs.emplace_back(k, v);
+  }
+  set(def.name, Value(ObjectPtr(cls)));
+  (void)stmt;
+  return std::nullopt;
+}
+
+std::optional<Stop> Evaluator::exec_inner(const Stmt& stmt)
 {
   if (const auto* e = stmt.as<ExprStmt>()) {
     auto v = eval(*e->value);
@@ -376,8 +672,25 @@ std::optional<Stop> Evaluator::exec(const Stmt& stmt)
   if (const auto* i = stmt.as<If>()) {
     auto test = eval(*i->test);
     if (!test) return test.stop();
-    return exec_block(truthy(*test) ? i->body : i->orelse);
+    auto taken = condition(*test, *i->test, "an if");
+    if (!taken) return taken.stop();
+    return exec_block(*taken ? i->body : i->orelse);
   }
+  if (const auto* w = stmt.as<While>()) {
+    for (;;) {
+      auto test = eval(*w->test);
+      if (!test) return test.stop();
+      auto more = condition(*test, *w->test, "a while loop");
+      if (!more) return more.stop();
+      if (!*more) break;
+      auto stop = exec_block(w->body);
+      if (stop && stop->kind == Stop::Kind::broke) return std::nullopt;
+      if (stop && stop->kind != Stop::Kind::continued) return stop;
+      if (auto bound = tick(stmt.span)) return bound;
+    }
+    return exec_block(w->orelse);
+  }
+  if (const auto* c = stmt.as<ClassDef>()) return define_class(stmt, *c);
   if (const auto* f = stmt.as<For>()) {
     auto iterable = eval(*f->iter);
     if (!iterable) return iterable.stop();
@@ -416,6 +729,7 @@ std::optional<Stop> Evaluator::exec(const Stmt& stmt)
   if (const auto* f = stmt.as<FunctionDef>()) {
     auto fn = std::make_shared<FunctionValue>();
     fn->def = f;
+    if (!m_frames.empty()) fn->closure = m_frames.back();
     set(f->name, Value(ObjectPtr(fn)));
     return std::nullopt;
   }
@@ -433,10 +747,20 @@ std::optional<Stop> Evaluator::exec(const Stmt& stmt)
     return exec_block(t->finalbody);
   }
   if (stmt.is<Global>() || stmt.is<Nonlocal>()) return std::nullopt;
+  if (const auto* a = stmt.as<Assert>()) {
+    auto test = eval(*a->test);
+    if (!test) return test.stop();
+    auto ok = condition(*test, *a->test, "an assert");
+    if (!ok) return ok.stop();
+    if (*ok) return std::nullopt;
+    Stop s;
+    s.kind = Stop::Kind::raised;
+    s.span = stmt.span;
+    s.message = text(stmt.span);
+    return s;
+  }
   const char* what = "statement";
-  if (stmt.is<ClassDef>()) what = "class definition";
-  else if (stmt.is<While>()) what = "while loop";
-  else if (stmt.is<Assert>()) what = "assert";
+  if (stmt.is<Assert>()) what = "assert";
   else if (stmt.is<Delete>()) what = "del";
   return unsupported(fmt::format("{} `{}`", what, text(stmt.span)), stmt.span);
 }
@@ -454,11 +778,25 @@ Flow<std::vector<Value>> Evaluator::iterate(const Value& v, const Expr& expr)
     for (char c : *s) chars.emplace_back(std::string(1, c));
     return chars;
   }
+  if (auto cls = v.as<ClassValue>(); cls && cls->is_enum) {
+    std::vector<Value> members;
+    for (const auto& kv : cls->attrs) {
+      if (kv.second.as<EnumMember>()) members.push_back(kv.second);
+    }
+    return members;
+  }
+  if (const ObjectPtr* o = v.object()) return iterate_object(*o, expr);
   return unsupported(fmt::format("iteration over {} (`{}`)", type_name(v), text(expr.span)),
                      expr.span);
 }
 
 Flow<Value> Evaluator::eval(const Expr& expr)
+{
+  if (auto stop = tick(expr.span)) return *stop;
+  return eval_inner(expr);
+}
+
+Flow<Value> Evaluator::eval_inner(const Expr& expr)
 {
   if (const auto* n = expr.as<Name>()) {
     if (const Value* v = lookup(n->id)) return *v;
@@ -490,18 +828,27 @@ Flow<Value> Evaluator::eval(const Expr& expr)
     std::string out;
     for (const ExprPtr& part : j->values) {
       if (const auto* fv = part->as<FormattedValue>()) {
-        if (fv->format_spec) {
-          return unsupported(fmt::format("f-string format spec in `{}`", text(expr.span)),
-                             expr.span);
-        }
         auto v = eval(*fv->value);
         if (!v) return v.stop();
-        out += fv->conversion == 'r' ? to_repr(*v) : to_str(*v);
+        if (auto stop = check_known(*v, *fv->value, "an f-string")) return *stop;
+        if (fv->format_spec) {
+          auto spec = eval(*fv->format_spec);
+          if (!spec) return spec.stop();
+          auto formatted = spec->str() ? format_spec(*v, *spec->str()) : std::nullopt;
+          if (!formatted) {
+            return unsupported(fmt::format("f-string format spec in `{}`", text(expr.span)),
+                               expr.span);
+          }
+          out += *formatted;
+        } else {
+          out += fv->conversion == 'r' ? to_repr(*v) : to_str(*v);
+        }
       } else {
         auto v = eval(*part);
         if (!v) return v.stop();
         out += to_str(*v);
       }
+      if (out.size() > m_limits.max_string) return *check_size(Value(out), expr.span);
     }
     return Value(out);
   }
@@ -557,12 +904,23 @@ Flow<Value> Evaluator::eval(const Expr& expr)
     if (!l) return l.stop();
     auto r = eval(*b->right);
     if (!r) return r.stop();
-    return binary(b->op, *l, *r, expr);
+    auto v = binary(b->op, *l, *r, expr);
+    if (v) {
+      if (auto stop = check_size(*v, expr.span)) return *stop;
+    }
+    return v;
   }
   if (const auto* u = expr.as<UnaryOp>()) {
     auto v = eval(*u->operand);
     if (!v) return v.stop();
-    if (u->op == UnaryOperator::not_) return Value(!truthy(*v));
+    if (v->object()) {
+      if (auto r = unary_object(u->op, *v, expr)) return *r;
+    }
+    if (u->op == UnaryOperator::not_) {
+      auto t = condition(*v, *u->operand, "`not`");
+      if (!t) return t.stop();
+      return Value(!*t);
+    }
     if (auto i = v->integer()) return Value(u->op == UnaryOperator::minus ? -*i : *i);
     if (auto d = v->floating()) return Value(u->op == UnaryOperator::minus ? -*d : *d);
     return unsupported(fmt::format("operator in `{}`", text(expr.span)), expr.span);
@@ -573,7 +931,9 @@ Flow<Value> Evaluator::eval(const Expr& expr)
       auto v = eval(*e);
       if (!v) return v.stop();
       last = *v;
-      if ((b->op == BoolOperator::and_) != truthy(last)) return last;
+      auto t = condition(last, *e, b->op == BoolOperator::and_ ? "`and`" : "`or`");
+      if (!t) return t.stop();
+      if ((b->op == BoolOperator::and_) != *t) return last;
     }
     return last;
   }
@@ -586,7 +946,11 @@ Flow<Value> Evaluator::eval(const Expr& expr)
       if (!r) return r.stop();
       auto result = compare(c->ops[i], l, *r, expr);
       if (!result) return result;
-      if (!truthy(*result)) return Value(false);
+      // `a < b < c` is `a < b and b < c`: the last result, or the first false one.
+      if (i + 1 == c->ops.size()) return result;
+      auto t = condition(*result, expr, "a chained comparison");
+      if (!t) return t.stop();
+      if (!*t) return result;
       l = *r;
     }
     return Value(true);
@@ -594,38 +958,41 @@ Flow<Value> Evaluator::eval(const Expr& expr)
   if (const auto* i = expr.as<IfExp>()) {
     auto test = eval(*i->test);
     if (!test) return test.stop();
-    return eval(truthy(*test) ? *i->body : *i->orelse);
+    auto t = condition(*test, *i->test, "a conditional expression");
+    if (!t) return t.stop();
+    return eval(*t ? *i->body : *i->orelse);
   }
-  if (const auto* s = expr.as<Subscript>()) {
-    auto base = eval(*s->value);
-    if (!base) return base.stop();
-    if (s->slice->is<Slice>()) {
-      return unsupported(fmt::format("slice `{}`", text(expr.span)), expr.span);
-    }
-    auto key = eval(*s->slice);
-    if (!key) return key.stop();
-    if (auto l = base->list()) {
-      if (auto i = as_int(*key)) {
-        const auto n = static_cast<std::int64_t>(l->items.size());
-        const std::int64_t at = *i < 0 ? *i + n : *i;
-        if (at >= 0 && at < n) return l->items[static_cast<std::size_t>(at)];
-        return failure("IndexError: index out of range", expr.span);
+  if (const auto* l = expr.as<Lambda>()) {
+    auto fn = std::make_shared<LambdaValue>();
+    fn->def = l;
+    if (!m_frames.empty()) fn->closure = m_frames.back();
+    return Value(ObjectPtr(fn));
+  }
+  if (const auto* dc = expr.as<DictComp>()) {
+    // Evaluated as a list comprehension of (key, value) pairs.
+    auto pairs = comprehension(expr, *dc->key, dc->generators, dc->value.get());
+    if (!pairs) return pairs;
+    auto out = std::make_shared<DictValue>();
+    for (const Value& pair : pairs->list()->items) {
+      const Value& k = pair.list()->items[0];
+      const Value& v = pair.list()->items[1];
+      bool replaced = false;
+      for (auto& kv : out->items) {
+        if (equal(kv.first, k)) {
+          kv.second = v;
+          replaced = true;
+        }
       }
+      if (!replaced) out->items.emplace_back(k, v);
     }
-    if (auto d = base->dict()) {
-      for (const auto& kv : d->items) {
-        if (equal(kv.first, *key)) return kv.second;
-      }
-      return failure(fmt::format("KeyError: {}", to_repr(*key)), expr.span);
-    }
-    if (auto str = base->str()) {
-      if (auto i = as_int(*key)) {
-        const auto n = static_cast<std::int64_t>(str->size());
-        const std::int64_t at = *i < 0 ? *i + n : *i;
-        if (at >= 0 && at < n) return Value(std::string(1, (*str)[static_cast<std::size_t>(at)]));
-      }
-    }
-    return unsupported(fmt::format("subscript `{}`", text(expr.span)), expr.span);
+    return Value(out);
+  }
+  if (const auto* s = expr.as<Subscript>()) return subscript(expr, *s);
+  if (const auto* n = expr.as<NamedExpr>()) {
+    auto v = eval(*n->value);
+    if (!v) return v;
+    if (auto stop = assign(*n->target, *v)) return *stop;
+    return v;
   }
   if (const auto* l = expr.as<ListComp>()) return comprehension(expr, *l->elt, l->generators);
   if (const auto* g = expr.as<GeneratorExp>()) return comprehension(expr, *g->elt, g->generators);
@@ -633,8 +1000,82 @@ Flow<Value> Evaluator::eval(const Expr& expr)
   return unsupported(fmt::format("expression `{}`", text(expr.span)), expr.span);
 }
 
+Flow<Value> Evaluator::subscript(const Expr& expr, const Subscript& s)
+{
+  auto base = eval(*s.value);
+  if (!base) return base.stop();
+  if (const auto* sl = s.slice->as<Slice>()) {
+    // `x[a:b:c]` on a list, tuple or string.
+    std::optional<std::int64_t> bounds[3];
+    const ExprPtr* parts[3] = {&sl->lower, &sl->upper, &sl->step};
+    for (int k = 0; k < 3; ++k) {
+      if (!*parts[k]) continue;
+      auto v = eval(**parts[k]);
+      if (!v) return v.stop();
+      if (v->is_none()) continue;
+      bounds[k] = as_int(*v);
+      if (!bounds[k]) return unsupported(fmt::format("slice `{}`", text(expr.span)), expr.span);
+    }
+    const std::int64_t step = bounds[2].value_or(1);
+    const ListValue* l = base->list();
+    const std::string* str = base->str();
+    if ((!l && !str) || step == 0) {
+      return unsupported(fmt::format("slice `{}`", text(expr.span)), expr.span);
+    }
+    const auto n = static_cast<std::int64_t>(l ? l->items.size() : str->size());
+    auto clamp = [n, step](std::optional<std::int64_t> v, bool lower) {
+      if (!v) return step > 0 ? (lower ? std::int64_t{0} : n) : (lower ? n - 1 : std::int64_t{-1});
+      std::int64_t x = *v < 0 ? *v + n : *v;
+      if (step > 0) return std::clamp<std::int64_t>(x, 0, n);
+      return std::clamp<std::int64_t>(x, -1, n - 1);
+    };
+    const std::int64_t from = clamp(bounds[0], true);
+    const std::int64_t to = clamp(bounds[1], false);
+    std::vector<Value> items;
+    std::string out;
+    for (std::int64_t i = from; step > 0 ? i < to : i > to; i += step) {
+      if (l) items.push_back(l->items[static_cast<std::size_t>(i)]);
+      else out += (*str)[static_cast<std::size_t>(i)];
+    }
+    if (str) return Value(out);
+    return make_list(std::move(items), l->tuple);
+  }
+  auto key = eval(*s.slice);
+  if (!key) return key.stop();
+  if (auto l = base->list()) {
+    if (auto i = as_int(*key)) {
+      const auto n = static_cast<std::int64_t>(l->items.size());
+      const std::int64_t at = *i < 0 ? *i + n : *i;
+      if (at >= 0 && at < n) return l->items[static_cast<std::size_t>(at)];
+      return failure("IndexError: index out of range", expr.span);
+    }
+  }
+  if (auto d = base->dict()) {
+    for (const auto& kv : d->items) {
+      if (equal(kv.first, *key)) return kv.second;
+    }
+    return failure(fmt::format("KeyError: {}", to_repr(*key)), expr.span);
+  }
+  if (auto str = base->str()) {
+    if (auto i = as_int(*key)) {
+      const auto n = static_cast<std::int64_t>(str->size());
+      const std::int64_t at = *i < 0 ? *i + n : *i;
+      if (at >= 0 && at < n) return Value(std::string(1, (*str)[static_cast<std::size_t>(at)]));
+      return failure("IndexError: string index out of range", expr.span);
+    }
+  }
+  if (auto cls = base->as<ClassValue>(); cls && cls->is_enum && key->str()) {
+    // `Status["ACTIVE"]`
+    if (const Value* v = cls->attr(*key->str())) return *v;
+    return failure(fmt::format("KeyError: {}", to_repr(*key)), expr.span);
+  }
+  if (const ObjectPtr* o = base->object()) return subscript_object(*o, *key, expr);
+  return unsupported(fmt::format("subscript `{}`", text(expr.span)), expr.span);
+}
+
 Flow<Value> Evaluator::comprehension(const Expr& expr, const Expr& elt,
-                                     const std::vector<Comprehension>& generators)
+                                     const std::vector<Comprehension>& generators,
+                                     const Expr* value_elt)
 {
   std::vector<Value> out;
   // Nested generators, left to right, as nested loops.
@@ -642,7 +1083,14 @@ Flow<Value> Evaluator::comprehension(const Expr& expr, const Expr& elt,
     if (g == generators.size()) {
       auto v = eval(elt);
       if (!v) return v.stop();
-      out.push_back(*v);
+      if (value_elt) {
+        auto second = eval(*value_elt);
+        if (!second) return second.stop();
+        out.push_back(make_list({*v, *second}, true));
+      } else {
+        out.push_back(*v);
+      }
+      if (out.size() > m_limits.max_string) return check_size(make_list(out), expr.span);
       return std::nullopt;
     }
     const Comprehension& gen = generators[g];
@@ -654,9 +1102,12 @@ Flow<Value> Evaluator::comprehension(const Expr& expr, const Expr& elt,
       if (auto stop = assign(*gen.target, item)) return stop;
       bool keep = true;
       for (const ExprPtr& cond : gen.ifs) {
+        if (!keep) break;
         auto c = eval(*cond);
         if (!c) return c.stop();
-        keep = keep && truthy(*c);
+        auto t = condition(*c, *cond, "a comprehension filter");
+        if (!t) return t.stop();
+        keep = *t;
       }
       if (keep) {
         if (auto stop = loop(g + 1)) return stop;
@@ -664,13 +1115,42 @@ Flow<Value> Evaluator::comprehension(const Expr& expr, const Expr& elt,
     }
     return std::nullopt;
   };
-  if (auto stop = loop(0)) return *stop;
-  (void)expr;
+  // Comprehension variables do not leak into the enclosing scope (Python 3); a fresh
+  // frame whose parent is the current one keeps them local.
+  auto frame = std::make_shared<Frame>();
+  frame->parent = m_frames.empty() ? nullptr : m_frames.back();
+  m_frames.push_back(frame);
+  auto stop = loop(0);
+  m_frames.pop_back();
+  if (stop) return *stop;
   return make_list(std::move(out));
 }
 
 Flow<Value> Evaluator::binary(BinaryOperator op, const Value& a, const Value& b, const Expr& expr)
 {
+  if (a.object() || b.object()) {
+    if (auto r = binary_object(op, a, b, expr)) return std::move(*r);
+  }
+  if (op == BinaryOperator::mult && (a.str() || a.list()) && b.integer()) {
+    // Repetition: bounded before it is built.
+    const std::size_t unit = a.str() ? a.str()->size() : a.list()->items.size();
+    const std::int64_t times = std::max<std::int64_t>(*b.integer(), 0);
+    if (unit > 0 && static_cast<std::uint64_t>(times) > m_limits.max_string / unit) {
+      Stop s;
+      s.kind = Stop::Kind::bounded;
+      s.message = fmt::format("a {} of more than {} {}", type_name(a), m_limits.max_string,
+                              a.str() ? "bytes" : "items");
+      s.span = expr.span;
+      return s;
+    }
+    if (a.list()) {
+      std::vector<Value> items;
+      for (std::int64_t i = 0; i < times; ++i) {
+        items.insert(items.end(), a.list()->items.begin(), a.list()->items.end());
+      }
+      return make_list(std::move(items), a.list()->tuple);
+    }
+  }
   if (op == BinaryOperator::mod && a.str()) {
     if (auto s = percent_format(*a.str(), b)) return Value(*s);
     return unsupported(fmt::format("%-formatting in `{}`", text(expr.span)), expr.span);
@@ -727,6 +1207,9 @@ Flow<Value> Evaluator::binary(BinaryOperator op, const Value& a, const Value& b,
 
 Flow<Value> Evaluator::compare(CompareOperator op, const Value& a, const Value& b, const Expr& expr)
 {
+  if (a.object() || b.object()) {
+    if (auto r = compare_object(op, a, b, expr)) return std::move(*r);
+  }
   switch (op) {
   case CompareOperator::eq: return Value(equal(a, b));
   case CompareOperator::not_eq_: return Value(!equal(a, b));
@@ -779,9 +1262,41 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
   if (!base) return base.stop();
   if (const ObjectPtr* o = base->object()) {
     if (auto ns = std::dynamic_pointer_cast<Namespace>(*o)) {
-      return Value(ObjectPtr(std::make_shared<Namespace>(ns->path + "." + attr.attr, ns->known)));
+      auto child = std::make_shared<Namespace>(ns->path + "." + attr.attr, ns->known);
+      child->import_line = ns->import_line;
+      return Value(ObjectPtr(child));
+    }
+    if (auto cls = std::dynamic_pointer_cast<ClassValue>(*o)) {
+      if (const Value* v = cls->attr(attr.attr)) return *v;
+      if (attr.attr == "__name__") return Value(cls->name);
+      return unsupported(fmt::format("attribute `{}` (class {} has no `{}`)", text(expr.span),
+                                     cls->name, attr.attr),
+                         expr.span);
+    }
+    if (auto inst = std::dynamic_pointer_cast<InstanceValue>(*o)) {
+      if (auto it = inst->attrs.find(attr.attr); it != inst->attrs.end()) return it->second;
+      if (const Value* v = inst->cls->attr(attr.attr)) {
+        if (auto fn = v->as<FunctionValue>()) {
+          auto bound = std::make_shared<BoundFunction>();
+          bound->self = *base;
+          bound->def = fn->def;
+          bound->closure = fn->closure;
+          return Value(ObjectPtr(bound));
+        }
+        return *v;
+      }
+      return failure(fmt::format("AttributeError: '{}' object has no attribute '{}'",
+                                 inst->cls->name, attr.attr),
+                     expr.span);
+    }
+    if (auto member = std::dynamic_pointer_cast<EnumMember>(*o)) {
+      if (attr.attr == "value") return member->value;
+      if (attr.attr == "name") return Value(member->name);
     }
     if (std::dynamic_pointer_cast<FunctionValue>(*o) || std::dynamic_pointer_cast<BuiltinValue>(*o)) {
+      if (attr.attr == "__name__") {
+        if (auto fn = std::dynamic_pointer_cast<FunctionValue>(*o)) return Value(fn->def->name);
+      }
       return unsupported(fmt::format("attribute `{}`", text(expr.span)), expr.span);
     }
     return attribute_of_object(*o, attr.attr, expr);
@@ -835,8 +1350,14 @@ Flow<Value> Evaluator::call_value(const Value& callee, CallArgs& args, const Exp
                        call.span);
   }
   if (auto fn = std::dynamic_pointer_cast<FunctionValue>(*o)) {
-    return call_function(*fn->def, args, call);
+    return call_function(*fn->def, args, call, fn->closure);
   }
+  if (auto fn = std::dynamic_pointer_cast<BoundFunction>(*o)) {
+    args.args.insert(args.args.begin(), fn->self);
+    return call_function(*fn->def, args, call, fn->closure);
+  }
+  if (auto fn = std::dynamic_pointer_cast<LambdaValue>(*o)) return call_lambda(*fn, args, call);
+  if (auto cls = std::dynamic_pointer_cast<ClassValue>(*o)) return call_class(cls, args, call);
   if (auto b = std::dynamic_pointer_cast<BuiltinValue>(*o)) {
     return call_builtin(b->name, args, call);
   }
@@ -848,47 +1369,66 @@ Flow<Value> Evaluator::call_value(const Value& callee, CallArgs& args, const Exp
   return call_object(*o, args, call);
 }
 
-Flow<Value> Evaluator::call_function(const FunctionDef& def, CallArgs& args, const Expr& call)
+std::optional<Stop> Evaluator::bind_params(const Arguments& params, CallArgs& args,
+                                           const std::string& name, Frame& frame,
+                                           const Expr& call)
 {
-  if (m_depth >= k_max_call_depth) {
-    return unsupported(fmt::format("recursion deeper than {} calls", k_max_call_depth), call.span);
-  }
-  std::unordered_map<std::string, Value> frame;
   std::size_t next = 0;
-  for (const Param& p : def.args.params) {
+  for (const Param& p : params.params) {
     if (p.kind == ParamKind::var_positional) {
       std::vector<Value> rest(args.args.begin() + static_cast<std::ptrdiff_t>(std::min(next, args.args.size())),
                               args.args.end());
       next = args.args.size();
-      frame[p.name] = make_list(std::move(rest), true);
+      frame.vars[p.name] = make_list(std::move(rest), true);
       continue;
     }
     if (p.kind == ParamKind::var_keyword) {
       auto d = std::make_shared<DictValue>();
       for (const auto& [k, v] : args.kwargs) {
         bool named = false;
-        for (const Param& q : def.args.params) named = named || q.name == k;
+        for (const Param& q : params.params) named = named || q.name == k;
         if (!named) d->items.emplace_back(Value(k), v);
       }
-      frame[p.name] = Value(d);
+      frame.vars[p.name] = Value(d);
       continue;
     }
     if (p.kind == ParamKind::positional && next < args.args.size()) {
-      frame[p.name] = args.args[next++];
+      frame.vars[p.name] = args.args[next++];
       continue;
     }
     if (const Value* v = args.kw(p.name)) {
-      frame[p.name] = *v;
+      frame.vars[p.name] = *v;
       continue;
     }
     if (p.default_value) {
       auto v = eval(*p.default_value);
       if (!v) return v.stop();
-      frame[p.name] = *v;
+      frame.vars[p.name] = *v;
       continue;
     }
-    return failure(fmt::format("TypeError: {}() missing argument '{}'", def.name, p.name), call.span);
+    return failure(fmt::format("TypeError: {}() missing argument '{}'", name, p.name), call.span);
   }
+  if (next < args.args.size()) {
+    return failure(fmt::format("TypeError: {}() takes {} positional arguments but {} were given",
+                               name, next, args.args.size()),
+                   call.span);
+  }
+  return std::nullopt;
+}
+
+Flow<Value> Evaluator::call_function(const FunctionDef& def, CallArgs& args, const Expr& call,
+                                     std::shared_ptr<Frame> closure)
+{
+  if (m_depth >= m_limits.max_depth) {
+    Stop s;
+    s.kind = Stop::Kind::bounded;
+    s.message = fmt::format("calls nested more than {} deep", m_limits.max_depth);
+    s.span = call.span;
+    return s;
+  }
+  auto frame = std::make_shared<Frame>();
+  frame->parent = std::move(closure);
+  if (auto stop = bind_params(def.args, args, def.name, *frame, call)) return *stop;
   m_frames.push_back(std::move(frame));
   ++m_depth;
   auto stop = exec_block(def.body);
@@ -896,7 +1436,69 @@ Flow<Value> Evaluator::call_function(const FunctionDef& def, CallArgs& args, con
   m_frames.pop_back();
   if (!stop) return Value();
   if (stop->kind == Stop::Kind::returned) return stop->value;
+  if (stop->kind == Stop::Kind::broke || stop->kind == Stop::Kind::continued) {
+    return unsupported("`break` or `continue` outside a loop", stop->span);
+  }
   return *stop;
+}
+
+Flow<Value> Evaluator::call_lambda(const LambdaValue& fn, CallArgs& args, const Expr& call)
+{
+  if (m_depth >= m_limits.max_depth) {
+    Stop s;
+    s.kind = Stop::Kind::bounded;
+    s.message = fmt::format("calls nested more than {} deep", m_limits.max_depth);
+    s.span = call.span;
+    return s;
+  }
+  auto frame = std::make_shared<Frame>();
+  frame->parent = fn.closure;
+  if (auto stop = bind_params(fn.def->args, args, "<lambda>", *frame, call)) return *stop;
+  m_frames.push_back(std::move(frame));
+  ++m_depth;
+  auto v = eval(*fn.def->body);
+  --m_depth;
+  m_frames.pop_back();
+  return v;
+}
+
+Flow<Value> Evaluator::call_class(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
+                                  const Expr& call)
+{
+  if (cls->is_enum) {
+    // `Status("active")`: the member with that value.
+    const Value* v = args.get(0, "");
+    for (const auto& kv : cls->attrs) {
+      if (auto m = kv.second.as<EnumMember>(); m && v && equal(m->value, *v)) return kv.second;
+    }
+    return failure(fmt::format("ValueError: {} is not a valid {}", v ? to_repr(*v) : "None", cls->name),
+                   call.span);
+  }
+  for (const Value& b : cls->bases) {
+    if (auto ns = b.as<Namespace>(); ns && !ns->known && ns->path != "object") {
+      return unsupported(fmt::format("an instance of class {}, whose base `{}` miglint cannot "
+                                     "evaluate",
+                                     cls->name, ns->path),
+                         call.span);
+    }
+  }
+  auto inst = std::make_shared<InstanceValue>();
+  inst->cls = cls;
+  Value self{ObjectPtr(inst)};
+  if (const Value* init = cls->attr("__init__")) {
+    auto fn = init->as<FunctionValue>();
+    if (!fn) return unsupported(fmt::format("class {} with an unusual __init__", cls->name), call.span);
+    args.args.insert(args.args.begin(), self);
+    auto r = call_function(*fn->def, args, call, fn->closure);
+    if (!r) return r;
+    return self;
+  }
+  // Declarative-style keyword construction (`User(name="x")`).
+  if (!args.args.empty()) {
+    return failure(fmt::format("TypeError: {}() takes no positional arguments", cls->name), call.span);
+  }
+  for (const auto& [k, v] : args.kwargs) inst->attrs[k] = v;
+  return self;
 }
 
 Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, const Expr& call)
@@ -940,18 +1542,51 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
     if (a0 && step != 0) {
       std::vector<Value> items;
       for (std::int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
-        if (items.size() > k_max_iterations) break;
         items.emplace_back(i);
+        if (auto bound = tick(call.span)) return *bound;
       }
       return make_list(std::move(items));
     }
   }
   if ((name == "list" || name == "tuple" || name == "set" || name == "sorted" ||
-       name == "reversed")) {
+       name == "reversed" || name == "frozenset")) {
     if (!first) return make_list({}, name == "tuple");
     auto items = iterate(*first, call);
     if (!items) return items.stop();
     std::vector<Value> out = *items;
+    if (name == "set" || name == "frozenset") {
+      // Sets keep first-seen order here; code that depends on set order is rare and
+      // would differ between Python runs anyway.
+      std::vector<Value> unique;
+      for (const Value& v : out) {
+        bool seen = false;
+        for (const Value& u : unique) seen = seen || equal(u, v);
+        if (!seen) unique.push_back(v);
+      }
+      out = std::move(unique);
+    }
+    if (name == "sorted" && args.kw("key")) {
+      // sorted(items, key=f): sort by the computed keys.
+      std::vector<std::pair<Value, Value>> keyed;
+      for (const Value& v : out) {
+        CallArgs key_args;
+        key_args.span = call.span;
+        key_args.args.push_back(v);
+        auto k = call_value(*args.kw("key"), key_args, call);
+        if (!k) return k.stop();
+        keyed.emplace_back(*k, v);
+      }
+      const bool strings = std::all_of(keyed.begin(), keyed.end(), [](auto& kv) { return kv.first.str(); });
+      const bool numbers = std::all_of(keyed.begin(), keyed.end(), [](auto& kv) { return as_number(kv.first).has_value(); });
+      if (!strings && !numbers) return unsupported("sorted() by keys of mixed types", call.span);
+      std::stable_sort(keyed.begin(), keyed.end(), [strings](auto& a, auto& b) {
+        return strings ? *a.first.str() < *b.first.str() : *as_number(a.first) < *as_number(b.first);
+      });
+      out.clear();
+      for (auto& kv : keyed) out.push_back(kv.second);
+      if (const Value* r = args.kw("reverse"); r && truthy(*r)) std::reverse(out.begin(), out.end());
+      return make_list(std::move(out));
+    }
     if (name == "sorted") {
       if (std::all_of(out.begin(), out.end(), [](const Value& v) { return v.str(); })) {
         std::sort(out.begin(), out.end(),
@@ -964,6 +1599,9 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
       }
     }
     if (name == "reversed") std::reverse(out.begin(), out.end());
+    if (const Value* r = args.kw("reverse"); name == "sorted" && r && truthy(*r)) {
+      std::reverse(out.begin(), out.end());
+    }
     return make_list(std::move(out), name == "tuple");
   }
   if (name == "dict") {
@@ -1013,6 +1651,86 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
     }
     if (best) return *best;
   }
+  if ((name == "any" || name == "all" || name == "sum") && first) {
+    auto items = iterate(*first, call);
+    if (!items) return items.stop();
+    if (name == "sum") {
+      std::int64_t total = 0;
+      double ftotal = 0;
+      bool floating = false;
+      for (const Value& v : *items) {
+        auto n = as_number(v);
+        if (!n) return unsupported("sum() of non-numbers", call.span);
+        floating = floating || v.floating();
+        if (auto i = as_int(v)) total += *i;
+        ftotal += *n;
+      }
+      return floating ? Value(ftotal) : Value(total);
+    }
+    for (const Value& v : *items) {
+      auto t = condition(v, call, name == "any" ? "any()" : "all()");
+      if (!t) return t.stop();
+      if (*t == (name == "any")) return Value(name == "any");
+    }
+    return Value(name == "all");
+  }
+  if (name == "abs" && first) {
+    if (auto i = first->integer()) return Value(*i < 0 ? -*i : *i);
+    if (auto d = first->floating()) return Value(std::fabs(*d));
+  }
+  if (name == "round" && first) {
+    if (auto n = as_number(*first)) {
+      const Value* digits = args.get(1, "ndigits");
+      if (!digits || digits->is_none()) return Value(static_cast<std::int64_t>(std::nearbyint(*n)));
+      if (auto d = as_int(*digits)) {
+        const double scale = std::pow(10.0, static_cast<double>(*d));
+        return Value(std::nearbyint(*n * scale) / scale);
+      }
+    }
+  }
+  if ((name == "getattr" || name == "hasattr") && first && args.get(1, "") && args.get(1, "")->str()) {
+    // Only on the revision's own classes and instances.
+    const std::string& attr = *args.get(1, "")->str();
+    const Value* found = nullptr;
+    Value holder;
+    if (auto cls = first->as<ClassValue>()) found = cls->attr(attr);
+    if (auto inst = first->as<InstanceValue>()) {
+      if (auto it = inst->attrs.find(attr); it != inst->attrs.end()) found = &it->second;
+      else found = inst->cls->attr(attr);
+    }
+    if (first->as<ClassValue>() || first->as<InstanceValue>()) {
+      if (name == "hasattr") return Value(found != nullptr);
+      if (found) return *found;
+      if (const Value* fallback = args.get(2, "")) return *fallback;
+      return failure(fmt::format("AttributeError: no attribute '{}'", attr), call.span);
+    }
+  }
+  if (name == "isinstance" && first && args.get(1, "")) {
+    // Literal types only: isinstance(x, str), isinstance(x, (list, tuple)).
+    std::vector<Value> kinds;
+    if (auto l = args.get(1, "")->list()) kinds = l->items;
+    else kinds.push_back(*args.get(1, ""));
+    bool known = true;
+    bool match = false;
+    for (const Value& k : kinds) {
+      auto b = k.as<BuiltinValue>();
+      if (!b) {
+        known = false;
+        break;
+      }
+      const std::string t = type_name(*first);
+      match = match || b->name == t || (b->name == "int" && t == "bool") ||
+              (b->name == "object");
+    }
+    if (known) return Value(match);
+  }
+  if (name == "object" && args.args.empty()) {
+    auto cls = std::make_shared<ClassValue>();
+    cls->name = "object";
+    auto inst = std::make_shared<InstanceValue>();
+    inst->cls = cls;
+    return Value(ObjectPtr(inst));
+  }
   if (name == "NotImplementedError" || name == "Exception" || name == "RuntimeError" ||
       name == "ValueError") {
     return make_builtin(name);
@@ -1023,10 +1741,17 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
 Flow<Value> Evaluator::call_method(const Value& self, const std::string& name, CallArgs& args,
                                    const Expr& call)
 {
+  const Value* a0 = args.get(0, "");
+  const Value* a1 = args.get(1, "");
   if (const std::string* s = self.str()) {
-    const Value* a0 = args.get(0, "");
+    auto strip_set = [&](const Value* chars) -> std::string {
+      return chars && chars->str() ? *chars->str() : std::string(" \t\r\n\f\v");
+    };
     if (name == "format") {
-      if (auto out = brace_format(*s, args)) return Value(*out);
+      if (auto out = brace_format(*s, args)) {
+        if (auto stop = check_size(Value(*out), call.span)) return *stop;
+        return Value(*out);
+      }
     } else if (name == "join" && a0) {
       auto items = iterate(*a0, call);
       if (!items) return items.stop();
@@ -1034,34 +1759,215 @@ Flow<Value> Evaluator::call_method(const Value& self, const std::string& name, C
       for (std::size_t i = 0; i < items->size(); ++i) {
         if (!(*items)[i].str()) return unsupported("str.join of non-strings", call.span);
         out += (i ? *s : "") + *(*items)[i].str();
+        if (out.size() > m_limits.max_string) return *check_size(Value(out), call.span);
       }
       return Value(out);
-    } else if (name == "upper" || name == "lower") {
+    } else if (name == "upper" || name == "lower" || name == "title" || name == "capitalize" ||
+               name == "swapcase") {
       std::string out = *s;
-      for (char& c : out) {
-        c = static_cast<char>(name == "upper" ? std::toupper(static_cast<unsigned char>(c))
-                                              : std::tolower(static_cast<unsigned char>(c)));
+      bool word_start = true;
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        int r = c;
+        if (name == "upper") r = std::toupper(c);
+        else if (name == "lower") r = std::tolower(c);
+        else if (name == "swapcase") r = std::isupper(c) ? std::tolower(c) : std::toupper(c);
+        else if (name == "title") r = word_start ? std::toupper(c) : std::tolower(c);
+        else r = i == 0 ? std::toupper(c) : std::tolower(c);
+        word_start = !std::isalpha(c);
+        out[i] = static_cast<char>(r);
       }
       return Value(out);
-    } else if (name == "strip") {
-      const auto b = s->find_first_not_of(" \t\r\n");
-      const auto e = s->find_last_not_of(" \t\r\n");
-      return Value(b == std::string::npos ? std::string() : s->substr(b, e - b + 1));
-    } else if (name == "replace" && a0 && a0->str() && args.get(1, "") && args.get(1, "")->str()) {
+    } else if (name == "strip" || name == "lstrip" || name == "rstrip") {
+      const std::string set = strip_set(a0);
+      std::size_t b = 0;
+      std::size_t e = s->size();
+      if (name != "rstrip") {
+        while (b < e && set.find((*s)[b]) != std::string::npos) ++b;
+      }
+      if (name != "lstrip") {
+        while (e > b && set.find((*s)[e - 1]) != std::string::npos) --e;
+      }
+      return Value(s->substr(b, e - b));
+    } else if (name == "replace" && a0 && a0->str() && a1 && a1->str()) {
       std::string out = *s;
       const std::string& from = *a0->str();
-      const std::string& to = *args.get(1, "")->str();
+      const std::string& to = *a1->str();
       if (!from.empty()) {
         for (std::size_t at = 0; (at = out.find(from, at)) != std::string::npos; at += to.size()) {
           out.replace(at, from.size(), to);
+          if (out.size() > m_limits.max_string) return *check_size(Value(out), call.span);
         }
       }
       return Value(out);
-    } else if ((name == "startswith" || name == "endswith") && a0 && a0->str()) {
-      return Value(name == "startswith" ? s->starts_with(*a0->str()) : s->ends_with(*a0->str()));
+    } else if ((name == "startswith" || name == "endswith") && a0) {
+      std::vector<Value> options;
+      if (auto l = a0->list()) options = l->items;
+      else options.push_back(*a0);
+      bool match = false;
+      for (const Value& o : options) {
+        if (!o.str()) return unsupported("startswith/endswith of a non-string", call.span);
+        match = match || (name == "startswith" ? s->starts_with(*o.str()) : s->ends_with(*o.str()));
+      }
+      return Value(match);
+    } else if (name == "split" || name == "rsplit") {
+      std::vector<Value> parts;
+      std::int64_t max = -1;
+      const Value* sep = args.get(0, "sep");
+      if (const Value* m = args.get(1, "maxsplit")) max = as_int(*m).value_or(-1);
+      if (!sep || sep->is_none()) {
+        std::vector<std::string> words;
+        std::string cur;
+        for (char c : *s) {
+          if (std::isspace(static_cast<unsigned char>(c))) {
+            if (!cur.empty()) words.push_back(cur);
+            cur.clear();
+          } else {
+            cur += c;
+          }
+        }
+        if (!cur.empty()) words.push_back(cur);
+        if (max >= 0 && static_cast<std::size_t>(max) < words.size()) {
+          return unsupported("split() with maxsplit and no separator", call.span);
+        }
+        for (auto& w : words) parts.emplace_back(w);
+        return make_list(std::move(parts));
+      }
+      if (!sep->str() || sep->str()->empty()) return failure("ValueError: empty separator", call.span);
+      const std::string& d = *sep->str();
+      std::vector<std::string> pieces;
+      if (name == "split") {
+        std::size_t at = 0;
+        for (;;) {
+          const auto next = s->find(d, at);
+          if (next == std::string::npos || (max >= 0 && static_cast<std::int64_t>(pieces.size()) >= max)) {
+            pieces.push_back(s->substr(at));
+            break;
+          }
+          pieces.push_back(s->substr(at, next - at));
+          at = next + d.size();
+        }
+      } else {
+        std::size_t end_at = s->size();
+        for (;;) {
+          const auto prev = end_at >= d.size() ? s->rfind(d, end_at - d.size()) : std::string::npos;
+          if (prev == std::string::npos || (max >= 0 && static_cast<std::int64_t>(pieces.size()) >= max)) {
+            pieces.insert(pieces.begin(), s->substr(0, end_at));
+            break;
+          }
+          pieces.insert(pieces.begin(), s->substr(prev + d.size(), end_at - prev - d.size()));
+          end_at = prev;
+        }
+      }
+      for (auto& p : pieces) parts.emplace_back(p);
+      return make_list(std::move(parts));
+    } else if ((name == "find" || name == "index" || name == "count") && a0 && a0->str()) {
+      if (name == "count") {
+        std::int64_t n = 0;
+        if (!a0->str()->empty()) {
+          for (std::size_t at = s->find(*a0->str()); at != std::string::npos;
+               at = s->find(*a0->str(), at + a0->str()->size())) {
+            ++n;
+          }
+        }
+        return Value(n);
+      }
+      const auto at = s->find(*a0->str());
+      if (at == std::string::npos) {
+        if (name == "index") return failure("ValueError: substring not found", call.span);
+        return Value(std::int64_t{-1});
+      }
+      return Value(static_cast<std::int64_t>(at));
+    } else if (name == "zfill" && a0 && a0->integer()) {
+      const auto width = static_cast<std::size_t>(std::max<std::int64_t>(0, *a0->integer()));
+      if (width > m_limits.max_string) return *check_size(Value(std::string(width, '0')), call.span);
+      if (s->size() >= width) return Value(*s);
+      return Value(std::string(width - s->size(), '0') + *s);
+    } else if (name == "isdigit" || name == "isalpha" || name == "isalnum" || name == "isupper" ||
+               name == "islower") {
+      if (s->empty()) return Value(false);
+      bool ok = true;
+      for (unsigned char c : *s) {
+        if (name == "isdigit") ok = ok && std::isdigit(c);
+        else if (name == "isalpha") ok = ok && std::isalpha(c);
+        else if (name == "isalnum") ok = ok && std::isalnum(c);
+        else if (name == "isupper") ok = ok && !std::islower(c);
+        else ok = ok && !std::isupper(c);
+      }
+      return Value(ok);
+    } else if (name == "encode") {
+      return Value(*s);
     }
   }
-  if (const DictValue* d = self.dict()) {
+  if (ListValue* l = self.mutable_list()) {
+    if (!l->tuple && name == "append" && a0) {
+      l->items.push_back(*a0);
+      if (auto stop = check_size(self, call.span)) return *stop;
+      return Value();
+    }
+    if (!l->tuple && name == "extend" && a0) {
+      auto items = iterate(*a0, call);
+      if (!items) return items.stop();
+      l->items.insert(l->items.end(), items->begin(), items->end());
+      if (auto stop = check_size(self, call.span)) return *stop;
+      return Value();
+    }
+    if (!l->tuple && name == "insert" && a0 && a1) {
+      if (auto i = as_int(*a0)) {
+        const auto n = static_cast<std::int64_t>(l->items.size());
+        std::int64_t at = *i < 0 ? std::max<std::int64_t>(0, *i + n) : std::min(*i, n);
+        l->items.insert(l->items.begin() + at, *a1);
+        return Value();
+      }
+    }
+    if (!l->tuple && name == "pop") {
+      if (l->items.empty()) return failure("IndexError: pop from empty list", call.span);
+      const auto n = static_cast<std::int64_t>(l->items.size());
+      std::int64_t at = n - 1;
+      if (a0) {
+        auto i = as_int(*a0);
+        if (!i) return unsupported("list.pop of a non-integer", call.span);
+        at = *i < 0 ? *i + n : *i;
+        if (at < 0 || at >= n) return failure("IndexError: pop index out of range", call.span);
+      }
+      Value v = l->items[static_cast<std::size_t>(at)];
+      l->items.erase(l->items.begin() + at);
+      return v;
+    }
+    if (!l->tuple && name == "remove" && a0) {
+      for (auto it = l->items.begin(); it != l->items.end(); ++it) {
+        if (equal(*it, *a0)) {
+          l->items.erase(it);
+          return Value();
+        }
+      }
+      return failure("ValueError: list.remove(x): x not in list", call.span);
+    }
+    if (!l->tuple && (name == "sort" || name == "reverse")) {
+      if (name == "reverse") {
+        std::reverse(l->items.begin(), l->items.end());
+        return Value();
+      }
+      CallArgs sort_args = args;
+      sort_args.args.insert(sort_args.args.begin(), self);
+      auto sorted = call_builtin("sorted", sort_args, call);
+      if (!sorted) return sorted;
+      l->items = sorted->list()->items;
+      return Value();
+    }
+    if (name == "copy") return make_list(l->items, l->tuple);
+    if ((name == "index" || name == "count") && a0) {
+      std::int64_t n = 0;
+      for (std::size_t i = 0; i < l->items.size(); ++i) {
+        if (!equal(l->items[i], *a0)) continue;
+        if (name == "index") return Value(static_cast<std::int64_t>(i));
+        ++n;
+      }
+      if (name == "index") return failure("ValueError: value is not in list", call.span);
+      return Value(n);
+    }
+  }
+  if (DictValue* d = self.mutable_dict()) {
     if (name == "items" || name == "keys" || name == "values") {
       std::vector<Value> out;
       for (const auto& [k, v] : d->items) {
@@ -1070,12 +1976,40 @@ Flow<Value> Evaluator::call_method(const Value& self, const std::string& name, C
       }
       return make_list(std::move(out));
     }
-    if (name == "get" && args.get(0, "")) {
-      for (const auto& [k, v] : d->items) {
-        if (equal(k, *args.get(0, ""))) return v;
+    if ((name == "get" || name == "pop" || name == "setdefault") && a0) {
+      for (auto it = d->items.begin(); it != d->items.end(); ++it) {
+        if (!equal(it->first, *a0)) continue;
+        Value v = it->second;
+        if (name == "pop") d->items.erase(it);
+        return v;
       }
-      const Value* fallback = args.get(1, "");
-      return fallback ? *fallback : Value();
+      if (name == "pop" && !a1) return failure(fmt::format("KeyError: {}", to_repr(*a0)), call.span);
+      const Value fallback = a1 ? *a1 : Value();
+      if (name == "setdefault") d->items.emplace_back(*a0, fallback);
+      return fallback;
+    }
+    if (name == "update") {
+      std::vector<std::pair<Value, Value>> incoming;
+      if (a0) {
+        if (auto other = a0->dict()) incoming = other->items;
+        else return unsupported("dict.update of a non-dict", call.span);
+      }
+      for (const auto& [k, v] : args.kwargs) incoming.emplace_back(Value(k), v);
+      for (const auto& [k, v] : incoming) {
+        bool replaced = false;
+        for (auto& kv : d->items) {
+          if (equal(kv.first, k)) {
+            kv.second = v;
+            replaced = true;
+          }
+        }
+        if (!replaced) d->items.emplace_back(k, v);
+      }
+      return Value();
+    }
+    if (name == "copy") {
+      auto out = std::make_shared<DictValue>(*d);
+      return Value(out);
     }
   }
   return unsupported(fmt::format("method call `{}`", text(call.span)), call.span);

@@ -1,9 +1,14 @@
-// A small evaluator over python/ast.hpp for revision bodies: literals, names, attributes,
-// calls, f-strings, %-formatting, simple arithmetic and comparisons; assignments, with,
-// if, for, expression statements, pass, return and raise. What a statement means for
-// the database is up to a subclass (the op interpreter), which handles calls on objects,
-// attributes of objects and context managers. Anything else stops evaluation with an
-// `unsupported` Stop that names the construct, rather than guessing.
+// A small evaluator over python/ast.hpp for the subset of Python revision files use:
+// literals, names, attributes, calls, f-strings, %- and str.format formatting, arithmetic,
+// comparisons, comprehensions, slices; assignments (also to `d[k]` and `obj.attr`), with,
+// if/elif/else, for, while, try, return and raise; module-level and nested functions
+// (closures), lambdas and small classes. What a statement means for the database is up to
+// a subclass (the op interpreter), which handles calls on objects, attributes of objects,
+// operators on SQL expressions and context managers. Anything else stops evaluation with
+// an `unsupported` Stop that names the construct, rather than guessing.
+//
+// Evaluation is bounded (steps, call depth, string size; see Limits), so a hostile file
+// cannot hang or exhaust miglint: hitting a bound is a `bounded` Stop naming the line.
 #pragma once
 
 #include "ops/value.hpp"
@@ -28,6 +33,7 @@ struct Stop {
     returned,    // `return` (not an error)
     broke,       // `break`
     continued,   // `continue`
+    bounded,     // a bound of Limits was reached (message says which)
   };
   Kind kind = Kind::unsupported;
   std::string message;
@@ -65,6 +71,23 @@ struct CallArgs {
 Stop unsupported(std::string message, python::Span span);
 Stop failure(std::string message, python::Span span, std::string statement = {});
 
+struct ClassValue;
+struct LambdaValue;
+
+// Bounds on one evaluation (one body with the module it runs in).
+struct Limits {
+  std::size_t max_steps = 1'000'000;         // statements + expressions evaluated
+  int max_depth = 100;                       // nested function calls
+  std::size_t max_string = 16 * 1024 * 1024; // bytes in one string (and items in one list)
+};
+
+// The variables of one function call; `parent` is the frame a nested function or lambda
+// was defined in (its closure).
+struct Frame {
+  std::unordered_map<std::string, Value> vars;
+  std::shared_ptr<Frame> parent;
+};
+
 class Evaluator {
 public:
   explicit Evaluator(std::string_view source) : m_source(source) {}
@@ -89,6 +112,9 @@ public:
   void set(const std::string& name, Value value);
   const Value* lookup(const std::string& name) const;
 
+  void set_limits(const Limits& limits) { m_limits = limits; }
+  std::size_t steps() const { return m_steps; }
+
 protected:
   // Hooks for the op interpreter. Defaults: unsupported.
   virtual Flow<Value> call_object(const ObjectPtr& callee, CallArgs& args,
@@ -103,6 +129,30 @@ protected:
   virtual std::optional<Stop> expression_statement(const Value& value, const python::Stmt& stmt);
   // How an import binds: `import sqlalchemy as sa` -> Namespace("sqlalchemy").
   virtual Value import_module(const std::string& dotted);
+  // Operators with an object operand (SQL expressions: `t.c.id == 5`, `col + 1`); null
+  // when the subclass does not handle them.
+  virtual std::optional<Flow<Value>> binary_object(python::BinaryOperator op, const Value& a,
+                                                   const Value& b, const python::Expr& expr);
+  virtual std::optional<Flow<Value>> compare_object(python::CompareOperator op, const Value& a,
+                                                    const Value& b, const python::Expr& expr);
+  virtual std::optional<Flow<Value>> unary_object(python::UnaryOperator op, const Value& v,
+                                                  const python::Expr& expr);
+  // A value used as a condition (if, while, and/or/not, a comprehension filter) or
+  // iterated over: a Stop when its truth or items are unknown (rows read from the
+  // database, the result of an application call). Defaults: none.
+  virtual std::optional<Stop> check_known(const Value& v, const python::Expr& expr,
+                                          std::string_view use);
+  virtual Flow<std::vector<Value>> iterate_object(const ObjectPtr& object, const python::Expr& expr);
+  virtual Flow<Value> subscript_object(const ObjectPtr& object, const Value& key,
+                                       const python::Expr& expr);
+
+  // One step of the budget; a `bounded` Stop once it is spent.
+  std::optional<Stop> tick(python::Span span);
+  // A `bounded` Stop when a string or list is larger than Limits::max_string.
+  std::optional<Stop> check_size(const Value& v, python::Span span);
+  Flow<std::vector<Value>> iterate(const Value& v, const python::Expr& expr);
+  // Truthiness after check_known.
+  Flow<bool> condition(const Value& v, const python::Expr& expr, std::string_view use);
 
   std::string_view m_source;
 
@@ -111,7 +161,7 @@ private:
   Flow<Value> eval_attribute(const python::Expr& expr, const python::Attribute& attr);
   Flow<Value> call_value(const Value& callee, CallArgs& args, const python::Expr& call);
   Flow<Value> call_function(const python::FunctionDef& def, CallArgs& args,
-                            const python::Expr& call);
+                            const python::Expr& call, std::shared_ptr<Frame> closure);
   Flow<Value> call_builtin(const std::string& name, CallArgs& args, const python::Expr& call);
   Flow<Value> call_method(const Value& self, const std::string& name, CallArgs& args,
                           const python::Expr& call);
@@ -120,22 +170,75 @@ private:
   Flow<Value> compare(python::CompareOperator op, const Value& a, const Value& b,
                       const python::Expr& expr);
   Flow<Value> comprehension(const python::Expr& expr, const python::Expr& elt,
-                            const std::vector<python::Comprehension>& generators);
+                            const std::vector<python::Comprehension>& generators,
+                            const python::Expr* value_elt = nullptr);
   std::optional<Stop> assign(const python::Expr& target, const Value& value);
   std::optional<Stop> bind_import(const python::Stmt& stmt);
-  Flow<std::vector<Value>> iterate(const Value& v, const python::Expr& expr);
+  std::optional<Stop> exec_inner(const python::Stmt& stmt);
+  Flow<Value> eval_inner(const python::Expr& expr);
+  std::optional<Stop> define_class(const python::Stmt& stmt, const python::ClassDef& def);
+  Flow<Value> call_class(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
+                         const python::Expr& call);
+  Flow<Value> call_lambda(const LambdaValue& fn, CallArgs& args, const python::Expr& call);
+  Flow<Value> subscript(const python::Expr& expr, const python::Subscript& s);
+  std::optional<Stop> bind_params(const python::Arguments& params, CallArgs& args,
+                                  const std::string& name, Frame& frame,
+                                  const python::Expr& call);
 
   // Scopes: module globals, then one frame per active function call.
   std::unordered_map<std::string, Value> m_globals;
-  std::vector<std::unordered_map<std::string, Value>> m_frames;
-  std::unordered_map<std::string, const python::FunctionDef*> m_functions;
+  std::vector<std::shared_ptr<Frame>> m_frames;
   int m_depth = 0;
+  Limits m_limits;
+  std::size_t m_steps = 0;
   mutable std::vector<std::uint32_t> m_line_starts;
 };
 
-// A Python-like function value defined in the module (helpers called from upgrade()).
+// A Python-like function value defined in the module (helpers called from upgrade()),
+// or nested in a function (`closure` is then the frame it was defined in).
 struct FunctionValue : Object {
   const python::FunctionDef* def = nullptr;
+  std::shared_ptr<Frame> closure;
+  std::string describe() const override { return def->name + "()"; }
+};
+
+struct LambdaValue : Object {
+  const python::Lambda* def = nullptr;
+  std::shared_ptr<Frame> closure;
+  std::string describe() const override { return "lambda"; }
+};
+
+// A class defined in the revision: a namespace of constants and functions, a Python enum,
+// or an ORM model declared inside the migration. `bases` are the evaluated base values.
+struct ClassValue : Object {
+  std::string name;
+  std::vector<Value> bases;
+  std::vector<std::pair<std::string, Value>> attrs; // in definition order
+  bool is_enum = false;
+  const Value* attr(const std::string& key) const;
+  std::string describe() const override { return "class " + name; }
+};
+
+// An instance of a ClassValue (attributes set by __init__ or keyword arguments).
+struct InstanceValue : Object {
+  std::shared_ptr<ClassValue> cls;
+  std::unordered_map<std::string, Value> attrs;
+  std::string describe() const override { return cls->name + "()"; }
+};
+
+// A member of an enum class: `Status.ACTIVE` (.name, .value).
+struct EnumMember : Object {
+  std::string cls;
+  std::string name;
+  Value value;
+  std::string describe() const override { return cls + "." + name; }
+};
+
+// A function bound to an instance (`self.helper`).
+struct BoundFunction : Object {
+  Value self;
+  const python::FunctionDef* def = nullptr;
+  std::shared_ptr<Frame> closure;
   std::string describe() const override { return def->name + "()"; }
 };
 

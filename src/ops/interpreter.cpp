@@ -13,16 +13,6 @@ using namespace python;
 
 namespace {
 
-// `op.get_context()`: only its autocommit_block() is understood.
-struct MigrationContextObj : Object {
-  std::string describe() const override { return "op.get_context()"; }
-};
-
-// `op.get_context().autocommit_block()`: runs its body as is (SQLite needs no special mode).
-struct AutocommitBlock : Object {
-  std::string describe() const override { return "autocommit_block()"; }
-};
-
 // textwrap.dedent: removes the longest common leading whitespace of non-blank lines.
 std::string dedent(const std::string& text)
 {
@@ -86,6 +76,12 @@ std::optional<Stop> Interpreter::run_sql(const std::string& sql, std::string nam
 std::optional<Stop> Interpreter::expression_statement(const Value& value, const Stmt& stmt)
 {
   if (auto opaque = value.as<OpaqueCall>()) {
+    if (opaque->import_line) {
+      return unsupported(fmt::format("call of `{}`, imported at line {} from outside Alembic and "
+                                     "SQLAlchemy, which miglint cannot evaluate",
+                                     opaque->path, opaque->import_line),
+                         stmt.span);
+    }
     return unsupported(fmt::format("call of `{}`, which is not Alembic or SQLAlchemy",
                                    opaque->path),
                        stmt.span);
@@ -106,6 +102,14 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
         return call_op(name, args, call);
       }
     }
+    if (path.starts_with("alembic.context.")) {
+      // `from alembic import context`: the environment module as revisions use it.
+      const std::string name = path.substr(std::string("alembic.context.").size());
+      if (name == "is_offline_mode") return Value(m_db == nullptr);
+      if (name == "get_context") return Value(ObjectPtr(std::make_shared<MigrationContextObj>()));
+      if (name == "get_bind") return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
+      if (name == "get_x_argument") return make_list({});
+    }
     if (ns->known && (canonical_module(path) != path || path.starts_with("sqlmodel"))) {
       return call_sqlalchemy(path, args, call);
     }
@@ -113,7 +117,9 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
       return Value(dedent(*args.get(0, "text")->str()));
     }
     if (!ns->known) {
-      return Value(ObjectPtr(std::make_shared<OpaqueCall>(path)));
+      auto opaque = std::make_shared<OpaqueCall>(path);
+      opaque->import_line = ns->import_line;
+      return Value(ObjectPtr(opaque));
     }
     return unsupported(fmt::format("call of `{}`", path), call.span);
   }
@@ -121,9 +127,7 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
     if (auto batch = std::dynamic_pointer_cast<BatchProxy>(m->self)) {
       return call_batch(*batch, m->name, args, call);
     }
-    if (std::dynamic_pointer_cast<MigrationContextObj>(m->self) && m->name == "autocommit_block") {
-      return Value(ObjectPtr(std::make_shared<AutocommitBlock>()));
-    }
+    if (auto r = call_database(*m, args, call)) return std::move(*r);
     if (auto type = std::dynamic_pointer_cast<SqlType>(m->self)) {
       if (m->name == "with_variant") {
         // The variant applies on SQLite only when it is registered for "sqlite".
@@ -135,8 +139,10 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
         return Value(callee == nullptr ? ObjectPtr() : m->self);
       }
     }
-    if (std::dynamic_pointer_cast<OpaqueCall>(m->self)) {
-      return Value(ObjectPtr(std::make_shared<OpaqueCall>(m->describe())));
+    if (auto self = std::dynamic_pointer_cast<OpaqueCall>(m->self)) {
+      auto opaque = std::make_shared<OpaqueCall>(m->describe());
+      opaque->import_line = self->import_line;
+      return Value(ObjectPtr(opaque));
     }
   }
   return unsupported(fmt::format("call of `{}`", text(call.span)), call.span);
@@ -146,8 +152,11 @@ Flow<Value> Interpreter::attribute_of_object(const ObjectPtr& object, const std:
                                              const Expr& expr)
 {
   if (auto opaque = std::dynamic_pointer_cast<OpaqueCall>(object)) {
-    return Value(ObjectPtr(std::make_shared<OpaqueCall>(opaque->path + "." + name)));
+    auto child = std::make_shared<OpaqueCall>(opaque->path + "." + name);
+    child->import_line = opaque->import_line;
+    return Value(ObjectPtr(child));
   }
+  if (auto r = attribute_database(object, name, expr)) return std::move(*r);
   if (auto table = std::dynamic_pointer_cast<TableClause>(object); table && name == "name") {
     return Value(table->name);
   }
@@ -162,8 +171,14 @@ Flow<Value> Interpreter::enter_context(const Value& manager, const Expr& expr)
   if (auto batch = manager.as<BatchProxy>()) {
     return manager;
   }
-  if (manager.as<AutocommitBlock>()) {
+  if (manager.as<PassThroughContext>()) {
     return Value();
+  }
+  if (manager.as<ConnectionObj>()) {
+    return manager; // `with op.get_bind().connect() as conn` and the like
+  }
+  if (manager.as<SessionObj>()) {
+    return manager;
   }
   return Evaluator::enter_context(manager, expr);
 }

@@ -49,6 +49,15 @@ public:
   sqlite::Connection* db() const { return m_db; }
   void count_op() { ++m_op_calls; }
 
+  // A value as SQL: a literal bound as SQLAlchemy binds it for `type` (JSON dumped,
+  // booleans 1/0), a column ("t"."c" qualified when reached through t.c), an expression,
+  // a scalar subquery. Data read from the database and application values are unsupported.
+  Flow<std::string> sql_operand(const Value& v, const SqlType* type, python::Span span);
+  // Runs an executable: SQL text (with `:name` parameters bound from `params`, a dict or
+  // a list of dicts), sa.text(...), an UPDATE/INSERT/DELETE construct, or a select (read).
+  std::optional<Stop> execute(const Value& statement, const Value* params, const std::string& label,
+                              python::Span span);
+
 protected:
   Flow<Value> call_object(const ObjectPtr& callee, CallArgs& args,
                           const python::Expr& call) override;
@@ -59,6 +68,17 @@ protected:
                                    bool body_completed) override;
   Value import_module(const std::string& dotted) override;
   std::optional<Stop> expression_statement(const Value& value, const python::Stmt& stmt) override;
+  std::optional<Flow<Value>> binary_object(python::BinaryOperator op, const Value& a,
+                                           const Value& b, const python::Expr& expr) override;
+  std::optional<Flow<Value>> compare_object(python::CompareOperator op, const Value& a,
+                                            const Value& b, const python::Expr& expr) override;
+  std::optional<Flow<Value>> unary_object(python::UnaryOperator op, const Value& v,
+                                          const python::Expr& expr) override;
+  std::optional<Stop> check_known(const Value& v, const python::Expr& expr,
+                                  std::string_view use) override;
+  Flow<std::vector<Value>> iterate_object(const ObjectPtr& object, const python::Expr& expr) override;
+  Flow<Value> subscript_object(const ObjectPtr& object, const Value& key,
+                               const python::Expr& expr) override;
 
 private:
   // sqlalchemy.* constructors (sa_constructors.cpp).
@@ -69,6 +89,21 @@ private:
   Flow<Value> call_batch(BatchProxy& batch, const std::string& name, CallArgs& args,
                          const python::Expr& call);
   std::optional<Stop> flush_batch(BatchProxy& batch);
+  // Connections, contexts, inspectors, results, SQL expressions and DML (database.cpp);
+  // null when `callee` / `object` is not one of them.
+  std::optional<Flow<Value>> call_database(const BoundMethod& method, CallArgs& args,
+                                           const python::Expr& call);
+  std::optional<Flow<Value>> attribute_database(const ObjectPtr& object, const std::string& name,
+                                                const python::Expr& expr);
+  // sa.and_/or_/not_/case/cast/literal/select/update/insert/delete/inspect/Table/MetaData
+  // and sqlalchemy.orm names; null for other names.
+  std::optional<Flow<Value>> call_sql_construct(const std::string& path, const std::string& leaf,
+                                                CallArgs& args, const python::Expr& call);
+  Flow<Value> inspector_call(const std::string& name, CallArgs& args, const python::Expr& call);
+  Flow<std::string> render_statement(const Value& v, python::Span span);
+  // Why a value is unknown statically (data read from the database, an application
+  // call), or "" when it is known.
+  std::string unknown_reason(const Value& v) const;
 
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;
@@ -77,6 +112,10 @@ private:
   std::size_t m_op_calls = 0;
   std::string m_current_op;
 };
+
+// A literal as the SQL SQLAlchemy binds for a column of `type` (null when untyped);
+// nullopt for values that are not literals.
+std::optional<std::string> data_literal(const Value& v, const SqlType* type);
 
 // A type argument as a SqlType: a called type, a type class (`sa.Integer`), or an
 // application/third-party type (which falls back to its name). Null otherwise.

@@ -60,6 +60,8 @@ std::string json_dumps(const Value& v)
   return to_str(v);
 }
 
+} // namespace
+
 // A value as an SQL literal bound the way SQLAlchemy binds it for the column's type.
 std::optional<std::string> data_literal(const Value& v, const SqlType* type)
 {
@@ -72,10 +74,9 @@ std::optional<std::string> data_literal(const Value& v, const SqlType* type)
   if (auto s = v.str()) return ddl::quote_literal(*s);
   if (auto t = v.as<TextClause>()) return t->text;
   if (auto e = v.as<SqlExpression>()) return e->sql;
+  if (auto m = v.as<EnumMember>()) return ddl::quote_literal(m->name); // sa.Enum stores names
   return std::nullopt;
 }
-
-} // namespace
 
 Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const Expr& call)
 {
@@ -93,7 +94,7 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
     return Value(ObjectPtr(e));
   }
   if (name == "get_bind") {
-    return unsupported("op.get_bind() (database access from Python)", span);
+    return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
   }
   count_op();
   const std::string label = "op." + name;
@@ -240,11 +241,17 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
   }
   if (name == "execute") {
     const Value* sql = args.get(0, "sqltext");
-    std::string text_sql;
-    if (sql && sql->str()) text_sql = *sql->str();
-    else if (auto t = sql ? sql->as<TextClause>() : nullptr) text_sql = t->text;
-    else return unsupported(fmt::format("op.execute of {}", sql ? type_name(*sql) : "nothing"), span);
-    if (auto stop = run_sql(text_sql, label, span)) return *stop;
+    if (!sql) return unsupported("op.execute of nothing", span);
+    if (auto t = sql->as<TextClause>(); t && t->binds.empty()) {
+      // Text runs as written (no parameter parsing), as Alembic passes it through.
+      if (auto stop = run_sql(t->text, label, span)) return *stop;
+      return Value();
+    }
+    if (sql->str()) {
+      if (auto stop = run_sql(*sql->str(), label, span)) return *stop;
+      return Value();
+    }
+    if (auto stop = execute(*sql, nullptr, label, span)) return *stop;
     return Value();
   }
   if (name == "bulk_insert") {

@@ -97,11 +97,24 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
       }
     }
     std::vector<std::string> parts;
-    for (const Value& a : args.args) parts.push_back(sql_literal(a));
+    for (const Value& a : args.args) {
+      if (a.as<ColumnClause>() || a.as<SelectStatement>() ||
+          (a.as<SqlExpression>() && a.as<SqlExpression>()->compound)) {
+        auto operand = sql_operand(a, nullptr, args.span);
+        if (!operand) return operand.stop();
+        parts.push_back(*operand);
+      } else {
+        if (!unknown_reason(a).empty()) {
+          return unsupported(fmt::format("sa.func.{} of {}", leaf, unknown_reason(a)), args.span);
+        }
+        parts.push_back(sql_literal(a));
+      }
+    }
     e->sql = fmt::format("{}({})", leaf, fmt::join(parts, ", "));
     return Value(ObjectPtr(e));
   }
   if (module == "sqlalchemy" || module == "sqlmodel") {
+    if (auto r = call_sql_construct(path, leaf, args, call)) return std::move(*r);
     if (leaf == "Column") {
       auto c = std::make_shared<ColumnObj>();
       std::size_t i = 0;

@@ -29,13 +29,17 @@ struct SqlType : Object {
 // `sa.text("...")`: SQL text used as is (not parenthesized as a server default).
 struct TextClause : Object {
   std::string text;
+  std::vector<std::pair<std::string, Value>> binds; // .bindparams(name=value)
   std::string describe() const override { return "sa.text(...)"; }
 };
 
 // A SQL expression element rendered for SQLite: sa.func.now() -> CURRENT_TIMESTAMP,
-// sa.false() -> 0, sa.literal_column("x") -> x. Parenthesized as a server default.
+// sa.false() -> 0, sa.literal_column("x") -> x, `t.c.n + 1`, `t.c.id == 5` -> t.id = 5.
+// Parenthesized as a server default. `compound` marks an operator expression, which is
+// parenthesized when it becomes an operand.
 struct SqlExpression : Object {
   std::string sql;
+  bool compound = false;
   std::string describe() const override { return sql; }
 };
 
@@ -77,6 +81,7 @@ struct IndexObj : Object {
 struct ColumnClause : Object {
   std::string name;
   std::shared_ptr<SqlType> type;
+  std::string table; // set when reached as `t.c.name`: rendered "t.name"
   std::string describe() const override { return "sa.column('" + name + "')"; }
 };
 
@@ -101,5 +106,77 @@ std::string reflected_type(std::string_view declared);
 // whether batch mode CASTs a column when its type changes: "integer", "string",
 // "numeric", "float", "datetime", "date", "time", "boolean", "binary", "json", other.
 std::string type_affinity(std::string_view declared);
+
+// `t.c` of a table: its columns by attribute or subscript, and iterable.
+struct ColumnCollection : Object {
+  std::shared_ptr<TableClause> table;
+  std::string describe() const override { return table->name + ".c"; }
+};
+
+// sa.MetaData(): only a placeholder argument of sa.Table.
+struct MetaDataObj : Object {
+  std::string describe() const override { return "sa.MetaData()"; }
+};
+
+// An UPDATE, INSERT or DELETE built with t.update()/sa.update(t), .where(), .values().
+struct DmlStatement : Object {
+  enum class Kind { update, insert, del };
+  Kind kind = Kind::update;
+  std::shared_ptr<TableClause> table;
+  std::vector<std::string> where;                            // AND-ed conditions
+  std::vector<std::vector<std::pair<std::string, std::string>>> rows; // column -> SQL
+  std::string from_select;                                   // INSERT ... SELECT
+  std::vector<std::string> from_select_columns;
+  std::string describe() const override;
+};
+
+// sa.select(...): only rendered (scalar subqueries, INSERT ... SELECT) or executed as a read.
+struct SelectStatement : Object {
+  std::vector<std::string> columns;
+  std::vector<std::string> froms;
+  std::vector<std::string> where;
+  std::vector<std::string> order_by;
+  std::optional<std::int64_t> limit;
+  std::string describe() const override { return "sa.select(...)"; }
+};
+
+// op.get_bind(), op.get_context().bind, context.get_bind(): the migration's connection.
+struct ConnectionObj : Object {
+  std::string describe() const override { return "op.get_bind()"; }
+};
+
+// `bind.dialect`: SQLite's (name "sqlite").
+struct DialectObj : Object {
+  std::string describe() const override { return "dialect"; }
+};
+
+// op.get_context() / context.get_context().
+struct MigrationContextObj : Object {
+  std::string describe() const override { return "op.get_context()"; }
+};
+
+// op.get_context().autocommit_block(), bind.begin(): run their body as is.
+struct PassThroughContext : Object {
+  std::string what;
+  std::string describe() const override { return what; }
+};
+
+// sa.inspect(bind): answers from the live SQLite schema (reading the schema is not
+// reading data, so revisions that check `has_table` stay verifiable).
+struct InspectorObj : Object {
+  std::string describe() const override { return "sa.inspect(bind)"; }
+};
+
+// An ORM Session: its queries and writes are not evaluated.
+struct SessionObj : Object {
+  std::string describe() const override { return "an ORM Session"; }
+};
+
+// Data read from the database (a result, its rows, a scalar): unknown to a static check,
+// so it may be carried around but not steer control flow or feed a statement.
+struct DbData : Object {
+  std::string origin; // "the result of `conn.execute(...)` (line 12)"
+  std::string describe() const override { return origin; }
+};
 
 } // namespace miglint::ops

@@ -65,6 +65,17 @@ struct Value {
     return p ? p->get() : nullptr;
   }
   const ObjectPtr* object() const { return std::get_if<ObjectPtr>(&data); }
+  // The shared container itself, for in-place methods (list.append, d[k] = v).
+  ListValue* mutable_list() const
+  {
+    auto p = std::get_if<std::shared_ptr<ListValue>>(&data);
+    return p ? p->get() : nullptr;
+  }
+  DictValue* mutable_dict() const
+  {
+    auto p = std::get_if<std::shared_ptr<DictValue>>(&data);
+    return p ? p->get() : nullptr;
+  }
   // The object when it is of type T, else null.
   template <typename T> std::shared_ptr<T> as() const
   {
@@ -100,6 +111,7 @@ struct Object {
 struct Namespace : Object {
   std::string path;
   bool known = true;
+  std::uint32_t import_line = 0; // the line of the import that bound it (0: unknown)
   Namespace(std::string p, bool k) : path(std::move(p)), known(k) {}
   std::string describe() const override { return path; }
   // The last dotted component ("UUID" for "sqlalchemy.dialects.postgresql.UUID").
@@ -110,6 +122,7 @@ struct Namespace : Object {
 // `myapp.helpers.f()`): usable as a column type (falls back to its name), nothing else.
 struct OpaqueCall : Object {
   std::string path;
+  std::uint32_t import_line = 0; // the line of the import the callee came from
   OpaqueCall(std::string p) : path(std::move(p)) {}
   std::string describe() const override { return path + "(...)"; }
 };
