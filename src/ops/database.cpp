@@ -23,6 +23,14 @@ std::shared_ptr<SqlExpression> expression(std::string sql, bool compound)
   return e;
 }
 
+// Data read from the database, also behind a method of it (`result.fetchall`).
+std::shared_ptr<DbData> data_of(const Value& v)
+{
+  if (auto d = v.as<DbData>()) return d;
+  if (auto m = v.as<BoundMethod>()) return std::dynamic_pointer_cast<DbData>(m->self);
+  return nullptr;
+}
+
 bool is_sql(const Value& v)
 {
   return v.as<ColumnClause>() || v.as<SqlExpression>() || v.as<TextClause>() ||
@@ -167,7 +175,7 @@ std::string DmlStatement::describe() const
 
 std::string Interpreter::unknown_reason(const Value& v) const
 {
-  if (auto d = v.as<DbData>()) return d->origin;
+  if (auto d = data_of(v)) return d->origin;
   if (auto o = v.as<OpaqueCall>()) {
     if (o->import_line) {
       return fmt::format("the result of `{}` (imported at line {}), which miglint cannot evaluate",
@@ -188,7 +196,7 @@ std::string Interpreter::unknown_reason(const Value& v) const
 std::optional<Stop> Interpreter::check_known(const Value& v, const Expr& expr, std::string_view use)
 {
   if (std::string why = unknown_reason(v); !why.empty()) {
-    const bool data = v.as<DbData>() != nullptr;
+    const bool data = data_of(v) != nullptr;
     return unsupported(fmt::format("{} whose outcome depends on {}{}", use, why,
                                    data ? " (data read from the database)" : ""),
                        expr.span);
@@ -204,7 +212,7 @@ Flow<std::vector<Value>> Interpreter::iterate_object(const ObjectPtr& object, co
   const Value v(object);
   if (std::string why = unknown_reason(v); !why.empty()) {
     return unsupported(fmt::format("a loop over {}{}", why,
-                                   v.as<DbData>() ? " (data read from the database)" : ""),
+                                   data_of(v) ? " (data read from the database)" : ""),
                        expr.span);
   }
   if (auto c = std::dynamic_pointer_cast<ColumnCollection>(object)) {
@@ -244,9 +252,7 @@ Flow<std::string> Interpreter::sql_operand(const Value& v, const SqlType* type, 
 std::optional<Flow<Value>> Interpreter::binary_object(BinaryOperator op, const Value& a,
                                                       const Value& b, const Expr& expr)
 {
-  if (a.as<DbData>() || b.as<DbData>()) {
-    return Flow<Value>(Value(a.as<DbData>() ? a : b));
-  }
+  if (auto d = data_of(a) ? data_of(a) : data_of(b)) return Flow<Value>(Value(ObjectPtr(d)));
   if (!is_sql(a) && !is_sql(b)) return std::nullopt;
   const char* sym = nullptr;
   switch (op) {
@@ -272,9 +278,7 @@ std::optional<Flow<Value>> Interpreter::binary_object(BinaryOperator op, const V
 std::optional<Flow<Value>> Interpreter::compare_object(CompareOperator op, const Value& a,
                                                        const Value& b, const Expr& expr)
 {
-  if (a.as<DbData>() || b.as<DbData>()) {
-    return Flow<Value>(Value(a.as<DbData>() ? a : b));
-  }
+  if (auto d = data_of(a) ? data_of(a) : data_of(b)) return Flow<Value>(Value(ObjectPtr(d)));
   if (!is_sql(a) && !is_sql(b)) return std::nullopt;
   if (op == CompareOperator::is || op == CompareOperator::is_not || op == CompareOperator::in ||
       op == CompareOperator::not_in) {
@@ -306,7 +310,7 @@ std::optional<Flow<Value>> Interpreter::compare_object(CompareOperator op, const
 
 std::optional<Flow<Value>> Interpreter::unary_object(UnaryOperator op, const Value& v, const Expr& expr)
 {
-  if (v.as<DbData>()) return Flow<Value>(v);
+  if (auto d = data_of(v)) return Flow<Value>(Value(ObjectPtr(d)));
   if (!is_sql(v)) return std::nullopt;
   auto operand = sql_operand(v, nullptr, expr.span);
   if (!operand) return Flow<Value>(operand.stop());
@@ -450,7 +454,7 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
 {
   auto method = [&]() { return Flow<Value>(Value(ObjectPtr(std::make_shared<BoundMethod>(object, name)))); };
   if (auto d = std::dynamic_pointer_cast<DbData>(object)) {
-    return Flow<Value>(Value(object)); // row.id, result.rowcount: still data
+    return method(); // row.id, result.rowcount, result.fetchall(): still data
   }
   if (std::dynamic_pointer_cast<ConnectionObj>(object)) {
     if (name == "dialect") return Flow<Value>(Value(ObjectPtr(std::make_shared<DialectObj>())));

@@ -1152,6 +1152,14 @@ Flow<Value> Evaluator::binary(BinaryOperator op, const Value& a, const Value& b,
     }
   }
   if (op == BinaryOperator::mod && a.str()) {
+    // Values nobody knows statically (rows read back) cannot be formatted into text.
+    std::vector<Value> parts;
+    if (auto l = b.list()) parts = l->items;
+    else if (auto d = b.dict()) for (const auto& kv : d->items) parts.push_back(kv.second);
+    else parts.push_back(b);
+    for (const Value& p : parts) {
+      if (auto stop = check_known(p, expr, "string formatting")) return *stop;
+    }
     if (auto s = percent_format(*a.str(), b)) return Value(*s);
     return unsupported(fmt::format("%-formatting in `{}`", text(expr.span)), expr.span);
   }
@@ -1748,6 +1756,12 @@ Flow<Value> Evaluator::call_method(const Value& self, const std::string& name, C
       return chars && chars->str() ? *chars->str() : std::string(" \t\r\n\f\v");
     };
     if (name == "format") {
+      for (const Value& v : args.args) {
+        if (auto stop = check_known(v, call, "str.format")) return *stop;
+      }
+      for (const auto& kv : args.kwargs) {
+        if (auto stop = check_known(kv.second, call, "str.format")) return *stop;
+      }
       if (auto out = brace_format(*s, args)) {
         if (auto stop = check_size(Value(*out), call.span)) return *stop;
         return Value(*out);

@@ -336,10 +336,17 @@ class EvaluatorParityTest(unittest.TestCase):
         with e2e.TempDir() as root:
             os.makedirs(os.path.join(root, "alembic"))
             shutil.copytree(os.path.join(source, "migrations", "versions"),
-                            os.path.join(root, "alembic", "versions"))
+                            os.path.join(root, "alembic", "versions"),
+                            ignore=shutil.ignore_patterns("__pycache__", "*recompute_search*"))
             e2e.write_file(os.path.join(root, "alembic.ini"), ALEMBIC_INI)
             e2e.write_file(os.path.join(root, "alembic", "env.py"), ENV_PY)
-            self.compare_history(root, [("upgrade", "head"), ("downgrade", "base"), ("upgrade", "head")])
+            # Alembic cannot import the last revision's application module, and the
+            # purge revision is irreversible: compare around both.
+            self.compare_history(root, [
+                ("upgrade", "1b60d2ed7158"), ("downgrade", "base"),
+                ("upgrade", "f4937229f8ac"), ("downgrade", "174f7743b850"),
+                ("upgrade", "f4937229f8ac"),
+            ])
 
 
 if __name__ == "__main__":
