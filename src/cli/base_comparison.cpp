@@ -3,6 +3,8 @@
 #include "readers/reader.hpp"
 
 #include <fmt/format.h>
+#include <functional>
+#include <memory>
 #include <set>
 
 namespace miglint::cli {
@@ -31,27 +33,37 @@ files_at(const git::Repository& repo, const std::string& commit,
   return files;
 }
 
-// Who added each file, as of each of `commits` (this branch's HEAD and REF), from one
-// history walk per versions directory shared by all of them.
-std::vector<std::map<std::string, rules::Introduction>>
-introductions(const git::Repository& repo, const std::vector<std::string>& commits,
-              const std::vector<source::VersionDir>& dirs, std::string& problem)
+// Answers "who added this file" for the rules, one file at a time, each answer found by a
+// walk back from that side's commit that stops at the commit adding the file. Holds a
+// reference to `repo`, which outlives the lint run.
+std::function<std::optional<rules::Introduction>(bool, const std::string&)>
+introduction_lookup(const git::Repository& repo, const std::string& ours, const std::string& theirs,
+                    const std::vector<source::VersionDir>& dirs)
 {
-  std::vector<std::map<std::string, rules::Introduction>> out(commits.size());
-  for (const auto& dir : dirs) {
-    auto added = repo.introducing_commits(commits, dir.path);
-    if (!added) {
-      problem = added.error().message;
-      return out;
+  using Answer = std::optional<rules::Introduction>;
+  auto memo = std::make_shared<std::map<std::pair<bool, std::string>, Answer>>();
+  return [&repo, ours, theirs, dirs, memo](bool our_side, const std::string& path) -> Answer {
+    const auto key = std::make_pair(our_side, path);
+    if (auto it = memo->find(key); it != memo->end()) {
+      return it->second;
     }
-    for (std::size_t i = 0; i < commits.size(); ++i) {
-      for (const auto& [name, info] : (*added)[i]) {
-        const std::string path = dir.display_path.empty() ? name : dir.display_path + "/" + name;
-        out[i][path] = {info.short_id, info.author, info.date, info.subject};
+    Answer answer;
+    for (const auto& dir : dirs) {
+      const std::string prefix = dir.display_path.empty() ? "" : dir.display_path + "/";
+      if (!path.starts_with(prefix) || path.find('/', prefix.size()) != std::string::npos) {
+        continue;
+      }
+      auto found = repo.introducing_commit(our_side ? ours : theirs, dir.path,
+                                           path.substr(prefix.size()));
+      if (found && *found) {
+        const auto& info = **found;
+        answer = rules::Introduction{info.short_id, info.author, info.date, info.subject};
+        break;
       }
     }
-  }
-  return out;
+    memo->emplace(key, answer);
+    return answer;
+  };
 }
 
 } // namespace
@@ -94,7 +106,8 @@ model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Reposit
   view.ref_files = *ref_files;
   std::vector<model::Revision> ref_revisions;
   for (const auto& file : view.ref_files) {
-    auto outcome = readers::read_revision(file);
+    // REF's revisions only feed the merged graph: ids and links, not bodies.
+    auto outcome = readers::read_revision(file, readers::ReadMode::graph);
     if (outcome.revision) {
       ref_revisions.push_back(std::move(*outcome.revision));
     }
@@ -123,20 +136,23 @@ model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Reposit
       by_path[f->path] = f;
       if (!our_paths.count(f->path)) {
         // Gone from its path here: its revision id tells a move from a deletion.
-        if (auto outcome = readers::read_revision(f); outcome.revision) {
+        if (auto outcome = readers::read_revision(f, readers::ReadMode::graph);
+            outcome.revision) {
           view.moved_or_deleted_ids[f->path] = outcome.revision->id;
         }
       }
     }
     view.merge_base_files = std::move(by_path);
   }
-  std::string problem;
-  auto introduced = introductions(repo, {*head, *commit}, dirs, problem);
-  view.ours_introduced = std::move(introduced[0]);
-  view.theirs_introduced = std::move(introduced[1]);
-  if (view.history_problem.empty()) {
-    view.history_problem = problem;
+  if (repo.is_shallow()) {
+    if (view.history_problem.empty()) {
+      view.history_problem = "this is a shallow clone, so the commits that added each revision "
+                             "are unknown; run `git fetch --unshallow` (in GitHub Actions: "
+                             "`fetch-depth: 0` in actions/checkout)";
+    }
+    return view;
   }
+  view.introduced_by = introduction_lookup(repo, *head, *commit, dirs);
   return view;
 }
 

@@ -14,6 +14,7 @@ std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
 
 // Builds the view of `ref` (or the default base when empty). Problems that only limit
 // the comparison (a shallow clone) are recorded in the view, not returned as errors.
+// The view's `introduced_by` reads `repo`, which must outlive it.
 model::Result<rules::BaseView> read_base(const Workspace& workspace, const git::Repository& repo,
                                          const std::string& ref);
 

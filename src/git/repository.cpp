@@ -56,7 +56,16 @@ Error last_error(const std::string& what, int rc)
 
 void init_once()
 {
-  static const int initialised = git_libgit2_init();
+  static const int initialised = [] {
+    const int rc = git_libgit2_init();
+    // libgit2 caches no tree larger than 4 KiB by default, and a versions directory of a
+    // few hundred revisions is bigger: every lookup would inflate and parse it again.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, std::size_t{4} << 20);
+    // Re-hashing every object read (SHA-1 with collision detection) is a third of the
+    // history walk's time; git itself does not verify objects on read either.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    return rc;
+  }();
   (void)initialised;
 }
 
@@ -473,6 +482,117 @@ bool oid_is_zero(const git_oid& o)
 }
 
 } // namespace
+
+Result<std::optional<CommitInfo>> Repository::introducing_commit(const std::string& head,
+                                                                 const std::string& dir,
+                                                                 const std::string& name) const
+{
+  if (is_shallow()) {
+    return model::make_error(
+        "this is a shallow clone, so the commit that added a revision is unknown; run `git "
+        "fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)");
+  }
+  git_repository* repo = m_impl->repo.get();
+  auto start = parse_oid(head);
+  if (!start) {
+    return start.error();
+  }
+  // The directory's tree id per commit (zero when absent), and whether a directory
+  // version holds the file: only a changed directory is ever loaded.
+  std::unordered_map<git_oid, git_oid, OidHash, OidEq> dir_of;
+  std::unordered_map<git_oid, bool, OidHash, OidEq> has_file;
+  auto dir_at = [&](const git_oid& commit_id) -> Result<git_oid> {
+    if (auto it = dir_of.find(commit_id); it != dir_of.end()) {
+      return it->second;
+    }
+    git_commit* craw = nullptr;
+    if (int rc = git_commit_lookup(&craw, repo, &commit_id); rc != 0) {
+      return last_error("cannot read commit", rc);
+    }
+    CommitHandle commit(craw);
+    git_oid out{};
+    git_tree* troot = nullptr;
+    if (int rc = git_commit_tree(&troot, commit.get()); rc != 0) {
+      return last_error("cannot read a tree", rc);
+    }
+    TreeHandle root(troot);
+    if (dir.empty()) {
+      out = *git_tree_id(root.get());
+    } else {
+      git_tree_entry* eraw = nullptr;
+      if (git_tree_entry_bypath(&eraw, root.get(), dir.c_str()) == 0) {
+        EntryHandle entry(eraw);
+        if (git_tree_entry_type(entry.get()) == GIT_OBJECT_TREE) {
+          out = *git_tree_entry_id(entry.get());
+        }
+      }
+    }
+    dir_of.emplace(commit_id, out);
+    return out;
+  };
+  auto holds = [&](const git_oid& dir_id) -> bool {
+    if (oid_is_zero(dir_id)) {
+      return false;
+    }
+    if (auto it = has_file.find(dir_id); it != has_file.end()) {
+      return it->second;
+    }
+    git_tree* raw = nullptr;
+    bool found = false;
+    if (git_tree_lookup(&raw, repo, &dir_id) == 0) {
+      TreeHandle tree(raw);
+      found = git_tree_entry_byname(tree.get(), name.c_str()) != nullptr;
+    }
+    has_file.emplace(dir_id, found);
+    return found;
+  };
+
+  git_revwalk* wraw = nullptr;
+  if (int rc = git_revwalk_new(&wraw, repo); rc != 0) {
+    return last_error("cannot walk history", rc);
+  }
+  WalkHandle walk(wraw);
+  // Unsorted: libgit2 then walks incrementally from the head (any sorting mode makes it
+  // read the whole history before the first commit comes out), which for the recent
+  // files findings name stops after a few commits.
+  git_revwalk_sorting(walk.get(), GIT_SORT_NONE);
+  if (int rc = git_revwalk_push(walk.get(), &*start); rc != 0) {
+    return last_error("cannot walk history", rc);
+  }
+  git_oid oid;
+  while (true) {
+    const int rc = git_revwalk_next(&oid, walk.get());
+    if (rc == GIT_ITEROVER) {
+      return std::optional<CommitInfo>();
+    }
+    if (rc != 0) {
+      return last_error("cannot walk history", rc);
+    }
+    auto here = dir_at(oid);
+    if (!here) {
+      return here.error();
+    }
+    if (!holds(*here)) {
+      continue;
+    }
+    git_commit* craw = nullptr;
+    if (int lrc = git_commit_lookup(&craw, repo, &oid); lrc != 0) {
+      return last_error("cannot read commit", lrc);
+    }
+    CommitHandle commit(craw);
+    bool in_a_parent = false;
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()) && !in_a_parent; ++i) {
+      auto there = dir_at(*git_commit_parent_id(commit.get(), i));
+      if (!there) {
+        return there.error();
+      }
+      in_a_parent = git_oid_equal(&*there, &*here) || holds(*there);
+    }
+    if (!in_a_parent) {
+      return std::optional<CommitInfo>(describe_commit(commit.get()));
+    }
+  }
+}
 
 Result<std::vector<std::vector<std::pair<std::string, CommitInfo>>>>
 Repository::introducing_commits(const std::vector<std::string>& heads, const std::string& dir) const

@@ -66,6 +66,12 @@ public:
   // it, found by one walk over history that compares the directory's tree id.
   model::Result<std::vector<std::pair<std::string, CommitInfo>>>
   introducing_commits(const std::string& head, const std::string& dir) const;
+  // The commit that added one file `dir`/`name` as seen from `head` (the newest commit
+  // that has it while none of its parents do), walking back only as far as that commit:
+  // cheap for recent files, which is what findings name. nullopt when `head` lacks it.
+  model::Result<std::optional<CommitInfo>> introducing_commit(const std::string& head,
+                                                              const std::string& dir,
+                                                              const std::string& name) const;
   // The same for several heads (at most 64) in one walk over their shared history: one
   // list per head, for the files in `dir` as of that head.
   model::Result<std::vector<std::vector<std::pair<std::string, CommitInfo>>>>

@@ -5,6 +5,7 @@
 
 #include "graph/revision_graph.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,9 +33,22 @@ struct BaseView {
   // The revision id of each merge-base file this branch no longer has at the same path,
   // by display path: tells a moved revision from a deleted one.
   std::map<std::string, std::string> moved_or_deleted_ids;
-  // The commit that added each file, by display path: this branch's and REF's.
+  // The commit that added each file, by display path: this branch's and REF's. Filled
+  // in by hand (tests); the CLI answers through `introduced_by` instead.
   std::map<std::string, Introduction> ours_introduced;
   std::map<std::string, Introduction> theirs_introduced;
+  // Who added a file, asked only for the files a finding names: attributing every
+  // revision walks all of history, which a lint run should not pay for.
+  std::function<std::optional<Introduction>(bool ours, const std::string& path)> introduced_by;
+
+  std::optional<Introduction> introduction(bool ours, const std::string& path) const
+  {
+    const auto& table = ours ? ours_introduced : theirs_introduced;
+    if (auto it = table.find(path); it != table.end()) {
+      return it->second;
+    }
+    return introduced_by ? introduced_by(ours, path) : std::nullopt;
+  }
 };
 
 } // namespace miglint::rules

@@ -34,13 +34,12 @@ OurFiles our_files(const RuleContext& ctx)
 
 std::string base_note(const RuleContext& ctx, const std::string& path)
 {
-  auto it = ctx.base->theirs_introduced.find(path);
-  if (it == ctx.base->theirs_introduced.end()) {
+  auto by = ctx.base->introduction(false, path);
+  if (!by) {
     return {};
   }
-  const auto& by = it->second;
-  return fmt::format(" (merged in {} by {}, {}: \"{}\")", by.commit, by.author, by.date,
-                     by.subject);
+  return fmt::format(" (merged in {} by {}, {}: \"{}\")", by->commit, by->author, by->date,
+                     by->subject);
 }
 
 } // namespace

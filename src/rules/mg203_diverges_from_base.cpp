@@ -10,15 +10,14 @@ namespace miglint::rules {
 
 namespace {
 
-std::string introduced(const std::map<std::string, Introduction>& table, const std::string& path,
+std::string introduced(const BaseView& base, bool ours, const std::string& path,
                        const char* fallback)
 {
-  auto it = table.find(path);
-  if (it == table.end()) {
+  auto by = base.introduction(ours, path);
+  if (!by) {
     return fallback;
   }
-  const auto& by = it->second;
-  return fmt::format("{} by {}, {}: \"{}\"", by.commit, by.author, by.date, by.subject);
+  return fmt::format("{} by {}, {}: \"{}\"", by->commit, by->author, by->date, by->subject);
 }
 
 } // namespace
@@ -72,8 +71,8 @@ void check_diverges_from_base(const RuleContext& ctx, Reporter& out)
     described.push_back(fmt::format(
         "{} \"{}\" (added by {} in {})", rev.id, rev.message(),
         only_ours ? "this branch" : base.ref,
-        only_ours ? introduced(base.ours_introduced, rev.path(), ours_unknown)
-                  : introduced(base.theirs_introduced, rev.path(), "an unknown commit")));
+        only_ours ? introduced(base, true, rev.path(), ours_unknown)
+                  : introduced(base, false, rev.path(), "an unknown commit")));
   }
   if (our_head < 0) {
     return;
