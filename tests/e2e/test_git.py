@@ -614,6 +614,11 @@ class LayoutTest(GitTestCase):
         proc, doc = lint_json(sub, "--against", "main")
         self.assertEqual(proc.returncode, 1, proc.stderr)
         self.assertEqual(len(by_rule(doc, "diverges-from-base")), 1)
+        # --staged from there reads the index at the right paths.
+        repo.add("c3c3c3c3c3c3", "f2f2f2f2f2f2", "carts", "wip")
+        proc, doc = lint_json(sub, "--staged")
+        self.assertEqual([d["path"] for d in by_rule(doc, "undescriptive-message")],
+                         ["../../versions/c3c3c3c3c3c3_create_carts.py"], proc.stderr)
 
     def test_versions_at_depth(self):
         repo, info = diverged_repo(self.where("repo"), versions="app/db/migrations/versions")
@@ -662,6 +667,18 @@ class BareRepositoryTest(GitTestCase):
         self.assertIn("a0a0a0a0a0a0 -> f2f2f2f2f2f2 (head), create users table", history.stdout)
         # -C works as well as the cwd.
         self.assertEqual(run_miglint(["-C", bare, "heads"]).stdout, heads.stdout)
+        # Commands that write revision files refuse: there is no working tree to write to.
+        for args in (["new", "-m", "add things table"], ["merge"], ["rebase"]):
+            proc = run_miglint(args, cwd=bare)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertIn("bare repository", proc.stderr)
+        self.assertFalse(os.path.exists(os.path.join(bare, "versions")))
+        # An empty bare repository: a clear usage error.
+        empty = self.where("empty.git")
+        git(self.root, "init", "-q", "--bare", empty)
+        proc = run_miglint(["heads"], cwd=empty)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("HEAD names no commit", proc.stderr)
 
     def test_lint_against_in_a_bare_repository(self):
         bare, info = self.make_bare()
