@@ -547,6 +547,15 @@ Result<std::optional<CommitInfo>> Repository::introducing_commit(const std::stri
     return found;
   };
 
+  // A file the head does not have (uncommitted, or not on that side) was added by no
+  // commit of its history: answer without walking all of it.
+  auto at_head = dir_at(*start);
+  if (!at_head) {
+    return at_head.error();
+  }
+  if (!holds(*at_head)) {
+    return std::optional<CommitInfo>();
+  }
   git_revwalk* wraw = nullptr;
   if (int rc = git_revwalk_new(&wraw, repo); rc != 0) {
     return last_error("cannot walk history", rc);
