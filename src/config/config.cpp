@@ -79,8 +79,9 @@ model::Result<Config> read_table(const std::filesystem::path& path, const toml::
   Config config;
   config.file = path;
   config.table_prefix = std::move(prefix);
-  for (const auto& [key_node, node] : table) {
+  for (const auto& [key_node, value_node] : table) {
     const std::string key(key_node.str());
+    const toml::node& node = value_node; // clang 14 cannot capture a structured binding
     auto expect_string = [&]() -> model::Result<std::string> {
       if (!node.is_string()) {
         return at(path, node.source(), fmt::format("'{}' must be a string", key));

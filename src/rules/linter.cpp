@@ -135,7 +135,7 @@ model::Result<std::vector<Selected>> select_rules(const LintInput& input)
       }
       for (const auto& [name, value] : rc.options) {
         auto spec = std::find_if(rule.options.begin(), rule.options.end(),
-                                 [&](const OptionSpec& o) { return name == o.name; });
+                                 [&name = name](const OptionSpec& o) { return name == o.name; });
         if (spec == rule.options.end()) {
           std::vector<std::string> names;
           for (const auto& o : rule.options) {
