@@ -144,7 +144,7 @@ GraphBuild RevisionGraph::build(std::vector<model::Revision> revisions)
 
   g.m_nodes.resize(g.m_revisions.size());
   for (std::size_t i = 0; i < g.m_revisions.size(); ++i) {
-    g.m_nodes[i].rev = &g.m_revisions[i];
+    g.m_nodes[i].declared_base = g.m_revisions[i].down_revisions.empty();
   }
 
   // Branch labels share the namespace of revision ids (Alembic keeps both in one map).
@@ -289,37 +289,31 @@ void RevisionGraph::propagate_labels()
 // ---------------------------------------------------------------------------------------
 // Queries
 
-NodeList RevisionGraph::heads() const
+NodeList RevisionGraph::select(bool (Node::*predicate)() const) const
 {
   NodeList out;
   for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-    if (m_nodes[i].is_head()) {
+    if ((m_nodes[i].*predicate)()) {
       out.push_back(static_cast<NodeId>(i));
     }
   }
   return out;
+}
+
+NodeList RevisionGraph::heads() const
+{
+  return select(&Node::is_head);
 }
 
 NodeList RevisionGraph::real_heads() const
 {
-  NodeList out;
-  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-    if (m_nodes[i].is_real_head()) {
-      out.push_back(static_cast<NodeId>(i));
-    }
-  }
-  return out;
+  return select(&Node::is_real_head);
 }
 
 NodeList RevisionGraph::bases() const
 {
-  NodeList out;
-  for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-    if (m_revisions[i].down_revisions.empty()) {
-      out.push_back(static_cast<NodeId>(i));
-    }
-  }
-  return out;
+  // Alembic's bases are revisions without down_revision, even when a parent is missing.
+  return select(&Node::is_declared_base);
 }
 
 NodeId RevisionGraph::find(const std::string& id) const

@@ -17,7 +17,6 @@ using NodeId = int;
 using NodeList = std::vector<NodeId>;
 
 struct Node {
-  const model::Revision* rev = nullptr;
   NodeList down;            // versioned parents (down_revision), written order
   NodeList deps;            // depends_on, resolved to revisions, written order
   NodeList normalized_deps; // deps that no ancestor already depends on
@@ -31,6 +30,8 @@ struct Node {
   bool is_real_branch_point() const { return all_children.size() > 1; }
   bool is_merge_point() const { return down.size() > 1; }
   bool is_base() const { return down.empty(); }
+  bool declared_base = false; // no down_revision written (a parent may still be unknown)
+  bool is_declared_base() const { return declared_base; }
 };
 
 class RevisionGraph;
@@ -92,6 +93,7 @@ public:
   NodeId find_label(const std::string& label) const;
 
 private:
+  NodeList select(bool (Node::*predicate)() const) const;
   model::Result<NodeList> resolve_number(const std::string& id, std::string& branch_label) const;
   model::Result<NodeId> revision_for_ident(const std::string& id,
                                            const std::string& check_branch) const;
