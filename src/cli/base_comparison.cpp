@@ -81,6 +81,38 @@ std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
   return dirs;
 }
 
+std::map<std::string, std::string> introduction_lines(const Workspace& ws)
+{
+  std::map<std::string, std::string> out;
+  auto repo = git::Repository::discover(ws.project.cwd);
+  if (!repo) {
+    return out;
+  }
+  auto head = repo->resolve_commit("HEAD");
+  std::map<std::string, std::string> known;
+  if (head) {
+    for (const auto& dir : git_version_dirs(ws.project, *repo)) {
+      auto added = repo->introducing_commits(*head, dir.path);
+      if (!added) {
+        // Shallow clones cannot attribute files; say why instead of guessing.
+        for (const auto& rev : ws.graph().revisions()) {
+          out[rev.path()] = "unknown (" + added.error().message + ")";
+        }
+        return out;
+      }
+      for (const auto& [name, info] : *added) {
+        const std::string path = dir.display_path.empty() ? name : dir.display_path + "/" + name;
+        known[path] = fmt::format("{} {} {} {}", info.short_id, info.author, info.date, info.subject);
+      }
+    }
+  }
+  for (const auto& rev : ws.graph().revisions()) {
+    auto it = known.find(rev.path());
+    out[rev.path()] = it != known.end() ? it->second : "not committed";
+  }
+  return out;
+}
+
 model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Repository& repo,
                                          const std::string& requested)
 {

@@ -12,6 +12,11 @@ namespace miglint::cli {
 std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
                                                  const git::Repository& repo);
 
+// For `heads --verbose` and `history --verbose`: the commit that introduced each revision
+// file (display path -> "1a2b3c4d Alice 2026-11-02 add users"), or "not committed".
+// Empty outside a git repository; a shallow clone says so in every entry.
+std::map<std::string, std::string> introduction_lines(const Workspace& workspace);
+
 // Builds the view of `ref` (or the default base when empty). Problems that only limit
 // the comparison (a shallow clone) are recorded in the view, not returned as errors.
 // The view's `introduced_by` reads `repo`, which must outlive it.

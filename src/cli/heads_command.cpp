@@ -1,4 +1,5 @@
 // `miglint heads`: one line per head, as `alembic heads` prints them.
+#include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/revision_text.hpp"
 
@@ -24,11 +25,13 @@ int run_heads(const GlobalOptions& global, const HeadsOptions& options)
     return 2;
   }
   const auto& graph = ws->graph();
+  // Verbose blocks name the commit that introduced each file (inside a git repository).
+  auto commits = options.verbose ? introduction_lines(*ws) : std::map<std::string, std::string>{};
   std::string out;
   const auto heads = options.resolve_dependencies ? graph.real_heads() : graph.heads();
   for (graph::NodeId h : heads) {
     if (options.verbose) {
-      out += revision_block(graph, h, false) + "\n";
+      out += revision_block(graph, h, false, commits[graph.rev(h).path()]) + "\n";
     } else {
       LineStyle style;
       style.include_branches = true;

@@ -1,4 +1,5 @@
 // `miglint history [-r A:B] [--verbose]`: newest first, exactly as `alembic history`.
+#include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/database_access.hpp"
 #include "cli/revision_text.hpp"
@@ -41,6 +42,8 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
     return 2;
   }
   const auto& graph = ws->graph();
+  // Verbose blocks name the commit that introduced each file (inside a git repository).
+  auto commits = options.verbose ? introduction_lines(*ws) : std::map<std::string, std::string>{};
   auto walk = graph.walk(lower, upper, true);
   if (!walk) {
     return usage_failure(walk.error().message);
@@ -63,7 +66,7 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
     const bool is_current =
         std::find(current.begin(), current.end(), graph.rev(n).id) != current.end();
     if (options.verbose) {
-      out += revision_block(graph, n, is_current) + "\n";
+      out += revision_block(graph, n, is_current, commits[graph.rev(n).path()]) + "\n";
     } else {
       LineStyle style;
       style.include_branches = true;

@@ -87,7 +87,8 @@ std::string revision_line(const graph::RevisionGraph& graph, graph::NodeId id,
   return text;
 }
 
-std::string revision_block(const graph::RevisionGraph& graph, graph::NodeId id, bool current)
+std::string revision_block(const graph::RevisionGraph& graph, graph::NodeId id, bool current,
+                           const std::string& commit)
 {
   const graph::Node& node = graph.node(id);
   const model::Revision& rev = graph.rev(id);
@@ -106,6 +107,9 @@ std::string revision_block(const graph::RevisionGraph& graph, graph::NodeId id, 
     out += fmt::format("Branch names: {}\n", util::join(node.labels, ", "));
   }
   out += fmt::format("Path: {}\n", rev.path());
+  if (!commit.empty()) {
+    out += fmt::format("Commit: {}\n", commit);
+  }
   std::vector<std::string> lines;
   for (const auto& line : split_lines(rev.long_doc())) {
     lines.push_back("    " + line);
