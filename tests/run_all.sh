@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, runs every unit and end-to-end test.
+# The whole test suite: installs what is missing, builds, runs every unit and end-to-end test;
+# then builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite on
+# that build too (MIGLINT_SKIP_SANITIZERS=1 skips this second pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps
@@ -7,3 +9,20 @@ build=${MIGLINT_BUILD_DIR:-build/test}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 900
+
+if [ "${MIGLINT_SKIP_SANITIZERS:-0}" = 1 ]; then
+  exit 0
+fi
+# -O1 keeps the sanitized build and its run fast; -g1 is enough for symbolized reports.
+asan=${MIGLINT_ASAN_BUILD_DIR:-build/asan}
+cmake -S . -B "$asan" -DMIGLINT_SANITIZE=ON -DCMAKE_BUILD_TYPE=None \
+  -DCMAKE_CXX_FLAGS="-O1 -g1" >/dev/null
+cmake --build "$asan" -j "$(nproc)"
+# Every test, except the end-to-end ones that compare outputs with real Alembic at length:
+# they exercise the same miglint code paths as the unit and other e2e tests, and would
+# double the run time under the sanitizers.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+ctest --test-dir "$asan" --output-on-failure -j "$(nproc)" --timeout 900 \
+  -E '^e2e\.test_(alembic_parity|ops_parity)$'

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace miglint::cli {
 
@@ -30,6 +31,13 @@ model::Result<sqlite::Connection> open_database(const sqlite::DatabaseTarget& ta
     return sqlite::Connection::open_memory();
   }
   sqlite::OpenMode mode = target.open_mode();
+  if (!must_exist && target.read_only) {
+    // Fail before anything runs rather than blame the first revision's first statement.
+    return model::make_error(fmt::format("{}: the database is opened read-only (mode=ro in the "
+                                         "URL) but this command writes to it",
+                                         target.display()),
+                             model::Error::Kind::usage);
+  }
   if (must_exist) {
     std::error_code ec;
     if (!std::filesystem::exists(target.path, ec)) {
@@ -39,6 +47,11 @@ model::Result<sqlite::Connection> open_database(const sqlite::DatabaseTarget& ta
     }
     if (mode == sqlite::OpenMode::read_write_create) {
       mode = sqlite::OpenMode::read_write;
+    }
+    // Reading commands only read: a file on a read-only filesystem or without write
+    // permission is opened read-only instead of refused, as Alembic reads it.
+    if (mode == sqlite::OpenMode::read_write && ::access(target.path.c_str(), W_OK) != 0) {
+      mode = sqlite::OpenMode::read_only;
     }
   }
   return sqlite::Connection::open(target.path, mode, busy_timeout_ms);

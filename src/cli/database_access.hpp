@@ -22,7 +22,8 @@ model::Result<sqlite::DatabaseTarget> choose_database(const Workspace& ws,
                                                       const std::optional<std::string>& flag);
 
 // Opens the database: `must_exist` refuses a missing file (current, history) instead of
-// creating it (upgrade, stamp: Alembic creates it).
+// creating it (upgrade, stamp: Alembic creates it). Those reading commands open a file
+// they may not write read-only; the writing ones refuse a read-only (`mode=ro`) target.
 model::Result<sqlite::Connection> open_database(const sqlite::DatabaseTarget& target,
                                                 bool must_exist, int busy_timeout_ms);
 

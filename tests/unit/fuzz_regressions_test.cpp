@@ -22,7 +22,7 @@ int replay(const std::filesystem::path& dir)
   for (const auto& target_dir : fs::directory_iterator(dir)) {
     const auto entry = fuzz::entry_for(target_dir.path().filename().string());
     CAPTURE(target_dir.path().string());
-    REQUIRE(entry != nullptr);
+    REQUIRE(static_cast<bool>(entry));
     for (const auto& input : fs::directory_iterator(target_dir.path())) {
       CAPTURE(input.path().string());
       std::ifstream in(input.path(), std::ios::binary);
