@@ -1,9 +1,11 @@
+#include "ops/add_column.hpp"
 #include "ops/batch.hpp"
 
 #include "ops/interpreter.hpp"
 #include "sqlite/database.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <map>
 #include <regex>
@@ -33,15 +35,44 @@ struct Reflected {
 
 std::string reflected_default(const std::string& dflt)
 {
-  // Alembic parenthesizes reflected defaults that look like SQL expressions.
-  static const std::regex k_digit(R"(^[0-9\.]$)");
-  static const std::regex k_quoted(R"(^'.+'$)");
-  static const std::regex k_paren(R"(^\(.+\)$)");
-  if (dflt.empty() || std::regex_search(dflt, k_digit) || std::regex_search(dflt, k_quoted) ||
-      std::regex_search(dflt, k_paren)) {
+  // Alembic parenthesizes reflected defaults that look like SQL expressions: all but a
+  // single digit or dot, 'quoted' and (parenthesized) text on one line.
+  const bool one_line = dflt.find_first_of("\r\n") == std::string::npos;
+  const bool digit = dflt.size() == 1 && (std::isdigit(static_cast<unsigned char>(dflt[0])) || dflt[0] == '.');
+  const bool wrapped = dflt.size() >= 3 && one_line &&
+                       ((dflt.front() == '\'' && dflt.back() == '\'') ||
+                        (dflt.front() == '(' && dflt.back() == ')'));
+  if (dflt.empty() || digit || wrapped) {
     return dflt;
   }
   return "(" + dflt + ")";
+}
+
+bool contains_nocase(std::string_view text, std::string_view lower_needle)
+{
+  auto it = std::search(text.begin(), text.end(), lower_needle.begin(), lower_needle.end(),
+                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return it != text.end();
+}
+
+// Calls `each` with every match of `pattern` in `sql`, in order. None of the reflection
+// patterns below can match across a newline (`.` stops there and spacing is ' '), so
+// only the lines that contain `needle` (in any case) are searched: the same matches for
+// far less regex work.
+template <typename Each>
+void for_each_match(const std::string& sql, std::string_view needle, const std::regex& pattern, Each each)
+{
+  std::size_t start = 0;
+  while (start <= sql.size()) {
+    std::size_t end = sql.find('\n', start);
+    if (end == std::string::npos) end = sql.size();
+    const char* first = sql.data() + start;
+    const char* last = sql.data() + end;
+    if (contains_nocase({first, last}, needle)) {
+      for (std::cregex_iterator it(first, last, pattern), stop; it != stop; ++it) each(*it);
+    }
+    start = end + 1;
+  }
 }
 
 std::vector<std::string> cols_in_sig(const std::string& sig)
@@ -109,8 +140,11 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
   out.pk.kind = ddl::ConstraintDef::Kind::primary_key;
   for (const auto& p : pk_cols) out.pk.columns.push_back(p.second);
   static const std::regex k_pk_name(R"(CONSTRAINT (\w+) PRIMARY KEY)", std::regex::icase);
-  std::smatch m;
-  if (std::regex_search(sql, m, k_pk_name)) out.pk.name = m[1].str();
+  bool pk_named = false;
+  for_each_match(sql, "primary", k_pk_name, [&](const std::cmatch& m) {
+    if (!pk_named) out.pk.name = m[1].str();
+    pk_named = true;
+  });
 
   // Foreign keys: PRAGMA rows grouped by id, names matched from the CREATE text.
   auto fk_rows = query(db, "PRAGMA main.foreign_key_list(" + lit + ")");
@@ -148,8 +182,7 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
       std::regex::icase);
   std::vector<ddl::ConstraintDef> parsed_fks;
   std::vector<bool> used(fks.size(), false);
-  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), k_fk); it != std::sregex_iterator(); ++it) {
-    const auto& fm = *it;
+  for_each_match(sql, "foreign", k_fk, [&](const std::cmatch& fm) {
     const auto local = cols_in_sig(fm[2].str());
     const std::string ref_table = fm[3].matched ? fm[3].str() : fm[4].str();
     const auto ref_cols = cols_in_sig(fm[5].str());
@@ -190,7 +223,7 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
       parsed_fks.push_back(fk);
       break;
     }
-  }
+  });
   for (std::size_t i = 0; i < fks.size(); ++i) {
     if (!used[i]) parsed_fks.push_back(fks[i].second);
   }
@@ -243,14 +276,14 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
     uniques.push_back(uq);
   };
   static const std::regex k_unique(R"re((?:CONSTRAINT "?(.+?)"? +)?UNIQUE *\((.+?)\))re", std::regex::icase);
-  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), k_unique); it != std::sregex_iterator(); ++it) {
-    take_unique((*it)[1].matched ? (*it)[1].str() : std::string(), cols_in_sig((*it)[2].str()));
-  }
+  for_each_match(sql, "unique", k_unique, [&](const std::cmatch& m) {
+    take_unique(m[1].matched ? m[1].str() : std::string(), cols_in_sig(m[2].str()));
+  });
   static const std::regex k_inline_unique(R"re((?:(".+?")|(?:[\[`])?([a-z0-9_]+)(?:[\]`])?) +[a-z0-9_ ]+? +UNIQUE)re",
                                           std::regex::icase);
-  for (auto it = std::sregex_iterator(sql.begin(), sql.end(), k_inline_unique); it != std::sregex_iterator(); ++it) {
-    take_unique({}, cols_in_sig((*it)[1].matched ? (*it)[1].str() : (*it)[2].str()));
-  }
+  for_each_match(sql, "unique", k_inline_unique, [&](const std::cmatch& m) {
+    take_unique({}, cols_in_sig(m[1].matched ? m[1].str() : m[2].str()));
+  });
 
   // CHECK constraints: unnamed ones are not carried over by batch mode.
   std::vector<ddl::ConstraintDef> checks;
@@ -262,7 +295,7 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
     if (line_end == std::string::npos) line_end = sql.size();
     const std::string line = sql.substr(line_start, line_end - line_start);
     std::smatch cm;
-    if (std::regex_search(line, cm, k_check) && cm[1].matched) {
+    if (contains_nocase(line, "check") && std::regex_search(line, cm, k_check) && cm[1].matched) {
       ddl::ConstraintDef ck;
       ck.kind = ddl::ConstraintDef::Kind::check;
       ck.name = std::regex_replace(cm[1].str(), std::regex(R"re(^"|"$)re"), "");
@@ -481,7 +514,10 @@ std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
         auto def = column_def(*op.column, op.span);
         if (!def) return def.stop();
         ddl::TableDef t;
-        sql = fmt::format("ALTER TABLE {} ADD COLUMN {}", ddl::quote(table), ddl::render_column(*def, t));
+        for (const auto& step : add_column_statements(db(), table, ddl::render_column(*def, t))) {
+          if (auto stop = run_sql(step, label, op.span)) return stop;
+        }
+        continue;
       } else if (op.name == "create_index") {
         sql = ddl::render_create_index(op.index);
       } else if (op.name == "drop_index") {

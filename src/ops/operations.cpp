@@ -2,6 +2,7 @@
 // cannot do outside batch mode fail the way Alembic fails: constraint changes raise
 // Alembic's NotImplementedError, and ALTER COLUMN statements are sent to SQLite, which
 // rejects them.
+#include "ops/add_column.hpp"
 #include "ops/batch.hpp"
 #include "ops/interpreter.hpp"
 
@@ -147,10 +148,8 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
     if (!def) return def.stop();
     ddl::TableDef t;
     t.name = *table;
-    if (auto stop = run_sql(fmt::format("ALTER TABLE {} ADD COLUMN {}", ddl::quote(*table),
-                                        ddl::render_column(*def, t)),
-                            label, span)) {
-      return *stop;
+    for (const auto& sql : add_column_statements(db(), *table, ddl::render_column(*def, t))) {
+      if (auto stop = run_sql(sql, label, span)) return *stop;
     }
     const bool unique_constraint = column->unique.value_or(false) && !column->index.value_or(false);
     if (unique_constraint || !column->foreign_keys.empty() || !column->checks.empty()) {

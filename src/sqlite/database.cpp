@@ -214,6 +214,9 @@ Result<Connection> Connection::open(const std::filesystem::path& path, OpenMode 
     }
   }
 
+  // A connection is only ever used by the thread that opened it: no per-call mutex
+  // (taking it showed as a tenth of the time of applying a long history).
+  flags |= SQLITE_OPEN_NOMUTEX;
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(filename.c_str(), &raw, flags, nullptr);
   conn.m_db.reset(raw); // a handle is returned (and must be closed) even on failure

@@ -11,6 +11,7 @@ enum class TokenKind { word, string, number, punct };
 struct Token {
   TokenKind kind;
   std::string text; // already canonical: words lower-cased, identifiers unquoted
+  std::size_t offset; // where the token starts in the source
 };
 
 bool is_word_start(char c)
@@ -82,7 +83,7 @@ std::vector<Token> tokenize(std::string_view sql)
           ++j;
         }
       }
-      tokens.push_back({TokenKind::string, std::string(sql.substr(i, j - i))});
+      tokens.push_back({TokenKind::string, std::string(sql.substr(i, j - i)), i});
       i = j;
     } else if (c == '"' || c == '`' || c == '[') {
       const char close = c == '[' ? ']' : c;
@@ -99,7 +100,7 @@ std::vector<Token> tokenize(std::string_view sql)
           name += sql[j++];
         }
       }
-      tokens.push_back({TokenKind::word, canonical_identifier(name)});
+      tokens.push_back({TokenKind::word, canonical_identifier(name), i});
       i = j;
     } else if (is_word_start(c)) {
       std::size_t j = i;
@@ -110,11 +111,13 @@ std::vector<Token> tokenize(std::string_view sql)
       if (j == i + 1 && (c == 'x' || c == 'X') && j < n && sql[j] == '\'') {
         const std::size_t end = sql.find('\'', j + 1);
         const std::size_t stop = end == std::string_view::npos ? n : end + 1;
-        tokens.push_back({TokenKind::string, "x" + std::string(sql.substr(j, stop - j))});
+        std::string blob = "x";
+        blob.append(sql.substr(j, stop - j));
+        tokens.push_back({TokenKind::string, std::move(blob), i});
         i = stop;
         continue;
       }
-      tokens.push_back({TokenKind::word, lower(sql.substr(i, j - i))});
+      tokens.push_back({TokenKind::word, lower(sql.substr(i, j - i)), i});
       i = j;
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
                (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
@@ -124,7 +127,7 @@ std::vector<Token> tokenize(std::string_view sql)
               ((sql[j] == '+' || sql[j] == '-') && (sql[j - 1] == 'e' || sql[j - 1] == 'E')))) {
         ++j;
       }
-      tokens.push_back({TokenKind::number, lower(sql.substr(i, j - i))});
+      tokens.push_back({TokenKind::number, lower(sql.substr(i, j - i)), i});
       i = j;
     } else {
       static constexpr std::string_view k_operators[] = {
@@ -136,7 +139,7 @@ std::vector<Token> tokenize(std::string_view sql)
           break;
         }
       }
-      tokens.push_back({TokenKind::punct, std::string(sql.substr(i, len))});
+      tokens.push_back({TokenKind::punct, std::string(sql.substr(i, len)), i});
       i += len;
     }
   }
@@ -315,6 +318,43 @@ std::vector<std::string> index_terms(std::string_view create_index_sql)
     terms.push_back(join(tokens, start, close - 1));
   }
   return terms;
+}
+
+} // namespace miglint::sqlite
+
+namespace miglint::sqlite {
+
+std::optional<std::size_t> add_column_offset(std::string_view create_table_sql)
+{
+  static constexpr std::string_view k_constraint_starts[] = {"constraint", "primary", "unique",
+                                                             "check", "foreign"};
+  const std::vector<Token> tokens = tokenize(create_table_sql);
+  std::size_t open = 0;
+  while (open < tokens.size() && !is(tokens[open], "(")) {
+    ++open;
+  }
+  const std::size_t close = matching_paren(tokens, open);
+  if (open == tokens.size() || close > tokens.size() || close == 0 || !is(tokens[close - 1], ")")) {
+    return std::nullopt;
+  }
+  int depth = 0;
+  for (std::size_t k = open + 1; k + 1 < close; ++k) {
+    if (is(tokens[k], "(")) {
+      ++depth;
+    } else if (is(tokens[k], ")")) {
+      --depth;
+    } else if (depth == 0 && is(tokens[k], ",")) {
+      const Token& next = tokens[k + 1];
+      const bool bare_word = next.kind == TokenKind::word &&
+                             is_word_start(create_table_sql[next.offset]);
+      for (std::string_view start : k_constraint_starts) {
+        if (bare_word && next.text == start) {
+          return tokens[k].offset;
+        }
+      }
+    }
+  }
+  return tokens[close - 1].offset;
 }
 
 } // namespace miglint::sqlite

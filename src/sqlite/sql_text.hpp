@@ -3,6 +3,7 @@
 // them (Alembic's batch rebuild quotes names; hand-written SQL does not).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,5 +40,11 @@ std::string index_where(std::string_view create_index_sql);
 // The normalized indexed terms of `CREATE INDEX i ON t (a, lower(b) DESC)`, one per
 // term ("a", "lower(b) desc"); used to name expression columns.
 std::vector<std::string> index_terms(std::string_view create_index_sql);
+
+// Where SQLite's ALTER TABLE ... ADD COLUMN splices `, <column definition>` into the stored
+// CREATE TABLE text: before the first table constraint, else before the closing `)`.
+//   CREATE TABLE t (a INT, b TEXT, PRIMARY KEY (a))  ->  the offset of `, PRIMARY`
+// nullopt when the text has no column list (CREATE TABLE ... AS SELECT).
+std::optional<std::size_t> add_column_offset(std::string_view create_table_sql);
 
 } // namespace miglint::sqlite

@@ -427,6 +427,94 @@ class OpsParityTest(unittest.TestCase):
             steps += [("downgrade", r) for r in reversed(order[:-1])] + [("downgrade", "base")]
             self.compare_history(root, steps)
 
+    # On a schema of 32 objects or more, miglint adds a column to an empty table by
+    # recreating it (cheaper than SQLite's re-read of the whole schema); the stored SQL,
+    # indexes, triggers and AUTOINCREMENT counters must come out exactly as after the ALTER.
+    BIG_SCHEMA = ("big schema", """
+        for i in range(40):
+            op.create_table(f'pad{i}', sa.Column('id', sa.Integer(), primary_key=True))
+        op.create_table('items',
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('name', sa.String(length=20), nullable=True),
+            sa.CheckConstraint('length(name) > 0', name='ck_items_name'),
+            sa.PrimaryKeyConstraint('id'),
+            sa.UniqueConstraint('name', name='uq_items_name'))
+        op.create_index('ix_items_name_id', 'items', ['name', 'id'])
+        op.create_table('plain', sa.Column('id', sa.Integer(), primary_key=True),
+                        sa.Column('n', sa.Integer()))
+        op.execute("CREATE TRIGGER plain_ins AFTER INSERT ON plain "
+                   "BEGIN UPDATE plain SET n = 1 WHERE id = new.id; END")
+        op.execute("CREATE TABLE counters (id INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT)")
+        op.execute("INSERT INTO counters (label) VALUES ('a'), ('b')")
+        op.execute("DELETE FROM counters")
+        op.create_table('seeded', sa.Column('id', sa.Integer(), primary_key=True))
+        op.execute("INSERT INTO seeded (id) VALUES (7)")
+        """, """
+        for name in ['seeded', 'counters', 'plain', 'items'] + [f'pad{i}' for i in range(40)]:
+            op.drop_table(name)
+        """)
+
+    def test_add_column_on_a_big_schema_is_exactly_alembics(self):
+        with e2e.TempDir() as root:
+            write_project(root, [self.BIG_SCHEMA, ("add columns", """
+                op.add_column('items', sa.Column('price', sa.Numeric(10, 2), server_default='0', nullable=False))
+                with op.batch_alter_table('plain') as batch_op:
+                    batch_op.add_column(sa.Column('note', sa.Text()))
+                op.add_column('counters', sa.Column('extra', sa.String(5)))
+                op.add_column('seeded', sa.Column('flag', sa.Boolean(), nullable=True))
+                op.add_column('pad0', sa.Column('required', sa.Integer(), nullable=False))
+                op.execute("INSERT INTO counters (label) VALUES ('c')")
+                op.execute("INSERT INTO plain (id) VALUES (5)")
+                """, """
+                with op.batch_alter_table('pad0') as batch_op:
+                    batch_op.drop_column('required')
+                with op.batch_alter_table('seeded') as batch_op:
+                    batch_op.drop_column('flag')
+                with op.batch_alter_table('counters') as batch_op:
+                    batch_op.drop_column('extra')
+                with op.batch_alter_table('plain') as batch_op:
+                    batch_op.drop_column('note')
+                with op.batch_alter_table('items') as batch_op:
+                    batch_op.drop_column('price')
+                """)])
+            self.compare_history(root, [("upgrade", "+1"), ("upgrade", "+1")])
+
+            def exact(path):
+                con = sqlite3.connect(path)
+                try:
+                    return (con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                        "ORDER BY type, name").fetchall(),
+                            con.execute("SELECT * FROM sqlite_sequence").fetchall(),
+                            con.execute("SELECT * FROM plain").fetchall())
+                finally:
+                    con.close()
+            expected = exact(os.path.join(root, "alembic.db"))
+            self.assertEqual(expected, exact(os.path.join(root, "miglint.db")))
+            self.assertEqual(expected[1], [("counters", 3)])  # the counter went on from 2
+            self.assertEqual(expected[2], [(5, 1, None)])  # the trigger survived
+            for db in ("alembic.db", "miglint.db"):
+                os.remove(os.path.join(root, db))
+            self.compare_history(root, [("upgrade", "+1"), ("upgrade", "+1"),
+                                        ("downgrade", "-1"), ("downgrade", "-1")])
+
+    def test_add_column_sqlite_refuses_fails_in_both_on_a_big_schema(self):
+        bodies = [
+            "op.add_column('seeded', sa.Column('at', sa.DateTime(), server_default=sa.func.now()))",
+            "op.add_column('items', sa.Column('code', sa.Integer(), unique=True))",
+            "op.add_column('seeded', sa.Column('required', sa.Integer(), nullable=False))",
+        ]
+        for body in bodies:
+            with self.subTest(body=body), e2e.TempDir() as root:
+                write_project(root, [self.BIG_SCHEMA, ("refused by sqlite", body, "pass")])
+                steps = [("upgrade", "+1"), ("upgrade", "+1")]
+                expected = run_alembic_steps(root, steps)
+                actual = run_miglint_steps(root, steps)
+                self.assertTrue(expected[0]["ok"] and actual[0]["ok"])
+                self.assertFalse(expected[1]["ok"], "Alembic was expected to fail")
+                self.assertEqual(len(actual), 2)
+                self.assertFalse(actual[1]["ok"], "miglint was expected to fail like Alembic")
+                self.assertIn("failed", actual[1]["error"])
+
     def test_operations_sqlite_cannot_do_fail_in_both(self):
         bodies = [
             "op.create_foreign_key('fk_x', 't', 't', ['a'], ['id'])",

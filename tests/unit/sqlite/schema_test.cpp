@@ -119,6 +119,38 @@ TEST_SUITE("sqlite::sql_text")
     CHECK(index_terms("CREATE INDEX i ON t (a, lower(b) DESC)") ==
           std::vector<std::string>{"a", "lower(b) desc"});
   }
+
+  TEST_CASE("add_column_offset: before the first table constraint, else the closing paren")
+  {
+    const std::string with_pk = "CREATE TABLE t (a INT, b TEXT, PRIMARY KEY (a))";
+    CHECK(add_column_offset(with_pk) == with_pk.find(", PRIMARY"));
+    const std::string plain = "CREATE TABLE \"t(\" (a INT DEFAULT (1), \"primary\" TEXT)\nWITHOUT ROWID";
+    CHECK(add_column_offset(plain) == plain.rfind(')'));
+    const std::string named = "CREATE TABLE t (a INT CHECK (a > 0), -- x, CHECK\n b INT, CONSTRAINT c UNIQUE (b))";
+    CHECK(add_column_offset(named) == named.find(", CONSTRAINT"));
+    CHECK_FALSE(add_column_offset("CREATE TABLE t AS SELECT 1 AS x"));
+  }
+
+  TEST_CASE("add_column_offset agrees with SQLite's ALTER TABLE ... ADD COLUMN")
+  {
+    for (const char* create : {"CREATE TABLE t (a INT, b TEXT, PRIMARY KEY (a))",
+                               "CREATE TABLE t (\n\ta INTEGER NOT NULL, \n\tCONSTRAINT pk PRIMARY KEY (a)\n)",
+                               "CREATE TABLE t (a INT /* ) */, 'b' TEXT)",
+                               "CREATE TABLE t (a, b, FOREIGN KEY (b) REFERENCES t (a), UNIQUE (a))"}) {
+      CAPTURE(create);
+      Connection db = db_with(create);
+      REQUIRE(db.exec("ALTER TABLE t ADD COLUMN c VARCHAR(4) DEFAULT 'x'"));
+      auto stmt = db.prepare("SELECT sql FROM sqlite_master WHERE name = 't'");
+      REQUIRE(stmt);
+      auto row = stmt->step();
+      REQUIRE((row && *row));
+      const std::string original = create;
+      const auto at = add_column_offset(original);
+      REQUIRE(at);
+      CHECK(original.substr(0, *at) + ", c VARCHAR(4) DEFAULT 'x'" + original.substr(*at) ==
+            stmt->column_text(0));
+    }
+  }
 }
 
 TEST_SUITE("sqlite::schema_snapshot")
