@@ -44,14 +44,19 @@ std::vector<std::string> add_column_statements(sqlite::Connection* db, const std
   // SQLite rejects what ADD COLUMN cannot do (a PRIMARY KEY or UNIQUE column, a
   // non-constant default, ...) when preparing; that error must stay SQLite's own.
   if (!db->prepare(alter)) return {alter};
-  auto objects = scalar(*db, "SELECT count(*) FROM sqlite_master");
-  if (!objects || *objects < k_min_schema_objects) return {alter};
+  // One pass over sqlite_master: its size, and whether statistics (which the DROP would
+  // lose) or AUTOINCREMENT counters exist.
+  auto census = db->prepare("SELECT count(*), sum(name = 'sqlite_stat1'), sum(name = 'sqlite_sequence') "
+                            "FROM sqlite_master");
+  if (!census) return {alter};
+  auto counted = census->step();
+  if (!counted || !*counted || census->column_int(0) < k_min_schema_objects || census->column_int(1) != 0) {
+    return {alter};
+  }
+  const bool has_sequences = census->column_int(2) != 0;
   // A TEMP table of that name is what the ALTER would change.
   if (scalar(*db, "SELECT count(*) FROM sqlite_temp_master WHERE name = ?1 COLLATE NOCASE", table)
           .value_or(1) != 0) {
-    return {alter};
-  }
-  if (scalar(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").value_or(1) != 0) {
     return {alter};
   }
   // Rows would have to be copied, and SQLite checks NOT NULL and CHECK against them.
@@ -86,7 +91,7 @@ std::vector<std::string> add_column_statements(sqlite::Connection* db, const std
 
   std::vector<std::string> statements;
   std::optional<std::int64_t> sequence;
-  if (scalar(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'").value_or(0) != 0) {
+  if (has_sequences) {
     sequence = scalar(*db, "SELECT seq FROM sqlite_sequence WHERE name = ?1", name);
   }
   statements.push_back("DROP TABLE " + ddl::quote(name));

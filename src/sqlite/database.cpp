@@ -166,9 +166,25 @@ void Connection::Closer::operator()(sqlite3* db) const
   sqlite3_close_v2(db);
 }
 
+namespace {
+
+// SQLite keeps memory statistics behind a global mutex taken on every allocation;
+// nothing here reads them. Global settings must precede SQLite's initialization.
+void configure_sqlite_once()
+{
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
+} // namespace
+
 Result<Connection> Connection::open(const std::filesystem::path& path, OpenMode mode,
                                     int busy_timeout_ms)
 {
+  configure_sqlite_once();
   Connection conn;
   conn.m_busy_timeout_ms = busy_timeout_ms;
   int flags = 0;

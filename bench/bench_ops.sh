@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmark: `upgrade head` then `downgrade base` of a generated Alembic project whose
+# revisions are op.* bodies (bench/gen_ops_history.py), miglint against the alembic CLI in
+# the same run, each on a fresh SQLite file. Run twice: in a directory on disk, where both
+# tools wait on fsync (Alembic commits every DDL statement, miglint every revision), and
+# on tmpfs (/dev/shm), where the work itself is measured. The schemas at head are compared.
+#
+# Usage: bench/bench_ops.sh
+# Environment:
+#   MIGLINT=path        miglint binary (default: build Release into $BENCH_BUILD_DIR)
+#   BENCH_BUILD_DIR=dir build directory (default: <repo>/build-bench)
+#   BENCH_SIZE=N        revisions (default 1000)
+#   BENCH_RUNS=N        runs of miglint per place (default 3, median; Alembic runs once)
+#   BENCH_DISK_DIR=dir  the on-disk place (default: a temp dir under $TMPDIR or /tmp)
+#   BENCH_SKIP_DISK=1   only tmpfs
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+size="${BENCH_SIZE:-1000}"
+runs="${BENCH_RUNS:-3}"
+py=/usr/bin/python3
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONDONTWRITEBYTECODE=1
+unset DATABASE_URL ALEMBIC_DATABASE_URL
+
+if [[ -z "${MIGLINT:-}" ]]; then
+  build="${BENCH_BUILD_DIR:-$repo/build-bench}"
+  echo "building miglint (Release) in $build ..." >&2
+  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+  cmake --build "$build" --target miglint -j "$(nproc)" >/dev/null
+  MIGLINT="$build/miglint"
+fi
+MIGLINT="$(cd "$(dirname "$MIGLINT")" && pwd)/$(basename "$MIGLINT")"
+
+places=()
+[[ "${BENCH_SKIP_DISK:-0}" == 1 ]] || places+=("disk:$(mktemp -d "${BENCH_DISK_DIR:-${TMPDIR:-/tmp}}/miglint-ops.XXXXXX")")
+[[ -d /dev/shm && -w /dev/shm ]] && places+=("tmpfs:$(mktemp -d /dev/shm/miglint-ops.XXXXXX)")
+cleanup() { for p in "${places[@]}"; do rm -rf "${p#*:}"; done; }
+trap cleanup EXIT
+
+seconds() { # runs "$@" quietly, prints wall seconds
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+schema() { # the structural schema of an SQLite file, for comparing the two tools
+  "$py" - "$1" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+    q = '"%s"' % name
+    print(name, con.execute("PRAGMA table_info(%s)" % q).fetchall(),
+          sorted(con.execute("PRAGMA foreign_key_list(%s)" % q).fetchall()),
+          sorted((r[1], r[2], con.execute('PRAGMA index_info("%s")' % r[1]).fetchall())
+                 for r in con.execute("PRAGMA index_list(%s)" % q)))
+PY
+}
+
+printf 'revisions: %s; machine: %s CPUs, %s; %s; alembic %s\n' "$size" "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -sr)" \
+  "$("$py" -c 'import alembic; print(alembic.__version__)')"
+printf '%-6s %-8s %12s %12s %12s %9s\n' place tool "upgrade (s)" "downgrade (s)" "total (s)" ratio
+for place in "${places[@]}"; do
+  kind="${place%%:*}" project="${place#*:}/project"
+  "$py" "$here/gen_ops_history.py" "$project" "$size"
+  cd "$project"
+  rm -f app.db
+  a_up=$(seconds "$py" -m alembic upgrade head)
+  schema app.db >alembic.schema
+  a_down=$(seconds "$py" -m alembic downgrade base)
+  m_up=() m_down=()
+  for _ in $(seq "$runs"); do
+    rm -f app.db
+    m_up+=("$(seconds "$MIGLINT" upgrade head -q)")
+    schema app.db >miglint.schema
+    m_down+=("$(seconds "$MIGLINT" downgrade base -q)")
+  done
+  cmp -s alembic.schema miglint.schema || { echo "the schemas at head differ ($kind)" >&2; exit 1; }
+  mu=$(printf '%s\n' "${m_up[@]}" | median) md=$(printf '%s\n' "${m_down[@]}" | median)
+  a_total=$(echo "$a_up + $a_down" | bc) m_total=$(echo "$mu + $md" | bc)
+  printf '%-6s %-8s %12.3f %12.3f %12.3f\n' "$kind" alembic "$a_up" "$a_down" "$a_total"
+  printf '%-6s %-8s %12.3f %12.3f %12.3f %8.1fx\n' "$kind" miglint "$mu" "$md" "$m_total" \
+    "$(echo "$a_total / $m_total" | bc -l)"
+  cd - >/dev/null
+done
+echo "same schema at head: yes"
