@@ -3,6 +3,7 @@
 #include "ops/alembic_runner.hpp"
 
 #include "sqlite/error.hpp"
+#include "sqlite/transaction_guard.hpp"
 #include "util/strings.hpp"
 
 #include <chrono>
@@ -106,9 +107,16 @@ bool names_irreversible_rule(const std::string& rule)
 
 model::Result<void> ConnectionSink::execute(std::string_view sql)
 {
+  const sqlite::TransactionGuard guard(m_db);
   auto done = m_db.exec(sql);
   if (done) {
     return {};
+  }
+  if (const auto& refused = guard.refused()) {
+    return model::make_error(fmt::format(
+        "`{}` would end the transaction that miglint runs the revision in, together with its "
+        "version-table update; a revision must not begin, commit or roll back transactions",
+        *refused));
   }
   // Keep SQLite's own words: drop the "db: cannot run `...`: " prefix.
   std::string message = done.error().message;

@@ -289,5 +289,63 @@ class FaultsTest(unittest.TestCase):
         self.assertEqual(digest(db), before)
 
 
+    # --- a revision that controls its own transaction -------------------------------
+
+    def add_revision(self, rev, parent, up, down="SELECT 1;"):
+        path = os.path.join(self.project, "versions", rev + "_own_transaction.sql")
+        with open(path, "w") as f:
+            f.write("-- own transaction\n--\n-- Revision ID: %s\n-- Revises: %s\n"
+                    "-- Create Date: 2026-01-01 00:00:00\n\n-- migrate:up\n%s\n\n"
+                    "-- migrate:down\n%s\n" % (rev, parent, up, down))
+
+    def test_revision_that_commits_or_rolls_back_is_refused_before_it_runs(self):
+        """A COMMIT in the middle of a revision would make its first half permanent while
+        the version table still names the previous revision: refused, nothing kept."""
+        head = self.miglint("heads").stdout.split()[0]
+        cases = {
+            "COMMIT": "CREATE TABLE half (id INTEGER);\nCOMMIT;\nCREATE TABLE other (x);",
+            "END": "CREATE TABLE half (id INTEGER);\nEND TRANSACTION;",
+            "ROLLBACK": "CREATE TABLE half (id INTEGER);\nROLLBACK;",
+            "BEGIN": "BEGIN;\nCREATE TABLE half (id INTEGER);\nCOMMIT;",
+            "RELEASE miglint_body": "RELEASE miglint_body;",
+        }
+        for statement, up in cases.items():
+            with self.subTest(statement=statement):
+                self.add_revision("ab12ab12ab12", head, up)
+                db = self.make_db(os.path.join(self.root, "tx.db"), head)
+                before = digest(db)
+                done = self.miglint("upgrade", "head", "--db", db)
+                self.assert_refused(done, 1, "ab12ab12ab12",
+                                    "must not begin, commit or roll back transactions")
+                self.assertEqual(digest(db), before)
+                with sqlite3.connect(db) as c:
+                    self.assertEqual(c.execute("SELECT version_num FROM alembic_version").fetchall(),
+                                     [(head,)])
+                c.close()
+                verify = self.miglint("verify")
+                self.assertEqual(verify.returncode, 1, verify.stdout + verify.stderr)
+                self.assertIn("must not begin, commit or roll back transactions", verify.stdout)
+                self.assertNotIn("no such savepoint", verify.stdout + verify.stderr)
+                os.remove(db)
+
+    def test_revision_with_its_own_savepoints_runs(self):
+        head = self.miglint("heads").stdout.split()[0]
+        self.add_revision("ab12ab12ab12", head,
+                          "SAVEPOINT mine;\nCREATE TABLE kept (id INTEGER);\nRELEASE mine;\n"
+                          "SAVEPOINT undone;\nCREATE TABLE dropped (id INTEGER);\n"
+                          "ROLLBACK TO undone;\nRELEASE undone;",
+                          "DROP TABLE kept;")
+        db = os.path.join(self.root, "sp.db")
+        done = self.miglint("upgrade", "head", "--db", db)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with sqlite3.connect(db) as c:
+            names = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        c.close()
+        self.assertIn("kept", names)
+        self.assertNotIn("dropped", names)
+        verify = self.miglint("verify")
+        self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
