@@ -77,14 +77,41 @@ std::optional<std::string> percent_format(const std::string& fmt_text, const Val
       i = close + 1;
       if (i >= fmt_text.size()) return std::nullopt;
     }
+    // Flags, width and precision (`%-10s`, `%03d`, `%.2f`) become a format spec.
+    std::string flags;
+    while (i < fmt_text.size() && (fmt_text[i] == '-' || fmt_text[i] == '0')) flags += fmt_text[i++];
+    std::string width;
+    while (i < fmt_text.size() && std::isdigit(static_cast<unsigned char>(fmt_text[i]))) width += fmt_text[i++];
+    std::string precision;
+    if (i < fmt_text.size() && fmt_text[i] == '.') {
+      precision = ".";
+      while (++i < fmt_text.size() && std::isdigit(static_cast<unsigned char>(fmt_text[i]))) precision += fmt_text[i];
+    }
+    if (i >= fmt_text.size()) return std::nullopt;
     const char conv = fmt_text[i];
     if (conv == '%') {
+      if (!flags.empty() || !width.empty() || !precision.empty()) return std::nullopt;
       out += '%';
       continue;
     }
     if (!value) {
       if (next >= values.size()) return std::nullopt;
       value = &values[next++];
+    }
+    if (!flags.empty() || !width.empty() || !precision.empty()) {
+      if (std::string_view("sdifx").find(conv) == std::string_view::npos) return std::nullopt;
+      if (!precision.empty() && std::string_view("dix").find(conv) != std::string_view::npos) return std::nullopt;
+      const bool numeric = conv != 's';
+      // Python right-aligns every conversion unless `-`; `0` pads numbers with zeros.
+      std::string spec = flags.find('-') != std::string::npos ? "<"
+                         : flags.find('0') != std::string::npos && numeric ? "0"
+                                                                            : ">";
+      spec += width + precision;
+      if (conv != 's') spec += conv == 'i' ? 'd' : conv;
+      auto formatted = format_spec(*value, spec);
+      if (!formatted) return std::nullopt;
+      out += *formatted;
+      continue;
     }
     switch (conv) {
     case 's': out += to_str(*value); break;

@@ -65,6 +65,21 @@ TEST_SUITE("ops::Evaluator")
     CHECK(query(*db, "SELECT id, a, b FROM t ORDER BY id") == "1|10|;2||20;");
   }
 
+  TEST_CASE("%-formatting with flags, width and precision, as Python formats")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto r = run_up(*db, "",
+                    "    op.execute('CREATE TABLE t (a TEXT)')\n"
+                    "    for i in (7, 12):\n"
+                    "        op.execute(\"INSERT INTO t VALUES ('%s')\" % ('pad%03d|%-4s|%4s|%.2f|%5.1f|%i' % (i, 'ab', 'cd', i / 8, i, i)))");
+    CHECK(r.status == engine::BodyStatus::ok);
+    CHECK(query(*db, "SELECT a FROM t") == "pad007|ab  |  cd|0.88|  7.0|7;pad012|ab  |  cd|1.50| 12.0|12;");
+    auto refused = run_up(*db, "", "    op.execute('SELECT %+d' % 1)");
+    CHECK(refused.status == engine::BodyStatus::not_runnable);
+    CHECK(mentions(refused, "%-formatting"));
+  }
+
   TEST_CASE("the dialect is sqlite and the inspector reads the live schema")
   {
     auto db = sqlite::Connection::open_memory();
