@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/database_access.hpp"
 #include "cli/revision_text.hpp"
+#include "graph/planner.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -44,12 +45,11 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
   const auto& graph = ws->graph();
   // Verbose blocks name the commit that introduced each file (inside a git repository).
   auto commits = options.verbose ? introduction_lines(*ws) : std::map<std::string, std::string>{};
-  auto walk = graph.walk(lower, upper, true);
-  if (!walk) {
-    return usage_failure(walk.error().message);
-  }
+  // The database is read for the markers, and for `current` as a bound of the range
+  // (`-r current:`, `-r base:current`), as `alembic history` runs its environment then.
+  const bool range_uses_db = lower == "current" || upper == "current";
   std::vector<std::string> current;
-  if (options.db || options.indicate_current) {
+  if (options.db || options.indicate_current || range_uses_db) {
     auto target = choose_database(*ws, options.db);
     if (!target) {
       return fail(target.error().message, 2);
@@ -61,10 +61,32 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
     }
     current = std::move(*rows);
   }
+  const bool mark_current = options.db || options.indicate_current;
+  auto at_db = graph::current_nodes(graph, current);
+  if (!at_db) {
+    return fail(at_db.error().message, 2);
+  }
+  // As in Alembic, `current:current` substitutes the upper bound only (and then fails).
+  auto lower_nodes = lower == "current" && upper != "current" ? model::Result<graph::NodeList>(*at_db)
+                                                              : graph.resolve(lower);
+  if (!lower_nodes) {
+    return usage_failure(lower_nodes.error().message);
+  }
+  // An empty database as the upper bound walks to the heads, as Alembic does.
+  auto targets = upper == "current" && !at_db->empty()
+                     ? model::Result<graph::NodeList>(*at_db)
+                     : graph.upgrade_targets(upper == "current" ? "heads" : upper, *lower_nodes);
+  if (!targets) {
+    return usage_failure(targets.error().message);
+  }
+  auto walk = graph.walk(*lower_nodes, std::move(*targets), lower, upper, true);
+  if (!walk) {
+    return usage_failure(walk.error().message);
+  }
   std::string out;
   for (graph::NodeId n : *walk) {
-    const bool is_current =
-        std::find(current.begin(), current.end(), graph.rev(n).id) != current.end();
+    const bool is_current = mark_current && std::find(current.begin(), current.end(),
+                                                      graph.rev(n).id) != current.end();
     if (options.verbose) {
       out += revision_block(graph, n, is_current, commits[graph.rev(n).path()]) + "\n";
     } else {
@@ -86,7 +108,8 @@ void add_history_command(CLI::App& app, const GlobalOptions& global, Action& act
 {
   auto options = std::make_shared<HistoryOptions>();
   auto* sub = app.add_subcommand("history", "List revisions, newest first");
-  sub->add_option("-r,--rev-range", options->range, "Range [start]:[end], [start]: or :[end]")
+  sub->add_option("-r,--rev-range", options->range,
+                  "Range [start]:[end], [start]: or :[end]; `current` is the database's revision")
       ->option_text("A:B");
   sub->add_flag("-v,--verbose", options->verbose, "Show each revision in full");
   sub->add_option("--db", options->db, "Mark the revisions this database is at (current)")

@@ -776,11 +776,18 @@ Result<NodeList> RevisionGraph::walk(const std::string& lower, const std::string
   if (!current) {
     return current.error();
   }
-  auto targets_r = upgrade_targets(upper, *current);
-  if (!targets_r) {
-    return targets_r.error();
+  auto targets = upgrade_targets(upper, *current);
+  if (!targets) {
+    return targets.error();
   }
-  NodeList targets = *targets_r;
+  return walk(*current, std::move(*targets), lower, upper, inclusive);
+}
+
+Result<NodeList> RevisionGraph::walk(const NodeList& lower_nodes, NodeList targets,
+                                     const std::string& lower, const std::string& upper,
+                                     bool inclusive) const
+{
+  const NodeList* current = &lower_nodes;
   if (const auto at = lower.find('@'); at != std::string::npos) {
     // `label@...` as the lower bound keeps only targets on that branch.
     std::string branch = lower.substr(0, at);

@@ -82,6 +82,11 @@ public:
   // The revisions `history -r lower:upper` (and upgrade) would walk, newest first.
   model::Result<NodeList> walk(const std::string& lower, const std::string& upper,
                                bool inclusive) const;
+  // The same walk with bounds already resolved (`history -r current:` resolves `current`
+  // through the database); `lower` and `upper` only name the range in messages.
+  model::Result<NodeList> walk(const NodeList& lower_nodes, NodeList targets,
+                               const std::string& lower, const std::string& upper,
+                               bool inclusive) const;
   // Steps from `start` up (steps > 0, children) or down (steps < 0, parents); -1 = base
   // is returned as an empty list. Error "Ambiguous walk" / "walked too far".
   model::Result<NodeList> step(NodeList start, int steps, const std::string& branch_label) const;

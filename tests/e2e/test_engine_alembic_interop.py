@@ -144,6 +144,25 @@ class InteropTest(unittest.TestCase):
         self.assertEqual(a.stdout, r.stdout)
         self.assertIn("(current)", r.stdout)
 
+    def test_history_ranges_with_current_like_alembic(self):
+        """`current` as a bound of `history -r` is the database's revision (base when the
+        database is empty; an empty upper bound walks to the heads), as in Alembic."""
+        p = self.project("p")
+        ranges = ["current:", ":current", "current:heads", "base:current", "current:current"]
+        states = [[], ["upgrade", "c3c3c3"], ["upgrade", "aux@head"], ["upgrade", "heads"]]
+        for state in states:
+            if state:
+                self.assertEqual(p.miglint(*state).returncode, 0)
+            jobs = [p.alembic_job("history", "-i", "-r", rng) for rng in ranges]
+            for rng, a in zip(ranges, alembic_batch(jobs)):
+                with self.subTest(state=" ".join(state) or "empty", range=rng):
+                    r = p.miglint("history", "-r", rng)
+                    self.assertEqual(a["rc"] == 0, r.returncode == 0,
+                                     "alembic: %s\nmiglint: %s" % (a["stdout"] + a["stderr"],
+                                                                   r.stdout + r.stderr))
+                    if a["rc"] == 0:
+                        self.assertEqual(a["stdout"], r.stdout)
+
     def test_current_on_missing_file_and_unknown_revision(self):
         p = self.project("p")
         r = p.miglint("current")
