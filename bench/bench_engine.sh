@@ -21,13 +21,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE=1
 unset DATABASE_URL ALEMBIC_DATABASE_URL
 
-if [[ -z "${MIGLINT:-}" ]]; then
-  build="${BENCH_BUILD_DIR:-$repo/build-bench}"
-  echo "building miglint (Release) in $build ..." >&2
-  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-  cmake --build "$build" --target miglint -j "$(nproc)" >/dev/null
-  MIGLINT="$build/miglint"
-fi
+source "$here/common.sh"
+use_release_miglint
 
 work="${BENCH_WORK_DIR:-$(mktemp -d)}"
 [[ -z "${BENCH_WORK_DIR:-}" ]] && trap 'rm -rf "$work"' EXIT
@@ -35,14 +30,6 @@ project="$work/engine-$size"
 rm -rf "$project"
 "$py" "$here/gen_engine_history.py" "$project" "$size"
 
-seconds() { # runs "$@", prints wall seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 m_up=$(for _ in $(seq "$runs"); do
   rm -f "$project/app.db"

@@ -29,14 +29,8 @@ commits="${BENCH_COMMITS:-10000}"
 revisions="${BENCH_REVISIONS:-2000}"
 runs="${BENCH_RUNS:-10}"
 
-if [[ -z "${MIGLINT:-}" ]]; then
-  build="${BENCH_BUILD_DIR:-$repo/build-bench}"
-  echo "building miglint (Release) in $build ..." >&2
-  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-  cmake --build "$build" --target miglint -j "$(nproc)" >/dev/null
-  MIGLINT="$build/miglint"
-fi
-MIGLINT="$(cd "$(dirname "$MIGLINT")" && pwd)/$(basename "$MIGLINT")"
+source "$here/common.sh"
+use_release_miglint
 
 if [[ -n "${BENCH_WORK_DIR:-}" ]]; then
   work="$BENCH_WORK_DIR"; mkdir -p "$work"

@@ -32,14 +32,8 @@ fi
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE=1
 
-if [[ -z "${MIGLINT:-}" ]]; then
-  build="${BENCH_BUILD_DIR:-$repo/build-bench}"
-  echo "building miglint (Release) in $build ..." >&2
-  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-  cmake --build "$build" --target miglint -j "$(nproc)" >/dev/null
-  MIGLINT="$build/miglint"
-fi
-MIGLINT="$(cd "$(dirname "$MIGLINT")" && pwd)/$(basename "$MIGLINT")"
+source "$here/common.sh"
+use_release_miglint
 
 if [[ -n "${BENCH_WORK_DIR:-}" ]]; then
   work="$BENCH_WORK_DIR"; mkdir -p "$work"

@@ -24,14 +24,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE=1
 unset DATABASE_URL ALEMBIC_DATABASE_URL
 
-if [[ -z "${MIGLINT:-}" ]]; then
-  build="${BENCH_BUILD_DIR:-$repo/build-bench}"
-  echo "building miglint (Release) in $build ..." >&2
-  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-  cmake --build "$build" --target miglint -j "$(nproc)" >/dev/null
-  MIGLINT="$build/miglint"
-fi
-MIGLINT="$(cd "$(dirname "$MIGLINT")" && pwd)/$(basename "$MIGLINT")"
+source "$here/common.sh"
+use_release_miglint
 
 places=()
 [[ "${BENCH_SKIP_DISK:-0}" == 1 ]] || places+=("disk:$(mktemp -d "${BENCH_DISK_DIR:-${TMPDIR:-/tmp}}/miglint-ops.XXXXXX")")
@@ -39,14 +33,6 @@ places=()
 cleanup() { for p in "${places[@]}"; do rm -rf "${p#*:}"; done; }
 trap cleanup EXIT
 
-seconds() { # runs "$@" quietly, prints wall seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 schema() { # the structural schema of an SQLite file, for comparing the two tools
   "$py" - "$1" <<'PY'
 import sqlite3, sys
