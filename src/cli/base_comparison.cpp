@@ -1,6 +1,7 @@
 #include "cli/base_comparison.hpp"
 
 #include "readers/reader.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 #include <functional>
@@ -68,11 +69,46 @@ introduction_lookup(const git::Repository& repo, const std::string& ours, const 
 
 } // namespace
 
+std::string revision_label(const std::string& rev, const std::string& commit)
+{
+  if (rev.size() >= 7 && commit.starts_with(rev) &&
+      rev.find_first_not_of("0123456789abcdef") == std::string::npos) {
+    return commit.substr(0, 8);
+  }
+  for (const char* prefix : {"refs/heads/", "refs/remotes/", "refs/tags/"}) {
+    if (rev.starts_with(prefix) && rev.size() > std::string_view(prefix).size()) {
+      return rev.substr(std::string_view(prefix).size());
+    }
+  }
+  return rev;
+}
+
+model::Result<std::string> resolve_revision(const git::Repository& repo, const std::string& rev)
+{
+  auto commit = repo.resolve_commit(rev);
+  if (commit) {
+    return commit;
+  }
+  std::string message = commit.error().message;
+  if (commit.error().kind == model::Error::Kind::not_found) {
+    std::vector<std::string> names;
+    if (auto branches = repo.branches()) {
+      for (const auto& b : *branches) {
+        names.push_back(b.name);
+      }
+    }
+    if (auto near = util::closest_match(rev, names); !near.empty()) {
+      message += fmt::format("; did you mean '{}'?", near);
+    }
+  }
+  return model::make_error(message, model::Error::Kind::usage);
+}
+
 std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
                                                  const git::Repository& repo)
 {
-  if (repo.is_bare()) {
-    return project.version_dirs; // found in HEAD's tree: already paths in the tree
+  if (project.in_tree || repo.is_bare()) {
+    return project.version_dirs; // found in a commit's tree: already paths in the tree
   }
   std::vector<source::VersionDir> dirs;
   for (const auto& dir : project.version_dirs) {
@@ -114,7 +150,7 @@ std::map<std::string, std::string> introduction_lines(const Workspace& ws)
 }
 
 model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Repository& repo,
-                                         const std::string& requested)
+                                         const std::string& requested, const std::string& ours)
 {
   auto ref = requested.empty() ? repo.default_base(ws.project.config.base_ref)
                                : model::Result<std::string>(requested);
@@ -129,7 +165,10 @@ model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Reposit
   }
   const auto dirs = git_version_dirs(ws.project, repo);
   rules::BaseView view;
-  view.ref = *ref;
+  view.ref = revision_label(*ref, *commit);
+  if (!ours.empty()) {
+    view.ours = ours;
+  }
   view.ref_commit = commit->substr(0, 8);
   auto ref_files = files_at(repo, *commit, dirs);
   if (!ref_files) {
@@ -146,7 +185,9 @@ model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Reposit
   }
   view.ref_build = graph::RevisionGraph::build(std::move(ref_revisions));
 
-  auto head = repo.resolve_commit("HEAD");
+  // Our side: the commit linted (`lint --ref`, a bare repository's HEAD), else HEAD.
+  auto head = ws.commit.empty() ? repo.resolve_commit("HEAD")
+                                : model::Result<std::string>(ws.commit);
   if (!head) {
     view.history_problem = "this branch has no commits yet";
     return view;

@@ -1,5 +1,6 @@
-// `miglint lint [FILE...] [--staged] [--against [REF]]`: runs the rule catalogue over the
-// whole versions directory (the working tree, or the git index with --staged).
+// `miglint lint [FILE...] [--staged | --ref REV] [--against [REF]]`: runs the rule
+// catalogue over the whole versions directory: the working tree, the git index with
+// --staged, or a commit's tree with --ref (and in a bare repository, HEAD's tree).
 #include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/findings_output.hpp"
@@ -20,6 +21,8 @@ struct LintOptions {
   std::vector<std::string> select;
   std::vector<std::string> ignore;
   bool staged = false;
+  bool missing_ok = false;            // no versions directory: a note, exit 0
+  std::optional<std::string> ref;     // --ref REV: that commit's tree
   std::optional<std::string> against; // "" = the default base
 };
 
@@ -37,48 +40,58 @@ std::vector<std::string> split_selectors(const std::vector<std::string>& raw)
   return out;
 }
 
+model::Result<git::Repository> open_repository(const std::string& start, const char* needed_by)
+{
+  auto found = git::Repository::discover(start);
+  if (!found) {
+    return model::make_error(fmt::format("{} needs a git repository: {}", needed_by,
+                                         found.error().message),
+                             model::Error::Kind::usage);
+  }
+  return found;
+}
+
 int run_lint(const GlobalOptions& global, const LintOptions& options)
 {
+  if (options.staged && options.ref) {
+    return usage_failure("--staged reads the index and --ref a commit; pass only one of them");
+  }
   // A bare repository has no working tree and no index: lint HEAD's tree (and compare it
-  // with REF for the base checks).
+  // with REF for the base checks), as --ref HEAD would.
   const bool bare = in_bare_repository(global.directory);
   if (bare && options.staged) {
     return usage_failure("a bare repository has no index; --staged needs a working tree");
   }
-  model::Result<config::Project> project = model::make_error("unreachable");
-  std::optional<model::Result<Workspace>> bare_ws;
-  if (bare) {
-    bare_ws = open_bare_workspace(global);
-    if (!*bare_ws) {
-      return usage_failure((*bare_ws).error().message);
-    }
-    project = (*bare_ws)->project;
-  } else {
-    project = config::discover_project(global.directory,
-                                       config::ProjectOptions{global.versions, global.config});
-  }
-  if (!project) {
-    return usage_failure(project.error().message);
-  }
-  // Git is needed for --staged and base comparisons (--against, or base_ref in config).
-  std::optional<std::string> against = options.against;
-  if (!against && project->config.base_ref) {
-    against = *project->config.base_ref;
-  }
   std::optional<git::Repository> repo;
-  if (options.staged || against) {
-    auto found = git::Repository::discover(bare ? global.directory : project->cwd.string());
+  model::Result<Workspace> ws = model::make_error("unreachable");
+  std::string ours; // our side in messages and the summary, when it is not the working tree
+  if (bare || options.ref) {
+    auto found = open_repository(global.directory, "--ref");
     if (!found) {
-      return usage_failure(fmt::format("{} needs a git repository: {}",
-                                       options.staged ? "--staged" : "--against",
-                                       found.error().message));
+      return usage_failure(found.error().message);
     }
     repo.emplace(std::move(*found));
-  }
-  model::Result<Workspace> ws = model::make_error("unreachable");
-  if (bare) {
-    ws = std::move(*bare_ws);
+    if (options.ref) {
+      auto commit = resolve_revision(*repo, *options.ref);
+      if (!commit) {
+        return usage_failure(commit.error().message);
+      }
+      ours = revision_label(*options.ref, *commit);
+      ws = open_commit_workspace(global, *repo, *commit);
+    } else {
+      ws = std::move(*open_bare_workspace(global));
+    }
   } else if (options.staged) {
+    auto project = config::discover_project(global.directory,
+                                            config::ProjectOptions{global.versions, global.config});
+    if (!project) {
+      return usage_failure(project.error().message);
+    }
+    auto found = open_repository(project->cwd.string(), "--staged");
+    if (!found) {
+      return usage_failure(found.error().message);
+    }
+    repo.emplace(std::move(*found));
     auto index = repo->index_source();
     if (!index) {
       return usage_failure(index.error().message);
@@ -86,15 +99,32 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
     const auto dirs = git_version_dirs(*project, *repo);
     ws = open_workspace(std::move(*project), **index, dirs);
   } else {
-    const auto dirs = project->version_dirs;
-    ws = open_workspace(std::move(*project), source::WorkingTree{}, dirs);
+    const source::WorkingTree working_tree;
+    ws = open_workspace(global, &working_tree);
   }
   if (!ws) {
+    if (options.missing_ok && ws.error().kind == model::Error::Kind::not_found) {
+      // A branch or tag without migrations (gh-pages, a commit from before them).
+      std::fprintf(stderr, "miglint: note: nothing to lint: %s\n", ws.error().message.c_str());
+      return emit_findings(global, {}, {0, 0}, "0 revisions (no versions directory)");
+    }
     return usage_failure(ws.error().message);
+  }
+  // The base comparison: --against, or base_ref in config.
+  std::optional<std::string> against = options.against;
+  if (!against && ws->project.config.base_ref) {
+    against = *ws->project.config.base_ref;
   }
   std::optional<rules::BaseView> base;
   if (against) {
-    auto view = read_base(*ws, *repo, *against);
+    if (!repo) {
+      auto found = open_repository(ws->project.cwd.string(), "--against");
+      if (!found) {
+        return usage_failure(found.error().message);
+      }
+      repo.emplace(std::move(*found));
+    }
+    auto view = read_base(*ws, *repo, *against, ours);
     if (!view) {
       return usage_failure(view.error().message);
     }
@@ -106,9 +136,20 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   }
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
                          split_selectors(options.select), split_selectors(options.ignore), {},
-                         base ? &*base : nullptr};
-  if (ws->graph_usable() && !ws->bare) {
-    if (auto stale = fixers::check_heads_file(ws->project, ws->graph())) {
+                         base ? &*base : nullptr, {}};
+  if (ws->graph_usable()) {
+    // The heads file is read where the revisions were: on disk, or in the commit's tree.
+    std::unique_ptr<source::Source> tree;
+    if (!ws->commit.empty()) {
+      auto opened = repo->tree_source(ws->commit);
+      if (!opened) {
+        return usage_failure(opened.error().message);
+      }
+      tree = std::move(*opened);
+    }
+    const source::WorkingTree working_tree;
+    const source::Source& heads_source = tree ? *tree : static_cast<const source::Source&>(working_tree);
+    if (auto stale = fixers::check_heads_file(ws->project, ws->graph(), heads_source)) {
       input.precomputed.push_back(std::move(*stale));
     }
   }
@@ -121,9 +162,12 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
     return usage_failure(result.error().message);
   }
   const std::size_t revisions = result->revisions_checked;
+  const std::string snapshot = options.staged ? " (staged)"
+                               : ours.empty() ? ""
+                                              : fmt::format(" (at {})", ours);
   return emit_findings(global, result->diagnostics, {result->files_checked, revisions},
                        fmt::format("{} revision{}{}", revisions, revisions == 1 ? "" : "s",
-                                   options.staged ? " (staged)" : ""));
+                                   snapshot));
 }
 
 } // namespace
@@ -138,8 +182,16 @@ void add_lint_command(CLI::App& app, const GlobalOptions& global, Action& action
       ->delimiter(',');
   sub->add_option("--ignore", options->ignore, "Skip these rules")->delimiter(',');
   sub->add_flag("--staged", options->staged, "Lint what is staged in the git index");
+  sub->add_option("--ref", options->ref,
+                  "Lint the revisions as committed in REV (branch, tag or commit; read from "
+                  "git, no checkout) instead of the working tree")
+      ->option_text("REV");
+  sub->add_flag("--missing-ok", options->missing_ok,
+                "Finding no versions directory is a note and exit 0, not an error (for hooks "
+                "that see branches or tags without migrations)");
   sub->add_option("--against", options->against,
-                  "Simulate the merge with REF (default: base_ref, origin/HEAD, main or master)")
+                  "Simulate the merge with REF (default: base_ref, origin/HEAD, main or master); "
+                  "with --ref, the merge of REV and REF")
       ->expected(0, 1)
       ->default_str("")
       ->option_text("[REF]");

@@ -85,31 +85,53 @@ bool in_bare_repository(const std::string& directory)
   return repo && repo->is_bare();
 }
 
+model::Result<Workspace> open_commit_workspace(const GlobalOptions& options,
+                                               const git::Repository& repo,
+                                               const std::string& commit,
+                                               readers::ReadMode mode)
+{
+  auto tree = repo.tree_source(commit);
+  if (!tree) {
+    return tree.error();
+  }
+  const bool bare = repo.is_bare();
+  std::string start;
+  if (!bare) {
+    start = repo.relative(options.directory);
+    if (start == ".." || start.starts_with("../")) {
+      return model::make_error(fmt::format("{} is outside the work tree of {}", options.directory,
+                                           repo.workdir().string()),
+                               model::Error::Kind::usage);
+    }
+  }
+  auto project = config::discover_project_in_tree(
+      **tree, bare ? repo.git_dir() : repo.workdir(),
+      config::ProjectOptions{options.versions, options.config}, start);
+  if (!project) {
+    return project.error();
+  }
+  const auto dirs = project->version_dirs; // already paths in the tree
+  auto ws = open_workspace(std::move(*project), **tree, dirs, mode);
+  if (ws) {
+    ws->bare = bare;
+    ws->commit = commit;
+  }
+  return ws;
+}
+
 namespace {
 
-struct BareHead {
-  git::Repository repo;
-  std::unique_ptr<source::Source> tree;
-};
-
-model::Result<BareHead> bare_head(const GlobalOptions& options)
+// A bare repository's HEAD commit, or a usage error saying there is nothing to read.
+model::Result<std::string> bare_head(const git::Repository& repo)
 {
-  auto repo = git::Repository::discover(options.directory);
-  if (!repo) {
-    return repo.error();
-  }
-  auto head = repo->resolve_commit("HEAD");
+  auto head = repo.resolve_commit("HEAD");
   if (!head) {
     return model::make_error(
         fmt::format("this bare repository has nothing to read: HEAD names no commit ({})",
                     head.error().message),
         model::Error::Kind::usage);
   }
-  auto tree = repo->tree_source(*head);
-  if (!tree) {
-    return tree.error();
-  }
-  return BareHead{std::move(*repo), std::move(*tree)};
+  return head;
 }
 
 } // namespace
@@ -120,11 +142,19 @@ model::Result<config::Project> find_project(const GlobalOptions& options)
   if (!in_bare_repository(options.directory)) {
     return config::discover_project(options.directory, project_options);
   }
-  auto head = bare_head(options);
+  auto repo = git::Repository::discover(options.directory);
+  if (!repo) {
+    return repo.error();
+  }
+  auto head = bare_head(*repo);
   if (!head) {
     return head.error();
   }
-  return config::discover_project_in_tree(*head->tree, head->repo.git_dir(), project_options);
+  auto tree = repo->tree_source(*head);
+  if (!tree) {
+    return tree.error();
+  }
+  return config::discover_project_in_tree(**tree, repo->git_dir(), project_options);
 }
 
 std::optional<model::Result<Workspace>> open_bare_workspace(const GlobalOptions& options,
@@ -133,21 +163,15 @@ std::optional<model::Result<Workspace>> open_bare_workspace(const GlobalOptions&
   if (!in_bare_repository(options.directory)) {
     return std::nullopt;
   }
-  auto head = bare_head(options);
+  auto repo = git::Repository::discover(options.directory);
+  if (!repo) {
+    return model::Result<Workspace>(repo.error());
+  }
+  auto head = bare_head(*repo);
   if (!head) {
     return model::Result<Workspace>(head.error());
   }
-  auto project = config::discover_project_in_tree(
-      *head->tree, head->repo.git_dir(), config::ProjectOptions{options.versions, options.config});
-  if (!project) {
-    return model::Result<Workspace>(project.error());
-  }
-  const auto dirs = project->version_dirs; // already paths in the tree
-  auto ws = open_workspace(std::move(*project), *head->tree, dirs, mode);
-  if (ws) {
-    ws->bare = true;
-  }
-  return ws;
+  return open_commit_workspace(options, *repo, *head, mode);
 }
 
 bool require_working_tree(const Workspace& workspace, const char* command)

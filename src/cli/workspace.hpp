@@ -9,6 +9,10 @@
 #include <optional>
 #include <string>
 
+namespace miglint::git {
+class Repository;
+}
+
 namespace miglint::cli {
 
 // Options every command accepts (before or after the command name).
@@ -28,6 +32,9 @@ struct Workspace {
   // Read from HEAD's tree because miglint runs inside a bare repository (no working
   // tree): nothing may be written next to the revisions.
   bool bare = false;
+  // The commit whose tree the revisions were read from (full id): a bare repository's
+  // HEAD, or `lint --ref REV`. Empty when they come from the working tree or the index.
+  std::string commit;
 
   const graph::RevisionGraph& graph() const { return build.graph; }
   bool graph_usable() const { return build.errors.empty(); }
@@ -43,6 +50,15 @@ model::Result<Workspace> open_workspace(const GlobalOptions& options,
 model::Result<Workspace> open_workspace(config::Project project, const source::Source& source,
                                         const std::vector<source::VersionDir>& dirs,
                                         readers::ReadMode mode = readers::ReadMode::full);
+
+// The project and revisions as of `commit`'s tree (a full commit id), read through
+// libgit2 with no checkout. Config files and versions directories are looked up in the
+// tree from the directory miglint runs in (its place in the work tree; the top of the tree
+// in a bare repository), so paths show as they would in a checkout of that commit.
+model::Result<Workspace> open_commit_workspace(const GlobalOptions& options,
+                                               const git::Repository& repo,
+                                               const std::string& commit,
+                                               readers::ReadMode mode = readers::ReadMode::full);
 
 // Whether `directory` lies inside a bare git repository. Cheap outside one: a few stats
 // up to the nearest `.git` before libgit2 is asked.

@@ -171,7 +171,7 @@ model::Result<Project> discover_project(const fs::path& cwd, const ProjectOption
       return model::make_error(
           "no versions directory found: looked for versions/, alembic/versions/ and "
           "migrations/versions/, alembic.ini and miglint.toml; pass --versions DIR",
-          model::Error::Kind::usage);
+          model::Error::Kind::not_found);
     }
   }
   for (const auto& dir : project.version_dirs) {
@@ -214,20 +214,33 @@ bool tree_has_dir(const source::Source& tree, const std::string& dir)
 } // namespace
 
 model::Result<Project> discover_project_in_tree(const source::Source& tree, const fs::path& root,
-                                                const ProjectOptions& options)
+                                                const ProjectOptions& options,
+                                                const std::string& start)
 {
-  Project project;
-  project.cwd = fs::absolute(root).lexically_normal();
-  if (project.cwd.filename().empty()) {
-    project.cwd = project.cwd.parent_path(); // "repo.git/" -> "repo.git"
+  fs::path top = fs::absolute(root).lexically_normal();
+  if (top.filename().empty()) {
+    top = top.parent_path(); // "repo.git/" -> "repo.git"
   }
+  Project project;
+  project.in_tree = true;
+  project.cwd = start.empty() ? top : (top / start).lexically_normal();
   project.root = project.cwd;
+  std::string base = start; // the tree path of project.root
   auto read = [&](const std::string& path) { return tree.read(path); };
+  auto in = [](const std::string& dir, const std::string& name) {
+    return dir.empty() ? name : dir + "/" + name;
+  };
+  auto parent = [](const std::string& dir) {
+    const auto slash = dir.rfind('/');
+    return slash == std::string::npos ? std::string() : dir.substr(0, slash);
+  };
 
-  // 1. Config and alembic.ini, at the top of the tree unless --config names one.
+  // 1. Config and alembic.ini: --config (relative to where miglint runs), else the
+  //    nearest directory, from there up to the top of the tree, that holds miglint.toml,
+  //    pyproject.toml with [tool.miglint] or alembic.ini, as discover_project does on disk.
   std::string ini_file;
   if (options.config_file) {
-    auto name = tree_path(*options.config_file, project.root);
+    auto name = tree_path(project.cwd / *options.config_file, top);
     auto text = name ? read(*name) : model::Result<std::string>(model::make_error("outside"));
     if (!text) {
       return model::make_error(fmt::format("config file {} does not exist in {}",
@@ -237,36 +250,52 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
     if (name->ends_with(".ini")) {
       ini_file = *name;
     } else {
-      auto loaded = parse_config(project.root / *name, *text);
+      auto loaded = parse_config(top / *name, *text);
       if (!loaded) {
         return loaded.error();
       }
       project.config = std::move(*loaded);
+      base = parent(*name);
     }
   } else {
-    for (const char* name : {"miglint.toml", "pyproject.toml"}) {
-      if (auto text = read(name)) {
-        auto loaded = parse_config(project.root / name, *text);
-        if (!loaded) {
-          return loaded.error();
+    for (std::string dir = start;; dir = parent(dir)) {
+      bool found = false;
+      for (const char* name : {"miglint.toml", "pyproject.toml"}) {
+        if (auto text = read(in(dir, name))) {
+          auto loaded = parse_config(top / in(dir, name), *text);
+          if (!loaded) {
+            return loaded.error();
+          }
+          if (!loaded->file.empty()) {
+            project.config = std::move(*loaded);
+            found = true;
+            break;
+          }
         }
-        if (!loaded->file.empty()) {
-          project.config = std::move(*loaded);
-          break;
+      }
+      if (!found && read(in(dir, "alembic.ini"))) {
+        ini_file = in(dir, "alembic.ini");
+        found = true;
+      }
+      if (found || dir.empty()) {
+        if (found) {
+          base = dir;
         }
+        break;
       }
     }
   }
-  if (ini_file.empty() && read("alembic.ini")) {
-    ini_file = "alembic.ini";
+  project.root = base.empty() ? top : top / base;
+  if (ini_file.empty() && read(in(base, "alembic.ini"))) {
+    ini_file = in(base, "alembic.ini");
   }
   if (!ini_file.empty()) {
     auto text = read(ini_file);
     if (!text) {
       return text.error();
     }
-    // %(here)s is the ini's directory under `root`, so locations resolve as on disk.
-    auto ini = parse_alembic_ini(project.root / ini_file, *text);
+    // %(here)s is the ini's directory under `top`, so locations resolve as on disk.
+    auto ini = parse_alembic_ini(top / ini_file, *text);
     if (ini) {
       project.ini = std::move(*ini);
     } else if (!options.versions && !project.config.versions) {
@@ -278,7 +307,7 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
   std::vector<fs::path> wanted;
   if (options.versions) {
     project.found_by = "--versions";
-    wanted.push_back(project.root / *options.versions);
+    wanted.push_back(project.cwd / *options.versions);
   } else if (project.config.versions) {
     project.found_by = project.config.file.filename().string();
     wanted.push_back(project.root / *project.config.versions);
@@ -287,10 +316,17 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
     project.found_by = "alembic.ini";
     wanted = project.ini->version_dirs;
   } else {
-    for (const char* candidate : {"versions", "alembic/versions", "migrations/versions"}) {
-      if (tree_has_dir(tree, candidate)) {
-        project.found_by = "default location";
-        wanted.push_back(project.root / candidate);
+    // The default locations where the project is and, with no config at all, in each
+    // parent up to the top of the tree (miglint run from src/ or versions/).
+    for (std::string place = base;; place = parent(place)) {
+      for (const char* candidate : {"versions", "alembic/versions", "migrations/versions"}) {
+        if (wanted.empty() && tree_has_dir(tree, in(place, candidate))) {
+          project.found_by = "default location";
+          project.root = place.empty() ? top : top / place;
+          wanted.push_back(top / in(place, candidate));
+        }
+      }
+      if (!wanted.empty() || place.empty() || !project.config.file.empty()) {
         break;
       }
     }
@@ -300,18 +336,19 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
                       "alembic/versions/ and migrations/versions/, alembic.ini and "
                       "miglint.toml; pass --versions DIR",
                       tree.describe()),
-          model::Error::Kind::usage);
+          model::Error::Kind::not_found);
     }
   }
   for (const auto& dir : wanted) {
-    auto path = tree_path(dir, project.root);
+    auto path = tree_path(dir, top);
     if (!path || !tree_has_dir(tree, *path)) {
       return model::make_error(fmt::format("versions directory {} does not exist in {} (from {})",
                                            path ? (path->empty() ? "." : *path) : dir.string(),
                                            tree.describe(), project.found_by),
                                model::Error::Kind::usage);
     }
-    project.version_dirs.push_back({*path, *path});
+    // Shown relative to where miglint runs, like the files of a working tree.
+    project.version_dirs.push_back({*path, display_path(top / *path, project.cwd)});
   }
   return project;
 }

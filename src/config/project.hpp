@@ -19,6 +19,9 @@ struct Project {
   std::optional<AlembicIni> ini;
   std::vector<source::VersionDir> version_dirs;
   std::string found_by; // "--versions", "miglint.toml", "alembic.ini", "default location"
+  // Found in a git tree (discover_project_in_tree): version_dirs hold paths in that tree
+  // rather than paths on disk.
+  bool in_tree = false;
 };
 
 struct ProjectOptions {
@@ -27,18 +30,22 @@ struct ProjectOptions {
 };
 
 // Looks in `cwd` and its parents (up to the directory holding .git) for miglint.toml,
-// pyproject.toml with [tool.miglint], and alembic.ini. Errors are usage errors (exit 2).
+// pyproject.toml with [tool.miglint], and alembic.ini. Errors are usage errors (exit 2);
+// finding no versions directory at all (no config naming one, none of the default
+// locations) is an Error of kind not_found.
 model::Result<Project> discover_project(const std::filesystem::path& cwd,
                                         const ProjectOptions& options);
 
-// The same discovery in a git tree instead of on disk, for a bare repository, which has
-// no working tree: `tree` is HEAD's tree and `root` the repository directory, which stands
-// for the tree's top. miglint.toml, pyproject.toml and alembic.ini are read at the top
-// of the tree (or where --config names, a path in the tree); --versions is a path in the
-// tree. The versions directories come out as tree paths (also their display paths).
+// The same discovery in a git tree instead of on disk: a bare repository's HEAD, or a
+// commit read with `lint --ref`, neither checked out. `root` is the directory standing for
+// the tree's top (the work tree, or a bare repository's directory) and `start` the tree
+// path of the directory miglint runs in ("" for the top). Config files are looked for
+// from `start` up to the top, --config and --versions are relative to `start`, and the
+// versions directories come out as tree paths, displayed relative to `start`.
 model::Result<Project> discover_project_in_tree(const source::Source& tree,
                                                 const std::filesystem::path& root,
-                                                const ProjectOptions& options);
+                                                const ProjectOptions& options,
+                                                const std::string& start = {});
 
 // `path` relative to `base` with '/' separators, as shown in diagnostics.
 std::string display_path(const std::filesystem::path& path, const std::filesystem::path& base);

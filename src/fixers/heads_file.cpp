@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 
 namespace miglint::fixers {
 
@@ -67,32 +65,45 @@ model::Result<void> update_heads_file(const config::Project& project,
 }
 
 std::optional<model::Diagnostic> check_heads_file(const config::Project& project,
-                                                  const graph::RevisionGraph& graph)
+                                                  const graph::RevisionGraph& graph,
+                                                  const source::Source& source)
 {
   if (!heads_file_enabled(project)) {
     return std::nullopt;
   }
-  const fs::path path = heads_file_path(project);
+  // On disk the file is found by its absolute path; in a git tree (a bare repository,
+  // `lint --ref`) by its path in the tree, next to the first versions directory.
+  std::string path;
+  std::string shown;
+  if (project.in_tree && !project.version_dirs.empty()) {
+    const auto& dir = project.version_dirs.front();
+    path = dir.path.empty() ? k_heads_file_name : dir.path + "/" + k_heads_file_name;
+    shown = dir.display_path.empty() ? k_heads_file_name
+                                     : dir.display_path + "/" + k_heads_file_name;
+  } else {
+    path = heads_file_path(project).string();
+    shown = config::display_path(path, project.cwd);
+  }
   model::Diagnostic d;
   d.code = "MG008";
   d.rule = "stale-heads-file";
   d.severity = model::Severity::error;
-  d.at = model::Location::whole(config::display_path(path, project.cwd));
+  d.at = model::Location::whole(shown);
   std::vector<std::string> heads;
   for (graph::NodeId h : graph.heads()) {
     heads.push_back(graph.rev(h).id);
   }
   std::sort(heads.begin(), heads.end());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    d.message = fmt::format("heads_file is on but {} does not exist; run `miglint new` or "
-                            "write it with the head(s): {}",
-                            d.at.path, util::join(heads, ", "));
+  auto read = source.read(path);
+  if (!read) {
+    d.message = read.error().kind == model::Error::Kind::not_found
+                    ? fmt::format("heads_file is on but {} does not exist; run `miglint new` or "
+                                  "write it with the head(s): {}",
+                                  d.at.path, util::join(heads, ", "))
+                    : read.error().message;
     return d;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string& text = *read;
   if (text.find("<<<<<<<") != std::string::npos || text.find(">>>>>>>") != std::string::npos) {
     d.message = fmt::format("{} has a merge conflict: both branches added a revision; run "
                             "`miglint rebase` (or `miglint merge`) to join the heads",

@@ -32,8 +32,11 @@ model::Result<void> update_heads_file(const config::Project& project,
                                       const std::vector<std::string>& heads);
 
 // A finding when the heads file is enabled and missing, holds a git conflict, or
-// disagrees with the graph's heads; nullopt when it agrees (or is not enabled).
+// disagrees with the graph's heads; nullopt when it agrees (or is not enabled). `source`
+// reads it where the revisions were read: the working tree, or a commit's tree when the
+// project was found in one.
 std::optional<model::Diagnostic> check_heads_file(const config::Project& project,
-                                                  const graph::RevisionGraph& graph);
+                                                  const graph::RevisionGraph& graph,
+                                                  const source::Source& source);
 
 } // namespace miglint::fixers

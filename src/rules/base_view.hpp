@@ -23,6 +23,8 @@ struct Introduction {
 struct BaseView {
   std::string ref;         // as the user named it ("origin/main")
   std::string ref_commit;  // short id
+  // Our side in messages: "this branch", or the revision `lint --ref` names.
+  std::string ours = "this branch";
   // REF's revisions (display paths), and their graph.
   std::vector<std::shared_ptr<const model::SourceFile>> ref_files;
   graph::GraphBuild ref_build;

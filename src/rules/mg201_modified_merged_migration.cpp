@@ -69,10 +69,10 @@ void check_modified_merged_migration(const RuleContext& ctx, Reporter& out)
     const std::string what =
         rev->path() == path ? path : fmt::format("{} (moved from {})", rev->path(), path);
     out.report(*rev, rev->id_span,
-               fmt::format("{} was changed on this branch, but it is already on {}{}; a database "
+               fmt::format("{} was changed on {}, but it is already on {}{}; a database "
                            "that ran it will not run it again: revert the edit and put the "
                            "change in a new revision (`miglint new -m ...`)",
-                           what, ctx.base->ref, base_note(ctx, path)));
+                           what, ctx.base->ours, ctx.base->ref, base_note(ctx, path)));
   }
 }
 
@@ -98,9 +98,9 @@ void check_deleted_merged_migration(const RuleContext& ctx, Reporter& out)
       continue; // reported as unparsable instead
     }
     out.report_at(model::Location::whole(path),
-                  fmt::format("{} was deleted on this branch, but it is already on {}{}; "
+                  fmt::format("{} was deleted on {}, but it is already on {}{}; "
                               "databases that ran it still record it: restore the file",
-                              path, ctx.base->ref, base_note(ctx, path)));
+                              path, ctx.base->ours, ctx.base->ref, base_note(ctx, path)));
   }
 }
 

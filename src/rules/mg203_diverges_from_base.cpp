@@ -70,7 +70,7 @@ void check_diverges_from_base(const RuleContext& ctx, Reporter& out)
     }
     described.push_back(fmt::format(
         "{} \"{}\" (added by {} in {})", rev.id, rev.message(),
-        only_ours ? "this branch" : base.ref,
+        only_ours ? base.ours : base.ref,
         only_ours ? introduced(base, true, rev.path(), ours_unknown)
                   : introduced(base, false, rev.path(), "an unknown commit")));
   }
@@ -83,9 +83,9 @@ void check_diverges_from_base(const RuleContext& ctx, Reporter& out)
       ctx.preferred_fix == "merge"
           ? fmt::format("run `miglint merge` after merging {}, or `miglint rebase --onto {}`",
                         base.ref, onto)
-          : fmt::format("run `miglint rebase --onto {}` to put this branch's revisions after "
+          : fmt::format("run `miglint rebase --onto {}` to put {}'s revisions after "
                         "{}'s, or `miglint merge` after merging it",
-                        onto, base.ref);
+                        onto, base.ours, base.ref);
   auto& d = out.report(anchor, anchor.id_span,
                        fmt::format("merging with {} ({}) leaves {} heads where it has {}: {}; {}",
                                    base.ref, base.ref_commit, heads.size(), ref_heads.size(),

@@ -1,5 +1,6 @@
-"""End-to-end tests of the git-aware checks: `lint --staged`, `lint --against [REF]`
-(diverges-from-base, modified/deleted-merged-migration), `conflicts`, `verify --against`,
+"""End-to-end tests of the git-aware checks: `lint --staged`, `lint --ref REV`,
+`lint --against [REF]` (diverges-from-base, modified/deleted-merged-migration), `conflicts`,
+`verify --against`,
 and how miglint finds its way in worktrees, bare repositories, shallow clones,
 subdirectories and nested versions directories. Every repository is built with the
 real git command in a temporary directory; miglint itself reads them through libgit2."""
@@ -170,7 +171,8 @@ class GitTestCase(unittest.TestCase):
     def where(self, name):
         return os.path.join(self.root, name)
 
-    def assert_divergence(self, doc, repo_path_of_f, info, ref="main", f_text=None):
+    def assert_divergence(self, doc, repo_path_of_f, info, ref="main", f_text=None,
+                          ours="this branch"):
         found = by_rule(doc, "diverges-from-base")
         self.assertEqual(len(found), 1, json.dumps(doc, indent=1))
         d = found[0]
@@ -184,9 +186,9 @@ class GitTestCase(unittest.TestCase):
         # Both heads, which side added each, and the commit behind each.
         self.assertIn("merging with %s" % ref, m)
         self.assertIn("2 heads where it has 1", m)
-        self.assertIn('f2f2f2f2f2f2 "create users table" (added by this branch in %s by '
+        self.assertIn('f2f2f2f2f2f2 "create users table" (added by %s in %s by '
                       'Fay Featurewright, %s: "Add users migration")'
-                      % (info["F"][0][:8], info["F"][1]), m)
+                      % (ours, info["F"][0][:8], info["F"][1]), m)
         self.assertIn('b1b1b1b1b1b1 "create orders table" (added by %s in %s by '
                       'Ben Basesmith, %s: "Add orders migration")'
                       % (ref, info["B"][0][:8], info["B"][1]), m)
@@ -456,6 +458,193 @@ class StagedTest(GitTestCase):
             proc = run_miglint(args, cwd=self.where("plain"))
             self.assertEqual(proc.returncode, 2, args)
             self.assertIn("git repository", proc.stderr)
+
+
+class RefTest(GitTestCase):
+    """`lint --ref REV`: the revisions as committed in REV, read through libgit2 with no
+    checkout, whatever the working tree holds."""
+
+    def test_findings_follow_the_ref_not_the_working_tree(self):
+        repo = Repo(self.where("repo"))
+        repo.add("a0a0a0a0a0a0", None, "accounts", "create accounts table")
+        base, _ = repo.commit("Initial schema")
+        repo.git("checkout", "-q", "-b", "feature")
+        bad = repo.add("b1b1b1b1b1b1", "a0a0a0a0a0a0", "orders", "wip")
+        repo.commit("Add orders migration", FAY)
+        repo.git("tag", "v1")
+        repo.git("checkout", "-q", "main")
+        # The working tree (main) has something else wrong: an uncommitted second head.
+        repo.add("c3c3c3c3c3c3", "a0a0a0a0a0a0", "carts", "create carts table", stage=False)
+        repo.add("d4d4d4d4d4d4", "a0a0a0a0a0a0", "items", "create items table", stage=False)
+        proc, doc = lint_json(repo.path)
+        self.assertEqual(len(by_rule(doc, "multiple-heads")), 1, doc)
+        # feature's tree: its bad message, and none of the working tree's files.
+        proc, doc = lint_json(repo.path, "--ref", "feature")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual([(d["rule"], d["path"]) for d in doc["diagnostics"]],
+                         [("undescriptive-message", bad)])
+        self.assertEqual(doc["summary"]["revisions_checked"], 2)
+        # A tag, a commit id and a revision expression name the same tree.
+        oid = repo.git("rev-parse", "feature")
+        for rev in ("v1", oid, oid[:10], "v1^{commit}", "feature~0"):
+            proc, again = lint_json(repo.path, "--ref", rev)
+            self.assertEqual(again["diagnostics"], doc["diagnostics"], rev)
+        # main as committed is clean, whatever is on disk.
+        proc, doc = lint_json(repo.path, "--ref", "main")
+        self.assertEqual((proc.returncode, doc["diagnostics"]), (0, []), proc.stderr)
+        self.assertEqual(doc["summary"]["revisions_checked"], 1)
+        proc, doc = lint_json(repo.path, "--ref", base)
+        self.assertEqual((proc.returncode, doc["diagnostics"]), (0, []), proc.stderr)
+        # A file deleted from the working tree is still in the commit.
+        os.unlink(os.path.join(repo.path, repo.file_of("a0a0a0a0a0a0", "accounts")))
+        proc, doc = lint_json(repo.path, "--ref", "main")
+        self.assertEqual((proc.returncode, doc["summary"]["revisions_checked"]), (0, 1))
+        # The text summary names the revision (a commit id by its short form).
+        text = run_miglint(["lint", "--ref", "feature"], cwd=repo.path)
+        self.assertIn("in 2 revisions (at feature)", text.stdout)
+        text = run_miglint(["lint", "--ref", oid], cwd=repo.path)
+        self.assertIn("(at %s)" % oid[:8], text.stdout)
+        self.assertRegex(text.stdout, r"%s:\d+:\d+: error: .*\[undescriptive-message\]"
+                         % re.escape(bad))
+
+    def test_unknown_or_unusable_ref_is_a_usage_error(self):
+        repo, _ = diverged_repo(self.where("repo"))
+        cases = [(["--ref", "nope"], "unknown revision 'nope'"),
+                 (["--ref", "featur"], "did you mean 'feature'?"),
+                 (["--ref", "HEAD:versions"], "does not name a commit"),
+                 (["--ref", "main", "--staged"], "pass only one of them"),
+                 (["--ref", "feature", "--against", "nope"], "cannot compare with 'nope'")]
+        for args, message in cases:
+            proc = run_miglint(["lint"] + args, cwd=repo.path)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertEqual(proc.stdout, "", args)
+            self.assertIn(message, proc.stderr, args)
+            self.assertNotIn("internal error", proc.stderr)
+        os.makedirs(self.where("plain/versions"))
+        proc = run_miglint(["lint", "--ref", "main"], cwd=self.where("plain"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--ref needs a git repository", proc.stderr)
+
+    def test_ref_against_merges_rev_with_ref_from_their_merge_base(self):
+        repo, info = diverged_repo(self.where("repo"))
+        # Checked out: `side`, from main's tip, which drops b1 and edits a0. Were the merge
+        # base taken from HEAD, feature would be said to delete b1 and the checked-out
+        # edit of a0 would show; neither concerns feature.
+        repo.git("checkout", "-q", "-b", "side", "main")
+        a0 = repo.file_of("a0a0a0a0a0a0", "accounts")
+        repo.write(a0, repo.read(a0).replace("'accounts'", "'members'"))
+        repo.git("rm", "-q", repo.file_of("b1b1b1b1b1b1", "orders"))
+        repo.git("add", a0)
+        repo.commit("Side work", GUS)
+        proc, doc = lint_json(repo.path, "--ref", "feature", "--against", "main")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(sorted(d["rule"] for d in doc["diagnostics"]), ["diverges-from-base"])
+        self.assert_divergence(doc, "versions/f2f2f2f2f2f2_create_users.py", info,
+                               ours="feature")
+        self.assertNotIn("this branch", by_rule(doc, "diverges-from-base")[0]["message"])
+        # The other way round names main as ours; REF as a full ref name shows short.
+        proc, doc = lint_json(repo.path, "--ref", "main", "--against", "refs/heads/feature")
+        [d] = by_rule(doc, "diverges-from-base")
+        self.assertIn("merging with feature (%s)" % info["F"][0][:8], d["message"])
+        self.assertIn("(added by main in %s" % info["B"][0][:8], d["message"])
+        # A branch that edits a merged revision, seen from elsewhere: MG201 names it.
+        proc, doc = lint_json(repo.path, "--ref", "side", "--against", "main")
+        [edit] = by_rule(doc, "modified-merged-migration")
+        self.assertIn("was changed on side, but it is already on main", edit["message"])
+        self.assertEqual(len(by_rule(doc, "deleted-merged-migration")), 1)
+        # Up to date with its base: clean.
+        proc, doc = lint_json(repo.path, "--ref", "feature", "--against", "feature")
+        self.assertEqual((proc.returncode, doc["diagnostics"]), (0, []), proc.stderr)
+
+    def test_ref_with_sarif_and_github_formats(self):
+        repo, info = diverged_repo(self.where("repo"))
+        repo.git("checkout", "-q", "main")
+        proc = run_miglint(["--format", "sarif", "lint", "--ref", "feature", "--against",
+                            "main"], cwd=repo.path)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        sarif = json.loads(proc.stdout)
+        [result] = sarif["runs"][0]["results"]
+        self.assertEqual(result["ruleId"], "MG203")
+        location = result["locations"][0]["physicalLocation"]
+        self.assertEqual(location["artifactLocation"]["uri"],
+                         "versions/f2f2f2f2f2f2_create_users.py")
+        proc = run_miglint(["--format", "github", "lint", "--ref", "feature", "--against",
+                            "main"], cwd=repo.path)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertRegex(proc.stdout, r"(?m)^::error file=versions/f2f2f2f2f2f2_create_users"
+                         r"\.py,line=\d+")
+
+    def test_ref_from_a_subdirectory_and_in_a_bare_repository(self):
+        repo, info = diverged_repo(self.where("repo"), versions="app/db/migrations/versions")
+        write_file(os.path.join(repo.path, "app/db/alembic.ini"),
+                   "[alembic]\nscript_location = %(here)s/migrations\n")
+        repo.git("add", "app/db/alembic.ini")
+        repo.commit("Add alembic.ini", FAY)
+        repo.git("checkout", "-q", "main")
+        # alembic.ini is only in feature's tree: found there, not on disk.
+        self.assertFalse(os.path.exists(os.path.join(repo.path, "app/db/alembic.ini")))
+        dbdir = os.path.join(repo.path, "app", "db")
+        proc, doc = lint_json(dbdir, "--ref", "feature", "--against", "main")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assert_divergence(doc, "migrations/versions/f2f2f2f2f2f2_create_users.py", info,
+                               ours="feature")
+        proc = run_miglint(["-C", "app/db/migrations/versions", "--format", "json", "lint",
+                            "--ref", "feature"], cwd=repo.path)
+        self.assertEqual((proc.returncode, json.loads(proc.stdout)["diagnostics"]), (0, []),
+                         proc.stderr)
+        # A bare clone whose HEAD is main: --ref reads feature instead (alembic.ini named
+        # with --config, a path in the tree: a bare repository has no subdirectory to run in).
+        bare = self.where("bare.git")
+        git(self.root, "clone", "-q", "--bare", repo.path, bare)
+        proc, doc = lint_json(bare, "--config", "app/db/alembic.ini", "--ref", "feature",
+                              "--against", "main")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assert_divergence(doc, "app/db/migrations/versions/f2f2f2f2f2f2_create_users.py",
+                               info, ours="feature")
+
+    def test_heads_file_is_read_from_the_ref(self):
+        repo = Repo(self.where("repo"))
+        write_file(os.path.join(repo.path, "miglint.toml"), "heads_file = true\n")
+        repo.add("a0a0a0a0a0a0", None, "accounts", "create accounts table")
+        repo.write("versions/HEADS", "a0a0a0a0a0a0\n")
+        repo.git("add", "-A")
+        repo.commit("Initial schema")
+        repo.git("checkout", "-q", "-b", "feature")
+        repo.add("b1b1b1b1b1b1", "a0a0a0a0a0a0", "orders", "create orders table")
+        repo.commit("Add orders, forgetting HEADS")
+        repo.write("versions/HEADS", "b1b1b1b1b1b1\n")  # fixed on disk only
+        proc, doc = lint_json(repo.path)
+        self.assertEqual((proc.returncode, doc["diagnostics"]), (0, []), proc.stderr)
+        proc, doc = lint_json(repo.path, "--ref", "feature")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        [d] = by_rule(doc, "stale-heads-file")
+        self.assertEqual(d["path"], "versions/HEADS")
+        self.assertIn("lists a0a0a0a0a0a0", d["message"])
+        proc, doc = lint_json(repo.path, "--ref", "main")
+        self.assertEqual((proc.returncode, doc["diagnostics"]), (0, []), proc.stderr)
+
+    def test_missing_ok_for_a_tree_without_migrations(self):
+        repo, _ = diverged_repo(self.where("repo"))
+        repo.git("checkout", "-q", "--orphan", "pages")
+        repo.git("rm", "-rqf", ".")
+        repo.write("index.html", "<p>docs</p>\n")
+        repo.git("add", "index.html")
+        repo.commit("Docs site")
+        repo.git("checkout", "-q", "main")
+        proc = run_miglint(["lint", "--ref", "pages"], cwd=repo.path)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("no versions directory found in commit", proc.stderr)
+        proc, doc = lint_json(repo.path, "--ref", "pages", "--missing-ok")
+        self.assertEqual((proc.returncode, doc["diagnostics"]), (0, []), proc.stderr)
+        self.assertIn("nothing to lint", proc.stderr)
+        # Only a missing versions directory: findings and broken configs still count.
+        proc = run_miglint(["lint", "--ref", "feature", "--against", "main", "--missing-ok"],
+                           cwd=repo.path)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        proc = run_miglint(["--versions", "gone", "lint", "--ref", "main", "--missing-ok"],
+                           cwd=repo.path)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("versions directory gone does not exist", proc.stderr)
 
 
 class ConflictsTest(GitTestCase):
