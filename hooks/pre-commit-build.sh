@@ -3,9 +3,12 @@
 # it from its clone of this repository, with the user's repository root as the current
 # directory. The first run builds miglint into the clone (CMake, once, under a lock, so
 # parallel hook processes wait for one build); later runs reuse the binary.
-#   pre-commit-build.sh ARGS...      runs `miglint ARGS...`
-#   pre-commit-build.sh --pre-push   runs `miglint lint --against REF` for pre-commit's
-#                                    push stage (REF: what the remote has of the branch)
+#   pre-commit-build.sh ARGS...          runs `miglint ARGS...`
+#   pre-commit-build.sh --pre-push       pre-commit's push stage: `miglint lint --ref TO
+#                                        --against REF`, the pushed commit merged with
+#                                        what the remote has of the branch (as hooks/pre-push)
+#   pre-commit-build.sh --post-checkout  pre-commit's post-checkout stage: the database
+#                                        advice of hooks/post-checkout (never fails)
 # MIGLINT_PRE_COMMIT_BINARY=/path/to/miglint uses that binary instead of building.
 set -e
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,20 +51,53 @@ fi
 
 if [ "${1:-}" = --pre-push ]; then
     shift
+    # pre-commit (3.x and later) hands its push stage one ref of the push, the first that
+    # adds commits: PRE_COMMIT_TO_REF is the pushed commit, PRE_COMMIT_FROM_REF the
+    # remote's commit of the branch when it is known here, else the last commit before
+    # those the remote lacks (none when the push starts at a root commit);
+    # PRE_COMMIT_REMOTE_NAME and PRE_COMMIT_REMOTE_BRANCH name the other side. As
+    # hooks/pre-push does for every ref: the pushed commit as committed, merged with the
+    # remote's commit, else the remote-tracking branch, else the remote's default branch.
     remote=${PRE_COMMIT_REMOTE_NAME:-origin}
-    branch=${PRE_COMMIT_REMOTE_BRANCH#refs/heads/}
+    remote_ref=${PRE_COMMIT_REMOTE_BRANCH:-}
+    name=${remote_ref#refs/heads/}
+    rev=${PRE_COMMIT_TO_REF:-${PRE_COMMIT_LOCAL_BRANCH:-HEAD}}
+    from=${PRE_COMMIT_FROM_REF:-}
+    if ! "$bin" lint --help 2>/dev/null | grep -q -e '--ref'; then
+        exec "$bin" lint "$@" # a miglint that reads only the working tree
+    fi
+    case $remote_ref in
+    refs/tags/*)
+        # A tag is merged into nothing: checked on its own (pre-commit runs this stage only
+        # when the push brings commits the remote lacks).
+        exec "$bin" lint --missing-ok --ref "$rev" "$@"
+        ;;
+    esac
+    tracking=refs/remotes/$remote/$name
     against=
-    if [ -n "$branch" ] && git rev-parse -q --verify "refs/remotes/$remote/$branch" >/dev/null 2>&1; then
-        against=refs/remotes/$remote/$branch
-        if [ -n "${PRE_COMMIT_FROM_REF:-}" ] && git cat-file -e "$PRE_COMMIT_FROM_REF^{commit}" 2>/dev/null; then
-            against=$PRE_COMMIT_FROM_REF
+    if [ -n "$name" ] && tracked=$(git rev-parse -q --verify "$tracking^{commit}" 2>/dev/null); then
+        against=$tracking
+        # FROM_REF is the remote's newer commit, or (the remote's commit unknown here) an
+        # older one: only the first is a better base than the remote-tracking branch.
+        if [ -n "$from" ] && git merge-base --is-ancestor "$tracked" "$from" 2>/dev/null &&
+            [ "$(git rev-parse -q --verify "$from^{commit}")" != "$tracked" ]; then
+            against=$from
         fi
-    else
-        against=$(git symbolic-ref -q --short "refs/remotes/$remote/HEAD" 2>/dev/null || true)
+    elif default=$(git symbolic-ref -q "refs/remotes/$remote/HEAD" 2>/dev/null) &&
+        git rev-parse -q --verify "$default^{commit}" >/dev/null 2>&1; then
+        against=$default
     fi
-    if [ -n "$against" ] && "$bin" lint --help 2>/dev/null | grep -q -e '--against'; then
-        exec "$bin" lint --against "$against" "$@"
+    if [ -n "$against" ]; then
+        exec "$bin" lint --missing-ok --ref "$rev" --against "$against" "$@"
     fi
-    exec "$bin" lint "$@"
+    exec "$bin" lint --missing-ok --ref "$rev" "$@"
+fi
+if [ "${1:-}" = --post-checkout ]; then
+    # pre-commit passes git's post-checkout arguments as PRE_COMMIT_FROM_REF,
+    # PRE_COMMIT_TO_REF and PRE_COMMIT_CHECKOUT_TYPE (1: a branch checkout). Advice only.
+    [ "${PRE_COMMIT_CHECKOUT_TYPE:-0}" = 1 ] || exit 0
+    [ "${PRE_COMMIT_FROM_REF:-}" != "${PRE_COMMIT_TO_REF:-}" ] || exit 0
+    "$bin" hook post-checkout "$PRE_COMMIT_FROM_REF" "$PRE_COMMIT_TO_REF" || true
+    exit 0
 fi
 exec "$bin" "$@"

@@ -97,10 +97,22 @@ bool is_zero_oid(const std::string& oid)
 
 // post-checkout: warn when the database is at a revision this branch does not have, and
 // print the downgrade (on the previous branch) that gets back to the shared revision.
-int run_post_checkout(const GlobalOptions& global, const HookOptions& options)
+int run_post_checkout(const GlobalOptions& global, const HookOptions& given)
 {
-  if (options.args.size() < 2 || is_zero_oid(options.args[0])) {
-    return 0; // a clone, or called without the hook's arguments
+  HookOptions options = given;
+  if (options.args.empty()) {
+    // The pre-commit framework's post-checkout stage passes git's arguments as variables;
+    // a file checkout (type 0) changes no branch.
+    const char* from = std::getenv("PRE_COMMIT_FROM_REF");
+    const char* to = std::getenv("PRE_COMMIT_TO_REF");
+    const char* type = std::getenv("PRE_COMMIT_CHECKOUT_TYPE");
+    if (from && to && type && std::string_view(type) == "1") {
+      options.args = {from, to};
+    }
+  }
+  if (options.args.size() < 2 || is_zero_oid(options.args[0]) ||
+      options.args[0] == options.args[1]) {
+    return 0; // a clone, the same commit, or called without the hook's arguments
   }
   auto ws = open_workspace(global);
   if (!ws || !ws->graph_usable()) {
@@ -209,7 +221,9 @@ void add_install_hooks_command(CLI::App& app, const GlobalOptions& global, Actio
   auto hook = std::make_shared<HookOptions>();
   auto* run = app.add_subcommand("hook", "The checks of a git hook (used by the installed hooks)");
   run->add_option("name", hook->name, "post-checkout")->required();
-  run->add_option("args", hook->args, "The arguments git gave the hook");
+  run->add_option("args", hook->args,
+                  "The arguments git gave the hook (default: PRE_COMMIT_FROM_REF and "
+                  "PRE_COMMIT_TO_REF, as the pre-commit framework passes them)");
   run->add_option("--db", hook->db, "Database path or sqlite:/// URL")->option_text("URL");
   run->callback([&action, &global, hook] {
     action = [&global, hook] { return run_hook(global, *hook); };

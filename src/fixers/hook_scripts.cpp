@@ -26,12 +26,17 @@ exec "$miglint" lint
 )HOOK";
 
 constexpr const char* k_pre_push = R"HOOK(#!/bin/sh
-# miglint pre-push hook: for every branch being pushed, checks that its migrations still
-# form one head once merged with what the remote has (`miglint lint --against REF`): the
-# remote branch itself, or for a new branch the remote's default branch. Git passes
-# `<remote> <url>` as arguments and one `<local-ref> <local-oid> <remote-ref> <remote-oid>`
-# line per pushed ref on stdin. A pre-push hook installed before miglint's is kept as
-# pre-push.local and runs first, with the same input.
+# miglint pre-push hook: checks every pushed branch as committed (`miglint lint --ref`,
+# read from git, whatever is checked out) merged with what the remote has of it
+# (`--against`): the remote's commit when it is known here, else the remote-tracking
+# branch, else for a new branch the remote's default branch, else the branch alone.
+# Git passes `<remote> <url>` as arguments and one `<local-ref> <local-oid> <remote-ref>
+# <remote-oid>` line per pushed ref on stdin. Deleting a remote ref is not checked, nor
+# is a commit without migrations (gh-pages). A tag is checked on its own (it is merged
+# into nothing) only when it brings commits that neither the remote nor the branches of
+# this push have; a tag of commits already pushed was checked with their branch. A
+# pre-push hook installed before miglint's is kept as pre-push.local and runs first,
+# with the same input.
 remote=${1:-origin}
 miglint=${MIGLINT:-miglint}
 zero=0000000000000000000000000000000000000000
@@ -43,42 +48,64 @@ if ! command -v "$miglint" >/dev/null 2>&1; then
     echo "miglint: warning: '$miglint' is not on PATH, so the migrations were not checked (set MIGLINT)" >&2
     exit 0
 fi
-against_supported=no
-if "$miglint" lint --help 2>/dev/null | grep -q -e '--against'; then
-    against_supported=yes
+fix="\`miglint rebase\` or \`miglint merge\`, on the branch, join two heads"
+if ! "$miglint" lint --help 2>/dev/null | grep -q -e '--ref'; then
+    # A miglint older than `lint --ref` reads only the working tree.
+    echo "miglint: note: this miglint cannot read other commits (no \`lint --ref\`); checking the working tree only" >&2
+    "$miglint" lint && exit 0
+    echo "miglint: push blocked: fix the findings above ($fix)" >&2
+    exit 1
 fi
-head=$(git rev-parse -q --verify HEAD 2>/dev/null)
-status=0
-linted=no
+# The commits of the branches pushed now, so that a tag on them is not checked twice.
+branches=$(printf '%s\n' "$input" | while read -r _ oid ref _; do
+    case $ref in refs/tags/*) ;; *) [ -z "$oid" ] || [ "$oid" = "$zero" ] || echo "$oid" ;; esac
+done)
+blocked=
 while read -r local_ref local_oid remote_ref remote_oid; do
     [ -n "$local_ref" ] || continue
-    [ "$local_oid" != "$zero" ] || continue # deleting a remote branch
-    if [ "$local_oid" != "$head" ]; then
-        echo "miglint: note: $local_ref is not checked out, so its migrations were not checked" >&2
-        continue
+    [ "$local_oid" != "$zero" ] || continue # deleting a remote ref adds nothing
+    name=${remote_ref#refs/heads/}
+    # The pushed commit, named as the user knows it when the local ref is what is pushed.
+    rev=$local_oid
+    if [ "$(git rev-parse -q --verify "$local_ref" 2>/dev/null)" = "$local_oid" ]; then
+        rev=$local_ref
     fi
     against=
-    branch=${remote_ref#refs/heads/}
-    if [ "$remote_oid" != "$zero" ] && git cat-file -e "$remote_oid^{commit}" 2>/dev/null; then
-        against=$remote_oid
-    elif git rev-parse -q --verify "refs/remotes/$remote/$branch" >/dev/null 2>&1; then
-        against=refs/remotes/$remote/$branch
+    case $remote_ref in
+    refs/tags/*)
+        git cat-file -e "$local_oid^{commit}" 2>/dev/null || continue # a tag of a tree or blob
+        # shellcheck disable=SC2086 # one commit id per word
+        new=$(git rev-list -n 1 "$local_oid" --not --remotes="$remote" $branches 2>/dev/null)
+        [ -n "$new" ] || continue
+        ;;
+    *)
+        tracking=refs/remotes/$remote/$name
+        if [ "$remote_oid" != "$zero" ] && git cat-file -e "$remote_oid^{commit}" 2>/dev/null; then
+            against=$remote_oid
+            if [ "$(git rev-parse -q --verify "$tracking^{commit}" 2>/dev/null)" = "$remote_oid" ]; then
+                against=$tracking # the same commit, under a name people read
+            fi
+        elif git rev-parse -q --verify "$tracking^{commit}" >/dev/null 2>&1; then
+            against=$tracking
+        elif default=$(git symbolic-ref -q "refs/remotes/$remote/HEAD" 2>/dev/null) &&
+            git rev-parse -q --verify "$default^{commit}" >/dev/null 2>&1; then
+            against=$default
+        fi
+        ;;
+    esac
+    if [ -n "$against" ]; then
+        "$miglint" lint --missing-ok --ref "$rev" --against "$against"
     else
-        against=$(git symbolic-ref -q --short "refs/remotes/$remote/HEAD" 2>/dev/null)
-    fi
-    if [ "$against_supported" = yes ] && [ -n "$against" ]; then
-        "$miglint" lint --against "$against" || status=1
-    elif [ "$linted" = no ]; then
-        "$miglint" lint || status=1
-        linted=yes
-    fi
+        "$miglint" lint --missing-ok --ref "$rev"
+    fi || blocked="$blocked ${name#refs/tags/}"
 done <<EOF_INPUT
 $input
 EOF_INPUT
-if [ "$status" -ne 0 ]; then
-    echo "miglint: push blocked: fix the findings above (\`miglint rebase\` or \`miglint merge\` join two heads)" >&2
+if [ -n "$blocked" ]; then
+    echo "miglint: push blocked by the migrations of:$blocked; fix the findings above ($fix)" >&2
+    exit 1
 fi
-exit $status
+exit 0
 )HOOK";
 
 constexpr const char* k_post_merge = R"HOOK(#!/bin/sh

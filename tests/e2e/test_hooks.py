@@ -169,6 +169,78 @@ class PreCommitFrameworkTest(HookRepoMixin, unittest.TestCase):
         # The remote still has one head.
         self.assertEqual(git(remote, "rev-parse", "main").stdout.strip(), other)
 
+    def test_pre_push_stage_checks_the_pushed_commit_not_the_working_tree(self):
+        """pre-commit's push stage (PRE_COMMIT_FROM_REF/TO_REF and the remote's names):
+        the branch pushed is checked as committed, against the remote's branch."""
+        self.configure(self.repo, ["miglint-pre-push"])
+        run(self.repo, ["pre-commit", "install", "-t", "pre-push"], env=self.env())
+        remote = Remote(self.repo, self.env())
+        git(self.repo, "push", "-q", "--no-verify", "origin", "main:feature")
+        theirs = remote.someone_else_adds("feature", "cccccccccccc", "aaaaaaaaaaaa", "invoices")
+        git(self.repo, "fetch", "-q", "origin")
+        git(self.repo, "checkout", "-q", "-b", "feature", "origin/main")
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "merge", "-q", "--no-edit", "origin/feature")
+        pushed = git(self.repo, "rev-parse", "feature").stdout.strip()
+        git(self.repo, "checkout", "-q", "main")  # clean: the old hook passed here
+        proc = git(self.repo, "push", "origin", "feature", check=False, env=self.env())
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("Failed", proc.stdout)
+        self.assertIn("[multiple-heads]", proc.stdout)
+        self.assertIn("merging with origin/feature", proc.stdout)
+        self.assertIn("(at %s)" % pushed[:8], proc.stdout)
+        self.assertEqual(remote.rev("feature"), theirs)
+        # A new branch is compared with the remote's default branch, which moved on.
+        remote.someone_else_adds("main", "dddddddddddd", "aaaaaaaaaaaa", "payments")
+        git(self.repo, "fetch", "-q", "origin")
+        git(self.repo, "checkout", "-q", "-b", "topic", "main")
+        commit_revision(self.repo, "eeeeeeeeeeee", "aaaaaaaaaaaa", "refunds")
+        git(self.repo, "checkout", "-q", "main")
+        proc = git(self.repo, "push", "origin", "topic", check=False, env=self.env())
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("[diverges-from-base]", proc.stdout)
+        self.assertIn("merging with origin/main", proc.stdout)
+        self.assertIsNone(remote.rev("topic"))
+        # On top of the remote's main it passes.
+        git(self.repo, "checkout", "-q", "-b", "topic2", "origin/main")
+        commit_revision(self.repo, "eeeeeeeeeeee", "dddddddddddd", "refunds")
+        git(self.repo, "checkout", "-q", "main")
+        proc = git(self.repo, "push", "origin", "topic2", env=self.env())
+        self.assertIn("Passed", proc.stdout)
+        self.assertIsNotNone(remote.rev("topic2"))
+
+    def test_post_checkout_stage_prints_the_downgrade(self):
+        bindir = os.path.join(self.tmp.path, "bin")
+        os.makedirs(bindir)
+        os.symlink(miglint_path(), os.path.join(bindir, "miglint"))
+        for hook_id in ("miglint-post-checkout", "miglint-post-checkout-system"):
+            with self.subTest(hook_id):
+                repo = self.make_project(os.path.join(self.tmp.path, hook_id))
+                self.configure(repo, [hook_id])
+                env = self.env()
+                env["PATH"] = bindir + os.pathsep + env["PATH"]
+                env["DATABASE_URL"] = "sqlite:///dev.db"
+                run(repo, ["pre-commit", "install", "-t", "post-checkout"], env=env)
+                commit_revision(repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+                git(repo, "checkout", "-q", "-b", "feature", env=env)
+                commit_revision(repo, "cccccccccccc", "bbbbbbbbbbbb", "invoices")
+                with sqlite3.connect(os.path.join(repo, "dev.db")) as db:
+                    db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                               "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+                    db.execute("INSERT INTO alembic_version VALUES ('cccccccccccc')")
+                proc = git(repo, "checkout", "main", env=env)
+                self.assertIn("Passed", proc.stdout)
+                self.assertIn("at revision cccccccccccc, which this branch does not have",
+                              proc.stdout)
+                self.assertIn("git checkout feature && miglint downgrade bbbbbbbbbbbb && "
+                              "git checkout main", proc.stdout)
+                # Back where the database's revision is: nothing to say.
+                proc = git(repo, "checkout", "feature", env=env)
+                self.assertNotIn("which this branch does not have", proc.stdout)
+                # A file checkout is not a branch switch.
+                proc = git(repo, "checkout", "main", "--", "versions", env=env)
+                self.assertNotIn("which this branch does not have", proc.stdout)
+
     def test_build_on_first_use(self):
         """The real path: pre-commit clones this repository and the hook builds miglint
         once (slow: a full build; set MIGLINT_E2E_BUILD_HOOK=1 to run it)."""
@@ -218,6 +290,68 @@ def push_two_heads_setup(test, repo, env):
     return remote, remote_main
 
 
+class Remote:
+    """A bare "remote" repository that `repo` pushes to (as origin, with origin/HEAD set
+    to main), and a second clone of it where someone else pushes."""
+
+    def __init__(self, repo, env):
+        tmp = os.path.dirname(repo)
+        self.repo = repo
+        self.path = os.path.join(tmp, "remote.git")
+        self.other = os.path.join(tmp, "other")
+        git(tmp, "init", "-q", "--bare", "-b", "main", self.path)
+        git(repo, "remote", "add", "origin", self.path)
+        git(repo, "push", "-q", "--no-verify", "origin", "main", env=env)
+        git(repo, "remote", "set-head", "origin", "main")
+        git(tmp, "clone", "-q", self.path, self.other)
+
+    def rev(self, ref):
+        """The remote's commit for `ref`, or None when it does not have it."""
+        proc = git(self.path, "rev-parse", "-q", "--verify", ref + "^{commit}", check=False)
+        return proc.stdout.strip() or None
+
+    def someone_else_adds(self, branch, rev, down, table):
+        """The second clone commits a revision on `branch` (created from main when the
+        remote has no such branch) and pushes it."""
+        git(self.other, "fetch", "-q", "origin")
+        if self.rev(branch):
+            git(self.other, "checkout", "-q", "-B", branch, "origin/" + branch)
+        else:
+            git(self.other, "checkout", "-q", "-B", branch, "origin/main")
+        write_file(os.path.join(self.other, "versions", "%s_create_%s.py" % (rev, table)),
+                   revision_text(rev, down, table))
+        git(self.other, "add", "-A")
+        git(self.other, "commit", "-q", "--no-verify", "-m", table)
+        git(self.other, "push", "-q", "--no-verify", "origin", branch)
+        return self.rev(branch)
+
+
+def commit_revision(repo, rev, down, table, message=None):
+    path = os.path.join(repo, "versions", "%s_create_%s.py" % (rev, table))
+    write_file(path, revision_text(rev, down, table))
+    git(repo, "add", path)
+    git(repo, "commit", "-q", "--no-verify", "-m", message or table)
+    return git(repo, "rev-parse", "HEAD").stdout.strip()
+
+
+def logging_miglint(directory):
+    """A `miglint` that records each command line in calls.log, then runs the real one:
+    shows which checks a hook ran."""
+    log = os.path.join(directory, "calls.log")
+    wrapper = os.path.join(directory, "miglint")
+    write_file(wrapper, '#!/bin/sh\n[ "$2" = --help ] || echo "$*" >> %s\nexec %s "$@"\n'
+               % (log, miglint_path()))
+    os.chmod(wrapper, 0o755)
+    return wrapper, log
+
+
+def read_lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return f.read().splitlines()
+
+
 class InstalledHooksTest(HookRepoMixin, unittest.TestCase):
     """`miglint install-hooks` and the hooks/ scripts under plain git."""
 
@@ -260,6 +394,145 @@ class InstalledHooksTest(HookRepoMixin, unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         git(self.repo, "commit", "-q", "-am", "rebase migrations")
         git(self.repo, "push", "-q", "origin", "main")
+
+    def test_pre_push_checks_every_pushed_branch_not_only_the_checked_out_one(self):
+        self.install()
+        remote = Remote(self.repo, hook_env())
+        git(self.repo, "push", "-q", "--no-verify", "origin", "main:feature")
+        theirs = remote.someone_else_adds("feature", "cccccccccccc", "aaaaaaaaaaaa", "invoices")
+        # feature (not checked out) gets its own revision on aaa, then pulls the remote's:
+        # no git conflict, but two migration heads.
+        git(self.repo, "fetch", "-q", "origin")
+        git(self.repo, "checkout", "-q", "-b", "feature", "origin/main")
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "merge", "-q", "--no-edit", "origin/feature")
+        # main, checked out, is clean: it adds one revision on the remote's main.
+        git(self.repo, "checkout", "-q", "main")
+        commit_revision(self.repo, "dddddddddddd", "aaaaaaaaaaaa", "payments")
+        main_before = remote.rev("main")
+        proc = git(self.repo, "push", "origin", "main", "feature", check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("[multiple-heads]", proc.stdout)
+        self.assertIn("[diverges-from-base]", proc.stdout)
+        self.assertIn("merging with origin/feature", proc.stdout)
+        self.assertIn("(at feature)", proc.stdout)
+        self.assertIn("push blocked by the migrations of: feature;", proc.stdout)
+        self.assertNotIn("not checked out", proc.stdout)
+        # Nothing was pushed, not even the clean main.
+        self.assertEqual((remote.rev("main"), remote.rev("feature")), (main_before, theirs))
+        # main alone goes through.
+        git(self.repo, "push", "-q", "origin", "main")
+        self.assertEqual(remote.rev("main"), git(self.repo, "rev-parse", "main").stdout.strip())
+
+    def test_pre_push_of_several_clean_refs_checks_each_and_passes(self):
+        hooks = os.path.join(self.repo, ".git", "hooks")
+        record = os.path.join(self.tmp.path, "local-input")
+        write_file(os.path.join(hooks, "pre-push"), "#!/bin/sh\ncat > %s\n" % record)
+        os.chmod(os.path.join(hooks, "pre-push"), 0o755)
+        self.install()
+        remote = Remote(self.repo, hook_env())
+        git(self.repo, "push", "-q", "--no-verify", "origin", "main:release")
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "tag", "v1")
+        git(self.repo, "checkout", "-q", "-b", "feature")
+        commit_revision(self.repo, "cccccccccccc", "bbbbbbbbbbbb", "invoices")
+        git(self.repo, "checkout", "-q", "-b", "release", "origin/release")
+        commit_revision(self.repo, "dddddddddddd", "aaaaaaaaaaaa", "payments")
+        git(self.repo, "checkout", "-q", "main")
+        wrapper, log = logging_miglint(self.tmp.path)
+        proc = git(self.repo, "push", "origin", "main", "feature", "release", "v1",
+                   env=hook_env({"MIGLINT": wrapper}), check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        for ref in ("main", "feature", "release", "v1"):
+            self.assertEqual(remote.rev(ref), git(self.repo, "rev-parse", ref + "^{commit}")
+                             .stdout.strip(), ref)
+        # One check per branch, each against its own counterpart: the remote's branch, or
+        # for the new feature branch the remote's default branch. The tag points at a
+        # commit pushed with main: not checked again.
+        self.assertEqual(sorted(read_lines(log)), [
+            "lint --missing-ok --ref refs/heads/feature --against refs/remotes/origin/main",
+            "lint --missing-ok --ref refs/heads/main --against refs/remotes/origin/main",
+            "lint --missing-ok --ref refs/heads/release --against refs/remotes/origin/release"])
+        # The hook that was there before runs first, with the same input.
+        self.assertEqual(len(read_lines(record)), 4)
+        self.assertTrue(any(line.startswith("refs/heads/feature ") for line in read_lines(record)))
+
+    def test_pre_push_of_a_new_branch_compares_with_the_remote_default_branch(self):
+        self.install()
+        remote = Remote(self.repo, hook_env())
+        remote.someone_else_adds("main", "cccccccccccc", "aaaaaaaaaaaa", "invoices")
+        git(self.repo, "fetch", "-q", "origin")
+        # topic starts from the old main and adds its own child of aaa.
+        git(self.repo, "checkout", "-q", "-b", "topic")
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "checkout", "-q", "main")
+        proc = git(self.repo, "push", "origin", "topic", check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("[diverges-from-base]", proc.stdout)
+        self.assertIn("merging with origin/main", proc.stdout)
+        self.assertIn("push blocked by the migrations of: topic;", proc.stdout)
+        self.assertIsNone(remote.rev("topic"))
+        # Built on the remote's main instead, it goes through.
+        git(self.repo, "checkout", "-q", "-b", "topic2", "origin/main")
+        commit_revision(self.repo, "bbbbbbbbbbbb", "cccccccccccc", "orders")
+        git(self.repo, "checkout", "-q", "main")
+        git(self.repo, "push", "-q", "origin", "topic2")
+        self.assertIsNotNone(remote.rev("topic2"))
+
+    def test_pre_push_deleting_a_branch_and_branches_without_migrations_pass(self):
+        self.install()
+        remote = Remote(self.repo, hook_env())
+        # A branch with two heads reached the remote past the hook.
+        git(self.repo, "checkout", "-q", "-b", "broken")
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        commit_revision(self.repo, "cccccccccccc", "aaaaaaaaaaaa", "invoices")
+        git(self.repo, "push", "-q", "--no-verify", "origin", "broken")
+        git(self.repo, "checkout", "-q", "main")
+        # Deleting it adds nothing: not checked.
+        proc = git(self.repo, "push", "origin", "--delete", "broken", check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIsNone(remote.rev("broken"))
+        # A branch with no migrations at all (a docs site) is not an error.
+        git(self.repo, "checkout", "-q", "--orphan", "pages")
+        git(self.repo, "rm", "-rqf", ".")
+        write_file(os.path.join(self.repo, "index.html"), "<p>docs</p>\n")
+        git(self.repo, "add", "index.html")
+        git(self.repo, "commit", "-q", "--no-verify", "-m", "docs")
+        proc = git(self.repo, "push", "origin", "pages", check=False)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("nothing to lint", proc.stdout)
+        self.assertIsNotNone(remote.rev("pages"))
+
+    def test_pre_push_of_tags(self):
+        self.install()
+        remote = Remote(self.repo, hook_env())
+        # A tag of a commit already on the remote was checked with its branch: skipped,
+        # even though that commit has two heads (it got there past the hook).
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        commit_revision(self.repo, "cccccccccccc", "aaaaaaaaaaaa", "invoices")
+        git(self.repo, "push", "-q", "--no-verify", "origin", "main")
+        git(self.repo, "tag", "-a", "-m", "old", "v1")
+        git(self.repo, "push", "-q", "origin", "v1")
+        self.assertIsNotNone(remote.rev("v1"))
+        # A tag that brings commits no pushed branch has is checked on its own.
+        git(self.repo, "checkout", "-q", "--detach")
+        commit_revision(self.repo, "dddddddddddd", "bbbbbbbbbbbb", "payments")
+        git(self.repo, "tag", "v2")
+        git(self.repo, "checkout", "-q", "main")
+        proc = git(self.repo, "push", "origin", "v2", check=False)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("[multiple-heads]", proc.stdout)
+        self.assertIn("(at v2)", proc.stdout)
+        self.assertIn("push blocked by the migrations of: v2;", proc.stdout)
+        self.assertIsNone(remote.rev("v2"))
+
+    def test_pre_push_without_miglint_on_path_warns_and_lets_the_push_through(self):
+        self.install()
+        Remote(self.repo, hook_env())
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        proc = git(self.repo, "push", "origin", "main",
+                   env=hook_env({"MIGLINT": "miglint-not-installed"}))
+        self.assertIn("'miglint-not-installed' is not on PATH", proc.stdout)
 
     def test_post_merge_names_the_fix(self):
         self.install()
