@@ -14,7 +14,10 @@ model::Result<graph::GraphBuild> graph_at_commit(const git::Repository& repo,
   }
   std::vector<model::Revision> revisions;
   for (const auto& dir : project.version_dirs) {
-    const std::string rel = repo.relative(std::filesystem::absolute(dir.path).lexically_normal());
+    // A project found in a tree (bare repository, --ref) already holds tree paths.
+    const std::string rel =
+        project.in_tree ? dir.path
+                        : repo.relative(std::filesystem::absolute(dir.path).lexically_normal());
     auto loaded = source::load_revision_files(**tree, {source::VersionDir{rel, dir.display_path}});
     if (!loaded) {
       if (loaded.error().kind == model::Error::Kind::not_found) {
