@@ -76,7 +76,7 @@ std::optional<Relative> parse_relative(const std::string& text)
   };
   for (std::size_t at = 1; at < text.size(); ++at) {
     if (text[at] == '@') {
-      if (auto r = try_rest(std::string_view(text).substr(at + 1), Relative{text.substr(0, at)})) {
+      if (auto r = try_rest(std::string_view(text).substr(at + 1), Relative{text.substr(0, at), {}, 0})) {
         return r;
       }
     }
