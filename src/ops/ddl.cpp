@@ -80,7 +80,7 @@ std::string quote(std::string_view id)
   }
   const char first = id.front();
   const bool needs = !legal || is_reserved(lower) || lower != id ||
-                     (first >= '0' && first <= '9') || first == '_' || first == '$';
+                     (first >= '0' && first <= '9') || first == '$';
   if (!needs) {
     return std::string(id);
   }

@@ -59,8 +59,8 @@ struct TableDef {
 };
 
 // An identifier as SQLAlchemy's SQLite preparer writes it: quoted ("order", "Name",
-// "_x", "a b") when it is a reserved word, has upper-case letters, starts with a digit,
-// `_` or `$`, or has characters other than letters, digits, `_` and `$`.
+// "1st", "a b") when it is a reserved word, has upper-case letters, starts with a digit
+// or `$`, or has characters other than letters, digits, `_` and `$` (`_x` stays bare).
 std::string quote(std::string_view identifier);
 // A string literal: 'it''s'.
 std::string quote_literal(std::string_view text);

@@ -91,7 +91,10 @@ TEST_SUITE("ops::ddl")
     CHECK(ddl::quote("users") == "users");
     CHECK(ddl::quote("order") == "\"order\"");
     CHECK(ddl::quote("Mixed") == "\"Mixed\"");
-    CHECK(ddl::quote("_alembic_tmp_t") == "\"_alembic_tmp_t\"");
+    CHECK(ddl::quote("_alembic_tmp_t") == "_alembic_tmp_t");
+    CHECK(ddl::quote("_x") == "_x");
+    CHECK(ddl::quote("$x") == "\"$x\"");
+    CHECK(ddl::quote("x$") == "x$");
     CHECK(ddl::quote("1st") == "\"1st\"");
     CHECK(ddl::quote("a b") == "\"a b\"");
     CHECK(ddl::quote_literal("it's") == "'it''s'");
