@@ -45,6 +45,9 @@ struct IndexDef {
   // Each element as rendered: a quoted column name or an SQL expression's text.
   std::vector<std::string> elements;
   bool unique = false;
+  // The column names as given, when every element is a plain column (batch mode looks
+  // them up among the table's columns); empty otherwise.
+  std::vector<std::string> columns;
 };
 
 struct TableDef {

@@ -148,6 +148,7 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
         auto d = server_default(*v, args.span);
         if (!d) return d.stop();
         c->server_default = *d;
+        c->server_default_is_clause = v->as<TextClause>() || v->as<SqlExpression>();
       }
       if (c->name.empty()) {
         return unsupported("a Column without a name", args.span);
