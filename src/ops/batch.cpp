@@ -459,6 +459,22 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
     if (auto s = str(99, "insert_before")) op.insert_before = *s;
     if (auto s = str(99, "insert_after")) op.insert_after = *s;
     op.default_is_expression = sql_default_expression(*op.column);
+    if (!op.insert_before.empty() || !op.insert_after.empty()) {
+      // Alembic asks, at this call, whether the operations so far rebuild the table.
+      bool recreate = batch.recreate == "always";
+      if (batch.recreate == "auto") {
+        for (const auto& earlier : batch.ops) {
+          recreate = recreate || (earlier.name == "add_column" ? earlier.default_is_expression
+                                                               : earlier.name != "create_index" &&
+                                                                     earlier.name != "drop_index");
+        }
+      }
+      if (!recreate) {
+        return failure("CommandError: Can't specify insert_before or insert_after when using ALTER; "
+                       "please specify recreate='always'",
+                       span);
+      }
+    }
     batch.ops.push_back(op);
     // Alembic follows an added column with its constraints and its index=True index.
     const auto& c = *op.column;
