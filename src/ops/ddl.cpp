@@ -130,6 +130,9 @@ std::string render_column(const ColumnDef& column, const TableDef& table)
   if (inline_autoincrement(column, table)) {
     out += " PRIMARY KEY AUTOINCREMENT";
   }
+  for (const auto& constraint : column.inline_constraints) {
+    out += " " + constraint;
+  }
   return out;
 }
 

@@ -21,6 +21,9 @@ struct ColumnDef {
   bool nullable = true;
   bool primary_key = false;
   std::optional<std::string> server_default; // the text after DEFAULT, e.g. "'0'", "(CURRENT_TIMESTAMP)"
+  // Column-level constraints, written after the column: "CHECK (x > 0)" from
+  // sa.Column('x', sa.Integer(), sa.CheckConstraint('x > 0')).
+  std::vector<std::string> inline_constraints;
 };
 
 struct ConstraintDef {

@@ -447,6 +447,21 @@ class OpsParityTest(unittest.TestCase):
             ])
             op.execute(binds.insert().values(id=4, label=1, amount=4))
             """, "op.drop_table('binds')"),
+        ("column checks", """
+            # SQLAlchemy writes a column's own CHECK in its definition, also in ADD COLUMN.
+            op.create_table('checked', sa.Column('id', sa.Integer(), primary_key=True),
+                sa.Column('x', sa.Integer(), sa.CheckConstraint('x > 0'), nullable=False),
+                sa.Column('y', sa.Integer(), sa.CheckConstraint('y > 0', name='ck_checked_y')))
+            op.execute("INSERT INTO checked (id, x, y) VALUES (1, 2, 3)")
+            op.add_column('checked', sa.Column('z', sa.Integer(), sa.CheckConstraint('z > 0')))
+            with op.batch_alter_table('checked') as batch_op:
+                batch_op.add_column(sa.Column('v', sa.Integer(), sa.CheckConstraint('v > 0', name='ck_v')))
+            with op.batch_alter_table('checked') as batch_op:
+                batch_op.add_column(sa.Column('w', sa.Integer(), sa.CheckConstraint('w > 0')))
+                batch_op.alter_column('x', nullable=True)
+            """, """
+            op.drop_table('checked')
+            """),
         ("batch details", """
             with op.batch_alter_table('t') as batch_op:
                 batch_op.add_column(sa.Column('x', sa.Integer(), server_default='7'))
