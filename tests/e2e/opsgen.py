@@ -414,10 +414,14 @@ class Column:
         return c
 
     def render(self, fk=None, unique=False, index=False, pk_inline=False, autoincrement=None,
-               extra_nullable=True):
+               extra_nullable=True, check=None):
         args = [repr(self.name), self.code]
         if fk:
             args.append(fk)
+        if check is not None:
+            # A column-level CHECK: SQLAlchemy writes it in the column definition.
+            name = ", name=%r" % check.name if check.name else ""
+            args.append("sa.CheckConstraint(%s%s)" % (pyrepr(check.sqltext()), name))
         if pk_inline:
             args.append("primary_key=True")
         if autoincrement is not None:
@@ -646,7 +650,8 @@ class CreateTable(Op):
             pk_inline = s.get("pk_inline") and c.name in t.pk
             lines.append("    %s," % c.render(
                 fk=fk_code, unique=c.name in inline_unique, index=c.name in inline_index,
-                pk_inline=pk_inline, autoincrement=s.get("autoincrement", {}).get(c.name)))
+                pk_inline=pk_inline, autoincrement=s.get("autoincrement", {}).get(c.name),
+                check=s.get("inline_check", {}).get(c.name)))
         if not s.get("pk_inline") and t.pk:
             name = ", name=op.f(%r)" % t.pk_name if t.pk_name else ""
             lines.append("    sa.PrimaryKeyConstraint(%s%s)," % (", ".join(repr(c) for c in t.pk), name))
@@ -654,6 +659,8 @@ class CreateTable(Op):
             if con.kind == "fk" and inline_fk.get(con.cols[0]) is con:
                 continue
             if con.kind == "unique" and con.name is None and con.cols[0] in inline_unique and len(con.cols) == 1:
+                continue
+            if con.kind == "check" and s.get("inline_check", {}).get(con.cols[0]) is con:
                 continue
             name = ", name=op.f(%r)" % con.name if con.name else ""
             if con.kind == "unique":
@@ -699,10 +706,11 @@ class DropTable(Op):
 class AddColumn(Op):
     """op.add_column outside batch mode: SQLite's ALTER TABLE ADD COLUMN."""
 
-    def __init__(self, table, column, index=False):
+    def __init__(self, table, column, index=False, check=None):
         self.table = table
         self.column = copy.deepcopy(column)
         self.index = index
+        self.check = check  # a column-level CHECK Constraint
 
     def apply(self, schema):
         t = schema.table(self.table)
@@ -716,6 +724,8 @@ class AddColumn(Op):
         t.columns.append(copy.deepcopy(c))
         for r in t.rows:
             r[c.name] = c.default.value() if c.default else None
+        if self.check is not None:
+            t.constraints.append(copy.deepcopy(self.check))
         if self.index:
             name = "ix_%s_%s" % (self.table, c.name)
             if name.lower() in schema.index_names():
@@ -723,7 +733,7 @@ class AddColumn(Op):
             t.indexes[name] = Index(name, [c.name])
 
     def render(self, ctx):
-        return ["op.add_column(%r, %s)" % (self.table, self.column.render(index=self.index))]
+        return ["op.add_column(%r, %s)" % (self.table, self.column.render(index=self.index, check=self.check))]
 
 
 class DropColumn(Op):
@@ -861,7 +871,7 @@ class InsertRows(Op):
             r = {}
             for c in t.columns:
                 if c.name in row and row[c.name][0] is None and c.kind == "json" and \
-                        self.style in ("bulk", "created"):
+                        self.style in ("bulk", "created", "core"):
                     r[c.name] = V.of("json", "'null'")  # sa.JSON binds None as JSON null
                 elif c.name in row:
                     r[c.name] = row[c.name][0]
@@ -899,6 +909,13 @@ class InsertRows(Op):
                 lines.append("    {%s}," % ", ".join("%r: %s" % (c, row[c][2]) for c in cols if c in row))
             lines.append("])")
             return lines
+        if self.style == "core":
+            var = ctx.var(self.table.strip("_").lower() + "_t")
+            lines = sa_table_lines(var, self.table, cols, ctx.kinds[self.table])
+            for row in self.rows:
+                lines.append("op.execute(%s.insert().values(%s))" % (
+                    var, ", ".join("%s=%s" % (c, row[c][2]) for c in cols if c in row)))
+            return lines
         if self.style == "bulk":
             var = ctx.var(self.table.strip("_") + "_table")
             kinds = ctx.kinds[self.table]
@@ -935,6 +952,38 @@ class InsertRows(Op):
             sql_quote(self.table), names, ", ".join(tuples)))]
 
 
+def py_from_sql(kind, sql, typed):
+    """The Python literal a data migration would bind for a stored SQL literal, or None
+    when there is none (blobs): typed for the sa.column type BULK_TYPES gives the kind."""
+    if sql == "NULL":
+        return "None"
+    if sql.startswith("X'"):
+        return None
+    if sql.startswith("'"):
+        text = sql[1:-1].replace("''", "'")
+        if kind == "json" and typed:
+            return repr(json.loads(text))
+        return repr(text)
+    if kind == "bool" and typed:
+        return "True" if sql == "1" else "False"
+    return sql
+
+
+def sa_table_lines(var, table, cols, kinds):
+    lines = ["%s = sa.table(%r," % (var, table)]
+    for c in cols:
+        typ = BULK_TYPES.get(kinds[c], "")
+        lines.append("    sa.column(%r%s)," % (c, ", " + typ if typ else ""))
+    lines.append(")")
+    return lines
+
+
+def column_ref(var, name):
+    if name in ("key", "keys", "values", "items") or not name.isidentifier():
+        return "%s.c[%r]" % (var, name)
+    return "%s.c.%s" % (var, name)
+
+
 def pyrepr(s):
     """A Python string literal, double-quoted when it holds single quotes (as people write)."""
     if "'" in s and '"' not in s and "\\" not in s and "\n" not in s:
@@ -965,6 +1014,12 @@ class DeleteRows(Op):
     def render(self, ctx):
         t = Table(self.table)
         t.pk = self.pk
+        if len(self.pk) == 1 and len(self.keys) % 2 == 0:
+            var = ctx.var(self.table.strip("_").lower() + "_t")
+            lines = sa_table_lines(var, self.table, self.pk, ctx.kinds[self.table])
+            lines.append("op.execute(%s.delete().where(%s.in_([%s])))" % (
+                var, column_ref(var, self.pk[0]), ", ".join(str(k[0]) for k in self.keys)))
+            return lines
         return ["op.execute(%s)" % pyrepr("DELETE FROM %s WHERE %s" % (sql_quote(self.table), where_keys(t, self.keys)))]
 
 
@@ -983,6 +1038,9 @@ class UpdateRows(Op):
         if t.col(self.column) is None:
             raise Invalid("no column")
         by_key = {k: (v, lit) for k, v, lit in self.changes}
+        if self.style == "core" and t.col(self.column).kind == "json":
+            # sa.JSON binds None as the JSON null.
+            by_key = {k: (V.of("json", "'null'") if v is None else v, lit) for k, (v, lit) in by_key.items()}
         for r in t.rows:
             k = tuple(r[c].key() for c in t.pk)
             if k in by_key:
@@ -1000,6 +1058,23 @@ class UpdateRows(Op):
         groups = {}
         for k, v, lit in self.changes:
             groups.setdefault(lit, []).append(k)
+        kind = ctx.kinds[self.table][self.column]
+        if self.style == "bind":
+            out = []
+            for k, v, lit in self.changes:
+                out.append("op.execute(sa.text(%s).bindparams(value=%s, key=%d))" % (
+                    pyrepr("UPDATE %s SET %s = :value WHERE %s = :key" % (
+                        sql_quote(self.table), sql_quote(self.column), sql_quote(self.pk[0]))),
+                    py_from_sql(kind, lit, False), k[0]))
+            return out
+        if self.style == "core":
+            var = ctx.var(self.table.strip("_").lower() + "_t")
+            cols = [self.pk[0], self.column]
+            lines = sa_table_lines(var, self.table, cols, ctx.kinds[self.table])
+            for k, v, lit in self.changes:
+                lines.append("op.execute(%s.update().where(%s == %d).values(%s=%s))" % (
+                    var, column_ref(var, self.pk[0]), k[0], self.column, py_from_sql(kind, lit, True)))
+            return lines
         stmts = ["UPDATE %s SET %s = %s WHERE %s" % (sql_quote(self.table), sql_quote(self.column), lit,
                                                      where_keys(t, keys))
                  for lit, keys in groups.items()]
@@ -1015,11 +1090,12 @@ class BatchOp:
 
 
 class BAdd(BatchOp):
-    def __init__(self, column, fk=None, index=False, after=None):
+    def __init__(self, column, fk=None, index=False, after=None, check=None):
         self.column = copy.deepcopy(column)
         self.fk = fk  # a named fk Constraint
         self.index = index
         self.after = after
+        self.check = check  # a column-level CHECK Constraint
 
     def render(self):
         fk = None
@@ -1031,7 +1107,8 @@ class BAdd(BatchOp):
         extra = ""
         if self.after:
             extra = ", insert_%s=%r" % self.after
-        return "batch_op.add_column(%s%s)" % (self.column.render(fk=fk, index=self.index), extra)
+        return "batch_op.add_column(%s%s)" % (
+            self.column.render(fk=fk, index=self.index, check=self.check), extra)
 
 
 class BDrop(BatchOp):
@@ -1159,7 +1236,7 @@ class Batch(Op):
         if not self.recreates():
             for op in self.ops:
                 if isinstance(op, BAdd):
-                    AddColumn(self.table, op.column, index=op.index).apply(schema)
+                    AddColumn(self.table, op.column, index=op.index, check=op.check).apply(schema)
                 elif isinstance(op, BCreateIndex):
                     CreateIndex(self.table, op.name, op.cols, op.unique).apply(schema)
                 elif isinstance(op, BDropIndex):
@@ -1187,6 +1264,8 @@ class Batch(Op):
                 added.add(c.name)
                 for r in new.rows:
                     r[c.name] = c.default.value() if c.default else None
+                if op.check is not None:
+                    new.constraints.append(copy.deepcopy(op.check))
                 if op.fk:
                     if op.fk.ref_table not in schema.tables and op.fk.ref_table != self.table:
                         raise Invalid("fk to a missing table")
@@ -1273,6 +1352,11 @@ class Batch(Op):
         # Constraints over a dropped column are left out; indexes over one make
         # Alembic fail (it recreates them after the copy).
         present = set(new.names())
+        for c in new.constraints:
+            if c.kind == "check" and not set(c.cols) <= present:
+                # Alembic does not know which columns a CHECK names: it keeps it, and
+                # SQLite refuses the new table ("no such column").
+                raise Invalid("a CHECK on a dropped column")
         new.constraints = [c for c in new.constraints if set(c.cols) <= present]
         for ix in new.indexes.values():
             if not set(ix.cols) <= present:
@@ -1507,9 +1591,11 @@ class Generator:
                 t.constraints.append(Constraint("check", ename, [c.name], template="{0} IN (%s)" % (
                     ", ".join("'%s'" % v for v in c.info))))
             elif c.kind in CHECKS and rng.random() < 0.15:
-                t.constraints.append(Constraint("check", "ck_%s_%s" % (t.name.lower(), c.name.lower())
-                                                if rng.random() < 0.6 else None, [c.name],
-                                                template=CHECKS[c.kind]))
+                con = Constraint("check", "ck_%s_%s" % (t.name.lower(), c.name.lower())
+                                 if rng.random() < 0.6 else None, [c.name], template=CHECKS[c.kind])
+                t.constraints.append(con)
+                if rng.random() < 0.4:
+                    style.setdefault("inline_check", {})[c.name] = con
         up = [CreateTable(t, style)]
         down = [DropTable(t.name, list(t.indexes))]
         if rng.random() < 0.6:
@@ -1529,6 +1615,8 @@ class Generator:
         styles = ["execute", "text", "text_multi"]
         if bulk_ok:
             styles += ["bulk", "bulk", "bulk"]
+            if all(c.isidentifier() for c in rows[0]):
+                styles.append("core")
         return self.rng.choice(styles)
 
     def pick_table(self, pred=None):
@@ -1565,7 +1653,10 @@ class Generator:
                 down_changes.append((key, None, "NULL"))
             else:
                 down_changes.append((key, old, self.literal_of(c, old)))
-        style = self.rng.choice(["execute", "text"])
+        styles = ["execute", "text"]
+        if len(t.pk) == 1 and c.kind != "blob" and c.name.isidentifier():
+            styles += ["bind", "core"]
+        style = self.rng.choice(styles)
         return ([UpdateRows(t.name, c.name, up_changes, list(t.pk), style)],
                 [UpdateRows(t.name, c.name, down_changes, list(t.pk), style)])
 
@@ -1582,11 +1673,18 @@ class Generator:
         if not c.nullable and c.default is None and t.rows:
             c.nullable = True
         index = self.rng.random() < 0.2
-        up = [AddColumn(t.name, c, index=index)]
+        check = None
+        if c.kind in CHECKS and self.rng.random() < 0.2:
+            check = Constraint("check", None if self.rng.random() < 0.5 else "ck_%s_%s" % (
+                t.name.lower(), c.name.lower()), [c.name], template=CHECKS[c.kind])
+        up = [AddColumn(t.name, c, index=index, check=check)]
         down = []
         if index:
             down.append(DropIndex(t.name, "ix_%s_%s" % (t.name, c.name)))
-        if index or self.rng.random() < 0.5:
+        if check is not None and check.name:
+            # A reflected CHECK stays in the rebuilt table whatever it names: drop it first.
+            down.append(Batch(t.name, [BDropConstraint(check.name, "check"), BDrop(c.name)]))
+        elif index or check is not None or self.rng.random() < 0.5:
             down.append(Batch(t.name, [BDrop(c.name)]))
         else:
             down.append(DropColumn(t.name, c.name))
@@ -1692,12 +1790,18 @@ class Generator:
                     anchors = [x.name for x in t.columns if x.name not in touched]
                     if anchors:
                         place = (rng.choice(["before", "after"]), rng.choice(anchors))
-                up.append(BAdd(c, fk=fk, index=index, after=place))
+                check = None
+                if fk is None and c.kind in CHECKS and rng.random() < 0.15:
+                    check = Constraint("check", None if rng.random() < 0.5 else "ck_%s_%s" % (
+                        t.name.lower(), c.name.lower()), [c.name], template=CHECKS[c.kind])
+                up.append(BAdd(c, fk=fk, index=index, after=place, check=check))
                 drops = []
                 if index:
                     down_names = ["ix_%s_%s" % (t.name, c.name)]
                     drops = [BDropIndex(n) for n in down_names]
                     down.append(("index-temp", t.name, c.name))
+                if check is not None and check.name:
+                    drops.append(BDropConstraint(check.name, "check"))
                 down.append([*drops, BDrop(c.name)] if not fk else
                             [*drops, BDropConstraint(fk.name, "fk"), BDrop(c.name)])
             elif choice < 0.34 and free:
