@@ -273,6 +273,16 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
     ix.table = table;
     for (const auto& n : names) ix.elements.push_back(n);
     ix.unique = row[2] == "1";
+    if (row.size() >= 5 && row[4] == "1") {
+      // A partial index: SQLAlchemy reads its predicate from the CREATE INDEX text, as
+      // the rest of the line after the first ") WHERE".
+      auto text = query(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = " +
+                                ddl::quote_literal(name));
+      if (!text) return text.error();
+      static const std::regex k_where(R"(\)\s+where\s+(.+))", std::regex::icase);
+      std::smatch m;
+      if (!text->empty() && std::regex_search(text->front()[0], m, k_where)) ix.where = m[1].str();
+    }
     out.indexes.push_back(ix);
   }
   std::reverse(out.indexes.begin(), out.indexes.end());
@@ -567,6 +577,11 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
     op.index.table = batch.table;
     op.index.elements = *elements;
     if (const Value* u = args.kw("unique")) op.index.unique = truthy(*u);
+    if (const Value* where = args.kw("sqlite_where"); where && !where->is_none()) {
+      if (auto t = where->as<TextClause>()) op.index.where = t->text;
+      else if (where->str()) op.index.where = *where->str();
+      else return unsupported("sqlite_where that is not sa.text()", span);
+    }
     const Value* given = args.get(1, "columns");
     std::vector<Value> items;
     if (given && given->list()) items = given->list()->items;

@@ -208,8 +208,12 @@ std::string render_create_table(const TableDef& table)
 
 std::string render_create_index(const IndexDef& index, std::string_view table_name)
 {
-  return fmt::format("CREATE {}INDEX {} ON {} ({})", index.unique ? "UNIQUE " : "",
-                     quote(index.name), table_name, util::join(index.elements, ", "));
+  std::string out = fmt::format("CREATE {}INDEX {} ON {} ({})", index.unique ? "UNIQUE " : "",
+                                quote(index.name), table_name, util::join(index.elements, ", "));
+  if (!index.where.empty()) {
+    out += " WHERE " + index.where;
+  }
+  return out;
 }
 
 std::string render_create_index(const IndexDef& index)

@@ -51,6 +51,8 @@ struct IndexDef {
   // The column names as given, when every element is a plain column (batch mode looks
   // them up among the table's columns); empty otherwise.
   std::vector<std::string> columns;
+  // A partial index's predicate (sqlite_where), written after WHERE; "" for none.
+  std::string where;
 };
 
 struct TableDef {

@@ -319,12 +319,12 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
     ix.table = *table;
     ix.elements = *elements;
     if (const Value* u = args.kw("unique")) ix.unique = truthy(*u);
-    std::string sql = ddl::render_create_index(ix);
-    if (const Value* where = args.kw("sqlite_where")) {
-      if (auto t = where->as<TextClause>()) sql += " WHERE " + t->text;
-      else if (where->str()) sql += " WHERE " + *where->str();
+    if (const Value* where = args.kw("sqlite_where"); where && !where->is_none()) {
+      if (auto t = where->as<TextClause>()) ix.where = t->text;
+      else if (where->str()) ix.where = *where->str();
       else return unsupported("sqlite_where that is not sa.text()", span);
     }
+    std::string sql = ddl::render_create_index(ix);
     if (auto stop = run_sql(sql, label, span)) return *stop;
     return Value();
   }

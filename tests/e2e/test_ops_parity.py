@@ -428,6 +428,7 @@ class OpsParityTest(unittest.TestCase):
                 sa.Column('kind', sa.Enum('a', 'b', name='ck_audit_kind')),
                 sa.CheckConstraint("kind IN ('a', 'b')", name='ck_audit_kind'))
             op.create_index('_ix_audit_kind', '_audit', ['kind'])
+            op.create_index('ix_t_a_present', 't', ['a'], unique=True, sqlite_where=sa.text('a IS NOT NULL'))
             op.execute("INSERT INTO _audit (id, _x, kind) VALUES (1, 5, 'a')")
             """, """
             for name in ['_audit', 'twice', 'p', 't']:
@@ -475,6 +476,7 @@ class OpsParityTest(unittest.TestCase):
             with op.batch_alter_table('twice') as batch_op:
                 batch_op.add_column(sa.Column('note', sa.Text()))
                 batch_op.alter_column('note', nullable=True)
+                batch_op.create_index('ix_twice_note', ['note'], sqlite_where=sa.text("note <> ''"))
             with op.batch_alter_table('_audit') as batch_op:
                 batch_op.alter_column('kind', new_column_name='sort',
                                       existing_type=sa.Enum('a', 'b', name='ck_audit_kind'))
@@ -482,6 +484,7 @@ class OpsParityTest(unittest.TestCase):
             with op.batch_alter_table('_audit') as batch_op:
                 batch_op.alter_column('sort', new_column_name='kind')
             with op.batch_alter_table('twice') as batch_op:
+                batch_op.drop_index('ix_twice_note')
                 batch_op.drop_column('note')
             with op.batch_alter_table('t') as batch_op:
                 batch_op.drop_column('s')

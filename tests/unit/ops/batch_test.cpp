@@ -181,6 +181,19 @@ TEST_SUITE("ops::batch")
     CHECK(r.message.find("no such column") != std::string::npos);
   }
 
+  TEST_CASE("a partial index keeps its predicate through a rebuild, and batch_op makes one")
+  {
+    auto db = with_table(k_abc + std::string("\n    op.create_index('ix_t_a', 't', ['a'], "
+                                             "sqlite_where=sa.text('a IS NOT NULL'))"));
+    auto r = run(*db, "    with op.batch_alter_table('t') as batch_op:\n"
+                      "        batch_op.alter_column('b', nullable=False)\n"
+                      "        batch_op.create_index('ix_t_c', ['c'], sqlite_where=sa.text('c > 0'))");
+    CHECK(r.status == engine::BodyStatus::ok);
+    CHECK(table_sql(*db, "t").starts_with("CREATE TABLE \"t\""));
+    CHECK(table_sql(*db, "ix_t_a") == "CREATE INDEX ix_t_a ON t (a) WHERE a IS NOT NULL");
+    CHECK(table_sql(*db, "ix_t_c") == "CREATE INDEX ix_t_c ON t (c) WHERE c > 0");
+  }
+
   TEST_CASE("names starting with an underscore are not quoted")
   {
     auto db = with_table("    op.create_table('_audit', sa.Column('id', sa.Integer(), primary_key=True),\n"
