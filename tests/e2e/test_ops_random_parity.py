@@ -154,7 +154,8 @@ def compare(case, expected, actual):
                 return "%s: Alembic fails (%s) but miglint succeeded" % (where, exp["error"])
             continue
         if not exp["ok"]:
-            return "%s: Alembic failed (the generator should not write this): %s" % (where, exp["error"])
+            return "%s: Alembic failed (the generator should not write this): %s; miglint %s" % (
+                where, exp["error"], "failed too: " + act["error"] if not act["ok"] else "succeeded")
         if not act["ok"]:
             return "%s: miglint failed: %s" % (where, act["error"])
         if exp["schema"] != act["schema"]:
