@@ -502,6 +502,38 @@ class OpsParityTest(unittest.TestCase):
             n = len(self.BATCH_DETAILS)
             self.compare_history(root, [("upgrade", "+1")] * n + [("downgrade", "-1")] * n)
 
+    def test_check_reflection_after_add_column_is_alembics(self):
+        # ALTER TABLE ADD COLUMN appends to the line of the last column; SQLAlchemy finds
+        # CHECK constraints with a per-line regular expression, so a named CHECK on that
+        # line is read with what follows it. Alembic's batch then builds what it read.
+        table = ("t", """
+            op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('x', sa.Integer()),
+                sa.Column('z', sa.Integer(), sa.CheckConstraint('z > 0', name='ck_z')))
+            op.execute("INSERT INTO t (id, x, z) VALUES (1, 2, 3)")
+            """, "op.drop_table('t')")
+        rebuild = "with op.batch_alter_table('t') as b:\n    b.alter_column('x', nullable=False)"
+        cases = [
+            # The CHECK text swallows ", w VARCHAR(20"; SQLite refuses the new table.
+            ("op.add_column('t', sa.Column('w', sa.String(20)))", rebuild, False),
+            # Two named CHECKs on one line come back as two strangely named ones.
+            ("op.add_column('t', sa.Column('w', sa.Integer(), sa.CheckConstraint('w > 0', name='ck_w')))",
+             rebuild, True),
+            # An unnamed CHECK after ck_z takes its place: ck_z is not found.
+            ("op.add_column('t', sa.Column('w', sa.Integer(), sa.CheckConstraint('w > 0')))",
+             "with op.batch_alter_table('t') as b:\n    b.drop_constraint('ck_z', type_='check')", False),
+        ]
+        for add, batch, succeeds in cases:
+            with self.subTest(add=add), e2e.TempDir() as root:
+                write_project(root, [table, ("add", add, "pass"), ("rebuild", batch, "pass")])
+                steps = [("upgrade", "+1")] * 3
+                if succeeds:
+                    self.compare_history(root, steps)
+                    continue
+                expected = run_alembic_steps(root, steps)
+                actual = run_miglint_steps(root, steps)
+                self.assertEqual([s["ok"] for s in expected], [True, True, False])
+                self.assertEqual([s["ok"] for s in actual], [True, True, False])
+
     def test_sample_versions_match_alembic_after_every_step(self):
         with e2e.TempDir() as root:
             os.makedirs(os.path.join(root, "alembic"))
