@@ -27,4 +27,4 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 ctest --test-dir "$asan" --output-on-failure -j "$(nproc)" --timeout 900 \
-  -E '^(e2e\.test_(alembic_parity|ops_parity|engine_alembic_interop)|a 10 MB file parses quickly)$'
+  -E '^(e2e\.test_(alembic_parity|ops_parity|ops_random_parity|engine_alembic_interop)|a 10 MB file parses quickly)$'

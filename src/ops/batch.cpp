@@ -8,6 +8,8 @@
 #include <cctype>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
+#include <set>
 #include <regex>
 
 namespace miglint::ops {
@@ -177,6 +179,17 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
       }
     }
   }
+  // SQLAlchemy keys the foreign keys by (columns, referred table, referred columns): of
+  // several with the same signature, one is reflected, and batch mode drops the others.
+  for (std::size_t i = 0; i < fks.size(); ++i) {
+    for (std::size_t j = fks.size(); j-- > i + 1;) {
+      const auto& a = fks[i].second;
+      const auto& b = fks[j].second;
+      if (a.columns == b.columns && a.ref_table == b.ref_table && a.ref_columns == b.ref_columns) {
+        fks.erase(fks.begin() + static_cast<std::ptrdiff_t>(j));
+      }
+    }
+  }
   static const std::regex k_fk(
       R"re((?:CONSTRAINT (\w+) +)?FOREIGN KEY *\( *(.+?) *\) +REFERENCES +(?:(?:"(.+?)")|([a-z0-9_]+)) *\((.+?)\) *((?:ON (?:DELETE|UPDATE) (?:SET NULL|SET DEFAULT|CASCADE|RESTRICT|NO ACTION) *)*)((?:NOT +)?DEFERRABLE)?(?: +INITIALLY +(DEFERRED|IMMEDIATE))?)re",
       std::regex::icase);
@@ -260,6 +273,16 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
     ix.table = table;
     for (const auto& n : names) ix.elements.push_back(n);
     ix.unique = row[2] == "1";
+    if (row.size() >= 5 && row[4] == "1") {
+      // A partial index: SQLAlchemy reads its predicate from the CREATE INDEX text, as
+      // the rest of the line after the first ") WHERE".
+      auto text = query(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = " +
+                                ddl::quote_literal(name));
+      if (!text) return text.error();
+      static const std::regex k_where(R"(\)\s+where\s+(.+))", std::regex::icase);
+      std::smatch m;
+      if (!text->empty() && std::regex_search(text->front()[0], m, k_where)) ix.where = m[1].str();
+    }
     out.indexes.push_back(ix);
   }
   std::reverse(out.indexes.begin(), out.indexes.end());
@@ -333,7 +356,92 @@ namespace {
 
 bool sql_default_expression(const ColumnObj& c)
 {
-  return c.server_default && !c.server_default->empty() && c.server_default->front() != '\'';
+  return c.server_default && c.server_default_is_clause;
+}
+
+using OrderPairs = std::vector<std::pair<std::string, std::string>>;
+
+// Where Alembic 1.8 puts a column added in batch mode
+// (ApplyBatchImpl._setup_dependencies_for_add_column): "a before b" pairs taken from
+// insert_before / insert_after, completed with the neighbour in the remaining reflected
+// columns, or else "after the last remaining reflected column". Returns Alembic's error
+// for a neighbour it cannot find, or "".
+std::string column_placement(const std::string& name, std::string before, std::string after,
+                             const std::vector<std::string>& existing, OrderPairs& ordering)
+{
+  auto index_of = [&](const std::string& n) -> std::optional<std::size_t> {
+    auto it = std::find(existing.begin(), existing.end(), n);
+    if (it == existing.end()) return std::nullopt;
+    return static_cast<std::size_t>(it - existing.begin());
+  };
+  if (!after.empty() && before.empty()) {
+    if (auto i = index_of(after)) {
+      if (*i + 1 < existing.size()) before = existing[*i + 1];
+    } else {
+      // Placed after a column added earlier: dict(pairs)[after], the last pair wins.
+      const std::string* found = nullptr;
+      for (const auto& p : ordering) {
+        if (p.first == after) found = &p.second;
+      }
+      if (!found) return fmt::format("KeyError: '{}'", after);
+      before = *found;
+    }
+  }
+  if (!before.empty() && after.empty()) {
+    if (auto i = index_of(before)) {
+      if (*i >= 1) after = existing[*i - 1];
+    } else {
+      const std::string* found = nullptr;
+      for (const auto& p : ordering) {
+        if (p.second == before) found = &p.first;
+      }
+      if (!found) return fmt::format("KeyError: '{}'", before);
+      after = *found;
+    }
+  }
+  if (!before.empty()) ordering.emplace_back(name, before);
+  if (!after.empty()) ordering.emplace_back(after, name);
+  if (before.empty() && after.empty() && !existing.empty()) ordering.emplace_back(existing.back(), name);
+  return {};
+}
+
+// The final column order (ApplyBatchImpl._adjust_self_columns_for_partial_reordering):
+// the pairs "each remaining reflected column after its predecessor" plus the added
+// columns' pairs, sorted the way SQLAlchemy's topological sort_as_subsets does it: in
+// rounds, each taking (in the current order) every column none of whose predecessors
+// still waits. A pair naming a column dropped by the batch constrains nothing, so
+//   t(a, b, c): add_column(x) [pair c<x], drop_column(c)   gives   a, x, b
+// (x only had to follow c). Indexes into `keys`, or nullopt for a cycle.
+std::optional<std::vector<std::size_t>> column_order(const std::vector<std::string>& keys,
+                                                     const std::vector<std::string>& existing,
+                                                     const OrderPairs& added)
+{
+  std::set<std::pair<std::string, std::string>> pairs(added.begin(), added.end());
+  for (std::size_t i = 1; i < existing.size() && i <= keys.size(); ++i) {
+    pairs.emplace(keys[i - 1], existing[i]);
+  }
+  std::map<std::string, std::set<std::string>> predecessors;
+  for (const auto& [a, b] : pairs) {
+    if (a != b) predecessors[b].insert(a);
+  }
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < keys.size(); ++i) todo.push_back(i);
+  std::set<std::string> waiting(keys.begin(), keys.end());
+  std::vector<std::size_t> out;
+  while (!todo.empty()) {
+    std::vector<std::size_t> round;
+    for (std::size_t i : todo) {
+      const auto& before = predecessors[keys[i]];
+      if (std::none_of(before.begin(), before.end(), [&](const auto& p) { return waiting.count(p) > 0; })) {
+        round.push_back(i);
+      }
+    }
+    if (round.empty()) return std::nullopt;
+    for (std::size_t i : round) waiting.erase(keys[i]);
+    std::erase_if(todo, [&](std::size_t i) { return std::find(round.begin(), round.end(), i) != round.end(); });
+    out.insert(out.end(), round.begin(), round.end());
+  }
+  return out;
 }
 
 } // namespace
@@ -361,6 +469,22 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
     if (auto s = str(99, "insert_before")) op.insert_before = *s;
     if (auto s = str(99, "insert_after")) op.insert_after = *s;
     op.default_is_expression = sql_default_expression(*op.column);
+    if (!op.insert_before.empty() || !op.insert_after.empty()) {
+      // Alembic asks, at this call, whether the operations so far rebuild the table.
+      bool recreate = batch.recreate == "always";
+      if (batch.recreate == "auto") {
+        for (const auto& earlier : batch.ops) {
+          recreate = recreate || (earlier.name == "add_column" ? earlier.default_is_expression
+                                                               : earlier.name != "create_index" &&
+                                                                     earlier.name != "drop_index");
+        }
+      }
+      if (!recreate) {
+        return failure("CommandError: Can't specify insert_before or insert_after when using ALTER; "
+                       "please specify recreate='always'",
+                       span);
+      }
+    }
     batch.ops.push_back(op);
     // Alembic follows an added column with its constraints and its index=True index.
     const auto& c = *op.column;
@@ -398,6 +522,7 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
       ci.index.name = "ix_" + batch.table + "_" + c.name;
       ci.index.table = batch.table;
       ci.index.elements = {ddl::quote(c.name)};
+      ci.index.columns = {c.name};
       ci.index.unique = c.unique.value_or(false);
       ci.column_name = "\x01column-index"; // marks the index=True companion
       ci.new_name = c.name;
@@ -405,14 +530,32 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
     }
     return Value();
   }
+  // Alembic's batch drop_column, and alter_column when it renames, read the name of
+  // a SchemaEventTarget existing_type (Enum, Boolean; a TypeDecorator passes the
+  // attribute on to its implementation type, which may not have one).
+  auto existing_type_name = [&]() {
+    const Value* v = args.kw("existing_type");
+    auto t = v ? to_type(*v) : nullptr;
+    if (!t || !t->known || !t->module.starts_with("sqlalchemy")) return;
+    if (t->module == "sqlalchemy" && (t->name == "Interval" || t->name == "PickleType")) {
+      op.error = fmt::format("AttributeError: '{}' object has no attribute 'name'",
+                             t->name == "Interval" ? "DateTime" : "LargeBinary");
+    } else if (t->name == "Enum" || t->name == "ENUM" || t->name == "Boolean" || t->name == "BOOLEAN") {
+      if (const Value* n = t->kwarg("name"); n && n->str()) op.pop_constraint = *n->str();
+    }
+  };
   if (name == "drop_column") {
     const std::string* c = str(0, "column_name");
     if (!c) return unsupported("batch_op.drop_column without a literal name", span);
     op.column_name = *c;
+    existing_type_name();
   } else if (name == "alter_column") {
     const std::string* c = str(0, "column_name");
     if (!c) return unsupported("batch_op.alter_column without a literal name", span);
     op.column_name = *c;
+    if (const Value* n = args.kw("new_column_name"); n && n->str() && *n->str() != *c) {
+      existing_type_name();
+    }
     if (const Value* n = args.kw("nullable"); n && !n->is_none()) op.nullable = truthy(*n);
     if (const Value* d = args.kw("server_default"); d && !(d->boolean() && !*d->boolean())) {
       auto rendered = server_default(*d, span);
@@ -434,6 +577,23 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
     op.index.table = batch.table;
     op.index.elements = *elements;
     if (const Value* u = args.kw("unique")) op.index.unique = truthy(*u);
+    if (const Value* where = args.kw("sqlite_where"); where && !where->is_none()) {
+      if (auto t = where->as<TextClause>()) op.index.where = t->text;
+      else if (where->str()) op.index.where = *where->str();
+      else return unsupported("sqlite_where that is not sa.text()", span);
+    }
+    const Value* given = args.get(1, "columns");
+    std::vector<Value> items;
+    if (given && given->list()) items = given->list()->items;
+    else if (given) items.push_back(*given);
+    for (const Value& item : items) {
+      if (auto s = item.str()) op.index.columns.push_back(*s);
+      else if (auto cc = item.as<ColumnClause>()) op.index.columns.push_back(cc->name);
+      else {
+        op.index.columns.clear();
+        break;
+      }
+    }
   } else if (name == "drop_index") {
     const std::string* n = str(0, "index_name");
     if (!n) return unsupported("batch_op.drop_index without a literal name", span);
@@ -540,40 +700,50 @@ std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
   if (!reflected) return failure(reflected.error().message, batch.span);
   Reflected& r = *reflected;
 
-  auto find_column = [&](const std::string& name) -> Reflected::Column* {
+  // Alembic's batch keeps columns under their key: the reflected name, even after a
+  // rename in the same batch, or the added column's name.
+  auto key_of = [](const Reflected::Column& c) { return c.source.empty() ? c.def.name : c.source; };
+  auto find_column = [&](const std::string& key) -> Reflected::Column* {
     for (auto& c : r.columns) {
-      if (c.def.name == name) return &c;
+      if (key_of(c) == key) return &c;
     }
     return nullptr;
   };
+  // Column order as Alembic computes it: the reflected columns still there, and for
+  // each added column a (before, after) pair; see order_columns().
+  std::vector<std::string> existing_ordering;
+  for (const auto& c : r.columns) existing_ordering.push_back(c.source);
+  std::vector<std::pair<std::string, std::string>> add_col_ordering;
   for (const auto& op : batch.ops) {
+    if (!op.error.empty()) return failure(op.error, op.span);
+    if (!op.pop_constraint.empty()) {
+      std::erase_if(r.named, [&](const auto& c) { return c.name == op.pop_constraint; });
+    }
     if (op.name == "add_column") {
       auto def = column_def(*op.column, op.span);
       if (!def) return def.stop();
       def->primary_key = false;
       Reflected::Column c;
       c.def = *def;
-      auto at = r.columns.end();
-      if (!op.insert_before.empty()) {
-        at = std::find_if(r.columns.begin(), r.columns.end(),
-                          [&](const auto& rc) { return rc.def.name == op.insert_before; });
-      } else if (!op.insert_after.empty()) {
-        at = std::find_if(r.columns.begin(), r.columns.end(),
-                          [&](const auto& rc) { return rc.def.name == op.insert_after; });
-        if (at != r.columns.end()) ++at;
-      }
-      r.columns.insert(at, c);
+      auto placed = column_placement(op.column->name, op.insert_before, op.insert_after,
+                                     existing_ordering, add_col_ordering);
+      if (!placed.empty()) return failure(placed, op.span);
+      r.columns.push_back(c);
       if (op.column->primary_key) r.pk.columns.push_back(op.column->name);
     } else if (op.name == "drop_column") {
       auto it = std::find_if(r.columns.begin(), r.columns.end(),
-                             [&](const auto& rc) { return rc.def.name == op.column_name; });
+                             [&](const auto& rc) { return key_of(rc) == op.column_name; });
       if (it == r.columns.end()) {
         return failure(fmt::format("KeyError: '{}'", op.column_name), op.span);
       }
-      const std::string source = it->source;
       r.columns.erase(it);
       auto& pk = r.pk.columns;
-      pk.erase(std::remove(pk.begin(), pk.end(), source.empty() ? op.column_name : source), pk.end());
+      pk.erase(std::remove(pk.begin(), pk.end(), op.column_name), pk.end());
+      auto at = std::find(existing_ordering.begin(), existing_ordering.end(), op.column_name);
+      if (at == existing_ordering.end()) {
+        return failure("ValueError: list.remove(x): x not in list", op.span);
+      }
+      existing_ordering.erase(at);
     } else if (op.name == "alter_column") {
       Reflected::Column* c = find_column(op.column_name);
       if (!c) return failure(fmt::format("KeyError: '{}'", op.column_name), op.span);
@@ -640,6 +810,19 @@ std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
         return failure(fmt::format("ValueError: No such constraint: '{}'", op.constraint.name), op.span);
       }
     }
+  }
+
+  if (!add_col_ordering.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& c : r.columns) keys.push_back(key_of(c));
+    auto order = column_order(keys, existing_ordering, add_col_ordering);
+    if (!order) {
+      return failure("CircularDependencyError: the columns' insert_before / insert_after form a cycle",
+                     batch.span);
+    }
+    std::vector<Reflected::Column> sorted;
+    for (std::size_t i : *order) sorted.push_back(r.columns[i]);
+    r.columns = std::move(sorted);
   }
 
   // Column lists of constraints and indexes name the old columns; map them to the new
@@ -709,11 +892,26 @@ std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
   }
   statements.push_back(fmt::format("DROP TABLE temp.{}", keep));
   for (ddl::IndexDef ix : r.indexes) {
-    if (!map_cols(ix.elements)) continue;
+    // An index over a dropped column is recreated all the same, and SQLite refuses it
+    // ("no such column"), as in Alembic.
+    std::vector<std::string> mapped = ix.elements;
+    if (map_cols(mapped)) ix.elements = mapped;
     for (auto& e : ix.elements) e = ddl::quote(e);
     statements.push_back(ddl::render_create_index(ix));
   }
-  for (const auto& ix : r.new_indexes) statements.push_back(ddl::render_create_index(ix));
+  for (ddl::IndexDef ix : r.new_indexes) {
+    // Alembic finds the columns of a new index among the batch's keys: the old name of
+    // a column renamed in the same batch, not its new one.
+    if (!ix.columns.empty()) {
+      ix.elements.clear();
+      for (const auto& key : ix.columns) {
+        auto it = new_name.find(key);
+        if (it == new_name.end()) return failure(fmt::format("KeyError: '{}'", key), batch.span);
+        ix.elements.push_back(ddl::quote(it->second));
+      }
+    }
+    statements.push_back(ddl::render_create_index(ix));
+  }
   for (const auto& sql : statements) {
     if (auto stop = run_sql(sql, label, batch.span)) return stop;
   }

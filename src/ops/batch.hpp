@@ -32,6 +32,11 @@ struct BatchOp {
   std::shared_ptr<SqlType> type;
   ddl::IndexDef index;           // create_index / drop_index (name)
   ddl::ConstraintDef constraint; // add_constraint / drop_constraint (name)
+  // drop_column / alter_column(new_column_name=) with existing_type: a named Enum or
+  // Boolean makes Alembic discard the named constraint of that name; an Interval or
+  // PickleType makes it fail when the batch is applied (`error`).
+  std::string pop_constraint;
+  std::string error;
 };
 
 struct BatchProxy : Object {

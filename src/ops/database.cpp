@@ -245,6 +245,7 @@ Flow<std::string> Interpreter::sql_operand(const Value& v, const SqlType* type, 
   if (std::string why = unknown_reason(v); !why.empty()) {
     return unsupported(fmt::format("a statement parameter that is {}", why), span);
   }
+  if (std::string error = bind_error(v, type); !error.empty()) return failure(error, span);
   if (auto lit = data_literal(v, type)) return *lit;
   return unsupported(fmt::format("a statement parameter of type {}", type_name(v)), span);
 }

@@ -80,7 +80,7 @@ std::string quote(std::string_view id)
   }
   const char first = id.front();
   const bool needs = !legal || is_reserved(lower) || lower != id ||
-                     (first >= '0' && first <= '9') || first == '_' || first == '$';
+                     (first >= '0' && first <= '9') || first == '$';
   if (!needs) {
     return std::string(id);
   }
@@ -129,6 +129,9 @@ std::string render_column(const ColumnDef& column, const TableDef& table)
   }
   if (inline_autoincrement(column, table)) {
     out += " PRIMARY KEY AUTOINCREMENT";
+  }
+  for (const auto& constraint : column.inline_constraints) {
+    out += " " + constraint;
   }
   return out;
 }
@@ -205,8 +208,12 @@ std::string render_create_table(const TableDef& table)
 
 std::string render_create_index(const IndexDef& index, std::string_view table_name)
 {
-  return fmt::format("CREATE {}INDEX {} ON {} ({})", index.unique ? "UNIQUE " : "",
-                     quote(index.name), table_name, util::join(index.elements, ", "));
+  std::string out = fmt::format("CREATE {}INDEX {} ON {} ({})", index.unique ? "UNIQUE " : "",
+                                quote(index.name), table_name, util::join(index.elements, ", "));
+  if (!index.where.empty()) {
+    out += " WHERE " + index.where;
+  }
+  return out;
 }
 
 std::string render_create_index(const IndexDef& index)

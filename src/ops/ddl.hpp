@@ -21,6 +21,9 @@ struct ColumnDef {
   bool nullable = true;
   bool primary_key = false;
   std::optional<std::string> server_default; // the text after DEFAULT, e.g. "'0'", "(CURRENT_TIMESTAMP)"
+  // Column-level constraints, written after the column: "CHECK (x > 0)" from
+  // sa.Column('x', sa.Integer(), sa.CheckConstraint('x > 0')).
+  std::vector<std::string> inline_constraints;
 };
 
 struct ConstraintDef {
@@ -45,6 +48,11 @@ struct IndexDef {
   // Each element as rendered: a quoted column name or an SQL expression's text.
   std::vector<std::string> elements;
   bool unique = false;
+  // The column names as given, when every element is a plain column (batch mode looks
+  // them up among the table's columns); empty otherwise.
+  std::vector<std::string> columns;
+  // A partial index's predicate (sqlite_where), written after WHERE; "" for none.
+  std::string where;
 };
 
 struct TableDef {
@@ -59,8 +67,8 @@ struct TableDef {
 };
 
 // An identifier as SQLAlchemy's SQLite preparer writes it: quoted ("order", "Name",
-// "_x", "a b") when it is a reserved word, has upper-case letters, starts with a digit,
-// `_` or `$`, or has characters other than letters, digits, `_` and `$`.
+// "1st", "a b") when it is a reserved word, has upper-case letters, starts with a digit
+// or `$`, or has characters other than letters, digits, `_` and `$` (`_x` stays bare).
 std::string quote(std::string_view identifier);
 // A string literal: 'it''s'.
 std::string quote_literal(std::string_view text);

@@ -223,6 +223,8 @@ Flow<ddl::ColumnDef> Interpreter::column_def(const ColumnObj& column, Span span)
   def.primary_key = column.primary_key;
   def.nullable = column.nullable.value_or(!column.primary_key);
   def.server_default = column.server_default;
+  // SQLAlchemy writes a column's own CHECK constraints in the column definition.
+  for (const auto& check : column.checks) def.inline_constraints.push_back(ddl::render_constraint(check));
   return def;
 }
 
@@ -291,7 +293,8 @@ Flow<ddl::TableDef> Interpreter::table_def(const std::string& name, const std::v
       table.columns.push_back(*def);
       if (column->primary_key) column_pk.push_back(column->name);
       // Column-level constraints are created when the Table is built, after the
-      // constraints written as arguments: a UNIQUE, then the column's foreign keys.
+      // constraints written as arguments: a UNIQUE, then the column's foreign keys
+      // (its CHECKs are written in the column definition).
       if (column->unique.value_or(false) && !column->index.value_or(false)) {
         ddl::ConstraintDef uq;
         uq.kind = ddl::ConstraintDef::Kind::unique;
@@ -312,7 +315,6 @@ Flow<ddl::TableDef> Interpreter::table_def(const std::string& name, const std::v
         c.initially = fk->initially;
         column_constraints.push_back(c);
       }
-      for (const auto& check : column->checks) column_constraints.push_back(check);
       if (column->index.value_or(false)) {
         ddl::IndexDef ix;
         ix.name = "ix_" + name + "_" + column->name;

@@ -116,6 +116,9 @@ private:
 // A literal as the SQL SQLAlchemy binds for a column of `type` (null when untyped);
 // nullopt for values that are not literals.
 std::optional<std::string> data_literal(const Value& v, const SqlType* type);
+// The error SQLAlchemy 1.4's SQLite bind processor for `type` raises for the literal `v`
+// ("TypeError: SQLite Date type only accepts Python date objects as input."), or "".
+std::string bind_error(const Value& v, const SqlType* type);
 
 // A type argument as a SqlType: a called type, a type class (`sa.Integer`), or an
 // application/third-party type (which falls back to its name). Null otherwise.

@@ -6,6 +6,8 @@
 #include "ops/batch.hpp"
 #include "ops/interpreter.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <fmt/format.h>
 
 namespace miglint::ops {
@@ -63,15 +65,108 @@ std::string json_dumps(const Value& v)
 
 } // namespace
 
+namespace {
+
+bool type_is(const SqlType* type, std::initializer_list<std::string_view> names)
+{
+  if (!type || !type->known || !type->module.starts_with("sqlalchemy")) return false;
+  for (auto n : names) {
+    if (type->name == n) return true;
+  }
+  return false;
+}
+
+// Types whose SQLite bind processor is float(): Numeric and its kin.
+bool float_bound(const SqlType* type)
+{
+  return type_is(type, {"Numeric", "Float", "Double", "NUMERIC", "DECIMAL", "FLOAT", "REAL", "DOUBLE",
+                        "DOUBLE_PRECISION"});
+}
+
+// Python's float() of a string: optional blanks around a decimal or inf/nan.
+std::optional<double> parse_float(const std::string& text)
+{
+  const auto first = text.find_first_not_of(" \t\n\r\f\v");
+  if (first == std::string::npos) return std::nullopt;
+  const auto last = text.find_last_not_of(" \t\n\r\f\v");
+  const std::string core = text.substr(first, last - first + 1);
+  char* end = nullptr;
+  const double d = std::strtod(core.c_str(), &end);
+  if (end != core.c_str() + core.size() || core.find_first_of("xX") != std::string::npos) {
+    return std::nullopt;
+  }
+  return d;
+}
+
+// A double as an SQLite literal that reads back as the same REAL (never an INTEGER
+// literal: 3.0 stored in a TEXT column is '3.0', as when Python binds a float).
+std::string real_literal(double d)
+{
+  if (std::isnan(d)) return "NULL"; // Python's sqlite3 binds NaN as NULL
+  if (std::isinf(d)) return d > 0 ? "9e999" : "-9e999";
+  std::string s = fmt::format("{:.17g}", d);
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+} // namespace
+
+std::string bind_error(const Value& v, const SqlType* type)
+{
+  if (!type || v.is_none() || v.as<TextClause>() || v.as<SqlExpression>()) return {};
+  if (type_is(type, {"Date", "DATE"})) {
+    return "TypeError: SQLite Date type only accepts Python date objects as input.";
+  }
+  if (type_is(type, {"DateTime", "DATETIME", "TIMESTAMP"})) {
+    return "TypeError: SQLite DateTime type only accepts Python datetime and date objects as input.";
+  }
+  if (type_is(type, {"Time", "TIME"})) {
+    return "TypeError: SQLite Time type only accepts Python time objects as input.";
+  }
+  if (type_is(type, {"Interval"})) {
+    return fmt::format("TypeError: unsupported operand type(s) for +: 'datetime.datetime' and '{}'",
+                       type_name(v));
+  }
+  if (type_is(type, {"LargeBinary", "BLOB", "BINARY", "VARBINARY", "_Binary"})) {
+    return fmt::format("TypeError: memoryview: a bytes-like object is required, not '{}'", type_name(v));
+  }
+  if (type_is(type, {"Boolean", "BOOLEAN"}) && !v.boolean()) {
+    if (auto i = v.integer(); i && (*i == 0 || *i == 1)) return {};
+    if (v.integer()) return fmt::format("ValueError: Value {} is not None, True, or False", *v.integer());
+    return fmt::format("TypeError: Not a boolean value: {}", to_repr(v));
+  }
+  if (float_bound(type)) {
+    if (auto str = v.str(); str && !parse_float(*str)) {
+      return fmt::format("ValueError: could not convert string to float: {}", to_repr(v));
+    }
+    if (v.list() || v.dict()) {
+      return fmt::format("TypeError: float() argument must be a string or a real number, not '{}'",
+                         type_name(v));
+    }
+  }
+  if (type_is(type, {"Enum", "ENUM"}) && !v.str() && !v.as<EnumMember>()) {
+    return fmt::format("LookupError: '{}' is not among the defined enum values", to_str(v));
+  }
+  return {};
+}
+
 // A value as an SQL literal bound the way SQLAlchemy binds it for the column's type.
 std::optional<std::string> data_literal(const Value& v, const SqlType* type)
 {
   const bool json = type && (type->name == "JSON" || type->name == "JSONB");
   if (json) return ddl::quote_literal(json_dumps(v));
   if (v.is_none()) return "NULL";
+  if (float_bound(type)) {
+    // float(value): Numeric, Float and the like bind REALs on SQLite.
+    if (auto b = v.boolean()) return real_literal(*b ? 1.0 : 0.0);
+    if (auto i = v.integer()) return real_literal(static_cast<double>(*i));
+    if (auto str = v.str()) {
+      if (auto d = parse_float(*str)) return real_literal(*d);
+    }
+  }
   if (auto b = v.boolean()) return *b ? "1" : "0";
   if (auto i = v.integer()) return std::to_string(*i);
-  if (auto d = v.floating()) return fmt::format("{:.17g}", *d);
+  if (auto d = v.floating()) return real_literal(*d);
   if (auto s = v.str()) return ddl::quote_literal(*s);
   if (auto t = v.as<TextClause>()) return t->text;
   if (auto e = v.as<SqlExpression>()) return e->sql;
@@ -152,7 +247,8 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
       if (auto stop = run_sql(sql, label, span)) return *stop;
     }
     const bool unique_constraint = column->unique.value_or(false) && !column->index.value_or(false);
-    if (unique_constraint || !column->foreign_keys.empty() || !column->checks.empty()) {
+    // (The column's CHECKs went into its definition: ADD COLUMN z INTEGER CHECK (z > 0).)
+    if (unique_constraint || !column->foreign_keys.empty()) {
       return failure(k_no_alter_constraints, span);
     }
     if (column->index.value_or(false)) {
@@ -223,12 +319,12 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
     ix.table = *table;
     ix.elements = *elements;
     if (const Value* u = args.kw("unique")) ix.unique = truthy(*u);
-    std::string sql = ddl::render_create_index(ix);
-    if (const Value* where = args.kw("sqlite_where")) {
-      if (auto t = where->as<TextClause>()) sql += " WHERE " + t->text;
-      else if (where->str()) sql += " WHERE " + *where->str();
+    if (const Value* where = args.kw("sqlite_where"); where && !where->is_none()) {
+      if (auto t = where->as<TextClause>()) ix.where = t->text;
+      else if (where->str()) ix.where = *where->str();
       else return unsupported("sqlite_where that is not sa.text()", span);
     }
+    std::string sql = ddl::render_create_index(ix);
     if (auto stop = run_sql(sql, label, span)) return *stop;
     return Value();
   }
@@ -285,6 +381,9 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
                                      "group {}",
                                      c->name, r),
                          span);
+        }
+        if (std::string error = bind_error(*found, c->type.get()); !error.empty()) {
+          return failure(error, span);
         }
         auto lit = data_literal(*found, c->type.get());
         if (!lit) return unsupported(fmt::format("bulk_insert value of type {}", type_name(*found)), span);

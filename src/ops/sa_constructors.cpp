@@ -148,6 +148,7 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
         auto d = server_default(*v, args.span);
         if (!d) return d.stop();
         c->server_default = *d;
+        c->server_default_is_clause = v->as<TextClause>() || v->as<SqlExpression>();
       }
       if (c->name.empty()) {
         return unsupported("a Column without a name", args.span);
@@ -223,6 +224,10 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
       if (!elements) return elements.stop();
       ix->def.elements = *elements;
       if (const Value* u = args.kw("unique")) ix->def.unique = truthy(*u);
+      if (const Value* where = args.kw("sqlite_where"); where && !where->is_none()) {
+        if (auto t = where->as<TextClause>()) ix->def.where = t->text;
+        else return unsupported("sqlite_where that is not sa.text()", args.span);
+      }
       return Value(ObjectPtr(ix));
     }
     if (leaf == "text" || leaf == "literal_column") {

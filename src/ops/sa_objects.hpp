@@ -61,6 +61,9 @@ struct ColumnObj : Object {
   std::optional<bool> unique;
   std::optional<bool> index;
   std::optional<std::string> server_default; // rendered DEFAULT text
+  // The server_default was an SQL construct (sa.text(...), sa.func.now(), sa.false()),
+  // not a string: Alembic's batch mode then recreates the table to add the column.
+  bool server_default_is_clause = false;
   std::vector<std::shared_ptr<ForeignKeyObj>> foreign_keys;
   std::vector<ddl::ConstraintDef> checks; // column-level CheckConstraint arguments
   std::string describe() const override { return "sa.Column('" + name + "')"; }

@@ -91,6 +91,28 @@ TEST_SUITE("ops::AlembicRunner")
     CHECK(rows->column_int(1) == 1);
   }
 
+  TEST_CASE("typed bulk_insert values bind as SQLAlchemy's SQLite processors bind them")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    REQUIRE(run(*db, revision("    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),\n"
+                              "        sa.Column('s', sa.String()), sa.Column('d', sa.Date()))"))
+                .outcome.status == engine::BodyStatus::ok);
+    // Numeric and Float bind float(value): 3 lands in a VARCHAR column as '3.0'.
+    auto r = run(*db, revision("    t = sa.table('t', sa.column('id'), sa.column('s', sa.Float))\n"
+                               "    op.bulk_insert(t, [{'id': 1, 's': 3}, {'id': 2, 's': '2.50'}])"));
+    CHECK(r.outcome.status == engine::BodyStatus::ok);
+    auto rows = db->prepare("SELECT group_concat(s, ' ') FROM t");
+    REQUIRE(rows);
+    REQUIRE(*rows->step());
+    CHECK(rows->column_text(0) == "3.0 2.5");
+    // Date types take date objects only.
+    r = run(*db, revision("    t = sa.table('t', sa.column('id'), sa.column('d', sa.Date()))\n"
+                          "    op.bulk_insert(t, [{'id': 3, 'd': '2020-01-01'}])"));
+    CHECK(r.outcome.status == engine::BodyStatus::failed);
+    CHECK(r.outcome.message.find("SQLite Date type only accepts Python date objects") != std::string::npos);
+  }
+
   TEST_CASE("constraint changes outside batch mode fail as in Alembic")
   {
     auto db = sqlite::Connection::open_memory();

@@ -91,10 +91,22 @@ TEST_SUITE("ops::ddl")
     CHECK(ddl::quote("users") == "users");
     CHECK(ddl::quote("order") == "\"order\"");
     CHECK(ddl::quote("Mixed") == "\"Mixed\"");
-    CHECK(ddl::quote("_alembic_tmp_t") == "\"_alembic_tmp_t\"");
+    CHECK(ddl::quote("_alembic_tmp_t") == "_alembic_tmp_t");
+    CHECK(ddl::quote("_x") == "_x");
+    CHECK(ddl::quote("$x") == "\"$x\"");
+    CHECK(ddl::quote("x$") == "x$");
     CHECK(ddl::quote("1st") == "\"1st\"");
     CHECK(ddl::quote("a b") == "\"a b\"");
     CHECK(ddl::quote_literal("it's") == "'it''s'");
+  }
+
+  TEST_CASE("a column's own constraints follow its definition")
+  {
+    ddl::TableDef t;
+    t.name = "t";
+    ddl::ColumnDef x{"x", "INTEGER", false, false, std::nullopt};
+    x.inline_constraints = {"CHECK (x > 0)", "CONSTRAINT ck_x CHECK (x < 9)"};
+    CHECK(ddl::render_column(x, t) == "x INTEGER NOT NULL CHECK (x > 0) CONSTRAINT ck_x CHECK (x < 9)");
   }
 
   TEST_CASE("CREATE TABLE with columns, defaults and every kind of constraint")
