@@ -57,7 +57,7 @@ int run_branches(const GlobalOptions& global, const BranchesOptions& options)
 
 } // namespace
 
-void add_branches_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_branches_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<BranchesOptions>();
   auto* sub = app.add_subcommand("branches", "Show branch points of the revision graph");

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "util/strings.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstring>
 #include <fmt/format.h>
@@ -47,6 +48,78 @@ std::string unknown_command(int argc, char** argv, const CLI::App& app)
 
 } // namespace
 
+Option* Option::option_text(std::string text)
+{
+  m_option->option_text(std::move(text));
+  return this;
+}
+
+Option* Option::required()
+{
+  m_option->required();
+  return this;
+}
+
+Option* Option::delimiter(char separator)
+{
+  m_option->delimiter(separator);
+  return this;
+}
+
+Option* Option::expected(int min, int max)
+{
+  m_option->expected(min, max);
+  return this;
+}
+
+Option* Option::default_str(std::string value)
+{
+  m_option->default_str(std::move(value));
+  return this;
+}
+
+Command::Command(CLI::App* app) : m_app(app) {}
+
+Command::~Command() = default;
+
+Command* Command::add_subcommand(std::string name, std::string description)
+{
+  CLI::App* sub = m_app->add_subcommand(std::move(name), std::move(description));
+  return m_subcommands.emplace_back(std::make_unique<Command>(sub)).get();
+}
+
+Option* Command::add_flag(std::string name, bool& value, std::string description)
+{
+  return keep(m_app->add_flag(std::move(name), value, std::move(description)));
+}
+
+Option* Command::add_option(std::string name, std::string& value, std::string description)
+{
+  return keep(m_app->add_option(std::move(name), value, std::move(description)));
+}
+
+Option* Command::add_option(std::string name, std::optional<std::string>& value,
+                            std::string description)
+{
+  return keep(m_app->add_option(std::move(name), value, std::move(description)));
+}
+
+Option* Command::add_option(std::string name, std::vector<std::string>& value,
+                            std::string description)
+{
+  return keep(m_app->add_option(std::move(name), value, std::move(description)));
+}
+
+void Command::callback(std::function<void()> on_parsed)
+{
+  m_app->callback(std::move(on_parsed));
+}
+
+Option* Command::keep(CLI::Option* option)
+{
+  return m_options.emplace_back(std::make_unique<Option>(option)).get();
+}
+
 int run(int argc, char** argv)
 {
   CLI::App app{"miglint: lint, verify and apply Alembic-compatible database migrations"};
@@ -64,21 +137,22 @@ int run(int argc, char** argv)
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
   Action action;
-  add_heads_command(app, global, action);
-  add_history_command(app, global, action);
-  add_branches_command(app, global, action);
-  add_lint_command(app, global, action);
-  add_rules_command(app, global, action);
-  add_upgrade_command(app, global, action);
-  add_downgrade_command(app, global, action);
-  add_current_command(app, global, action);
-  add_stamp_command(app, global, action);
-  add_verify_command(app, global, action);
-  add_new_command(app, global, action);
-  add_merge_command(app, global, action);
-  add_rebase_command(app, global, action);
-  add_install_hooks_command(app, global, action);
-  add_conflicts_command(app, global, action);
+  Command root(&app);
+  add_heads_command(root, global, action);
+  add_history_command(root, global, action);
+  add_branches_command(root, global, action);
+  add_lint_command(root, global, action);
+  add_rules_command(root, global, action);
+  add_upgrade_command(root, global, action);
+  add_downgrade_command(root, global, action);
+  add_current_command(root, global, action);
+  add_stamp_command(root, global, action);
+  add_verify_command(root, global, action);
+  add_new_command(root, global, action);
+  add_merge_command(root, global, action);
+  add_rebase_command(root, global, action);
+  add_install_hooks_command(root, global, action);
+  add_conflicts_command(root, global, action);
   for (auto* sub : app.get_subcommands({})) {
     sub->fallthrough(); // global options may also follow the command name
   }

@@ -242,7 +242,7 @@ int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options)
 
 } // namespace
 
-void add_conflicts_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_conflicts_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<ConflictsOptions>();
   auto* sub = app.add_subcommand(

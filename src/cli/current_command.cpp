@@ -61,7 +61,7 @@ int run_current(const GlobalOptions& global, const CurrentOptions& options)
 
 } // namespace
 
-void add_current_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_current_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<CurrentOptions>();
   auto* sub = app.add_subcommand("current", "Show the revisions the database is at");

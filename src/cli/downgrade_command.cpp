@@ -6,7 +6,7 @@
 
 namespace miglint::cli {
 
-void add_downgrade_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_downgrade_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<MigrationOptions>();
   auto* sub = app.add_subcommand("downgrade", "Revert the database to an earlier revision");

@@ -45,7 +45,7 @@ int run_heads(const GlobalOptions& global, const HeadsOptions& options)
 
 } // namespace
 
-void add_heads_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_heads_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<HeadsOptions>();
   auto* sub = app.add_subcommand("heads", "Show the current heads of the revision graph");

@@ -104,7 +104,7 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
 
 } // namespace
 
-void add_history_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_history_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<HistoryOptions>();
   auto* sub = app.add_subcommand("history", "List revisions, newest first");

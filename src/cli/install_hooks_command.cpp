@@ -204,7 +204,7 @@ int run_hook(const GlobalOptions& global, const HookOptions& options)
 
 } // namespace
 
-void add_install_hooks_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_install_hooks_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<InstallHooksOptions>();
   auto* sub = app.add_subcommand(

@@ -172,7 +172,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
 
 } // namespace
 
-void add_lint_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_lint_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<LintOptions>();
   auto* sub = app.add_subcommand("lint", "Check the revisions against the rule catalogue");

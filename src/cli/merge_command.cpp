@@ -72,7 +72,7 @@ int run_merge(const GlobalOptions& global, const MergeOptions& options)
 
 } // namespace
 
-void add_merge_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_merge_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<MergeOptions>();
   auto* sub = app.add_subcommand("merge", "Write a merge revision joining the heads");

@@ -89,7 +89,7 @@ int run_new(const GlobalOptions& global, const NewOptions& options)
 
 } // namespace
 
-void add_new_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_new_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<NewOptions>();
   auto* sub = app.add_subcommand("new", "Write a new revision on top of the current head");

@@ -172,7 +172,7 @@ int run_rebase(const GlobalOptions& global, const RebaseOptions& options)
 
 } // namespace
 
-void add_rebase_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_rebase_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<RebaseOptions>();
   auto* sub = app.add_subcommand(

@@ -41,7 +41,7 @@ int run_rule(const std::string& id)
 
 } // namespace
 
-void add_rules_command(CLI::App& app, const GlobalOptions&, Action& action)
+void add_rules_command(Command& app, const GlobalOptions&, Action& action)
 {
   auto* sub = app.add_subcommand("rules", "List the rule catalogue");
   sub->callback([&action] { action = [] { return run_rules(); }; });

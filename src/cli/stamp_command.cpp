@@ -97,7 +97,7 @@ int run_stamp(const GlobalOptions& global, const StampOptions& options)
 
 } // namespace
 
-void add_stamp_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_stamp_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<StampOptions>();
   auto* sub = app.add_subcommand("stamp", "Set the database's revision without migrating");

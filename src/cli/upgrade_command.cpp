@@ -6,7 +6,7 @@
 
 namespace miglint::cli {
 
-void add_upgrade_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_upgrade_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<MigrationOptions>();
   options->target = "head";

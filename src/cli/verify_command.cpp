@@ -148,7 +148,7 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
 
 } // namespace
 
-void add_verify_command(CLI::App& app, const GlobalOptions& global, Action& action)
+void add_verify_command(Command& app, const GlobalOptions& global, Action& action)
 {
   auto options = std::make_shared<VerifyOptions>();
   auto* sub = app.add_subcommand("verify", "Round-trip every revision on a scratch database");

@@ -386,7 +386,9 @@ async def helper(a, b: int = 1, /, *args, c, d=2, **kw) -> None:
     CHECK(r.ok());
     CHECK(r.module.body.size() == big.size() / unit.size());
     MESSAGE("10 MB parsed in " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms");
-    // About 0.35 s in a RelWithDebInfo build; the bound leaves room for sanitizer builds.
+    // About 0.35 s with the library at -O2 (0.6 s in this test binary, whose own code is
+    // at -O0: the linker may pick its copies of inline functions); the bound leaves room
+    // for sanitizer builds.
     CHECK(elapsed < std::chrono::seconds(10));
   }
 
