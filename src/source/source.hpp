@@ -24,6 +24,10 @@ public:
   // directory is an Error of kind not_found.
   virtual model::Result<std::vector<std::string>> list(const std::string& dir) const = 0;
   virtual model::Result<std::string> read(const std::string& path) const = 0;
+  // Reads the file `name` that list(dir) returned: by default read(dir + "/" + name).
+  // A source may take shortcuts here that only hold for what it listed.
+  virtual model::Result<std::string> read_listed(const std::string& dir,
+                                                 const std::string& name) const;
   // "working tree", "index", "HEAD", ... for messages.
   virtual std::string describe() const = 0;
   // Whether read() may be called from several threads at once. Off unless a source
@@ -36,6 +40,11 @@ class WorkingTree final : public Source {
 public:
   model::Result<std::vector<std::string>> list(const std::string& dir) const override;
   model::Result<std::string> read(const std::string& path) const override;
+  // Listed files are regular files, so one read() that returns less than asked has
+  // reached the end: open, read, close, with an fstat only for a file larger than the
+  // buffer. read() itself also copes with pipes and devices (`--config /dev/stdin`).
+  model::Result<std::string> read_listed(const std::string& dir,
+                                         const std::string& name) const override;
   std::string describe() const override { return "working tree"; }
   bool concurrent_reads() const override { return true; }
 };
