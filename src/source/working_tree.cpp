@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -114,40 +113,59 @@ Result<std::string> WorkingTree::read(const std::string& path) const
   return read_to_end(fd, path, {});
 }
 
-Result<std::string> WorkingTree::read_listed(const std::string& dir, const std::string& name) const
+namespace {
+
+// A directory kept open: each file is opened relative to it (openat), so the kernel
+// looks up one name instead of walking the whole path, per file.
+class OpenDirectory final : public Source::Directory {
+public:
+  OpenDirectory(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+  OpenDirectory(const OpenDirectory&) = delete;
+  OpenDirectory& operator=(const OpenDirectory&) = delete;
+  ~OpenDirectory() override { ::close(m_fd); }
+
+  Result<std::string> read(const std::string& name) const override
+  {
+    const int fd = ::openat(m_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return read_error(m_path + "/" + name, errno);
+    }
+    // A revision file is a few KiB, so this one read usually holds all of it. list() saw
+    // a regular file, and a read of a regular file that returns less than it was asked
+    // for has met the end of the file (POSIX): there is no need to ask its size first,
+    // nor to read again for the 0 that says so.
+    char buffer[32 * 1024];
+    ssize_t got = 0;
+    do {
+      got = ::read(fd, buffer, sizeof buffer);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      return read_error(m_path + "/" + name, error);
+    }
+    const auto size = static_cast<std::size_t>(got);
+    if (size < sizeof buffer) {
+      ::close(fd);
+      return std::string(buffer, size);
+    }
+    return read_to_end(fd, m_path + "/" + name, std::string(buffer, size));
+  }
+
+private:
+  std::string m_path;
+  int m_fd;
+};
+
+} // namespace
+
+std::unique_ptr<Source::Directory> WorkingTree::open_directory(const std::string& dir) const
 {
-  // The path is put together on the stack: no allocation per file.
-  char path[PATH_MAX];
-  if (dir.size() + 1 + name.size() >= sizeof path) {
-    return read(dir + "/" + name); // let open() say what is wrong with it
-  }
-  std::memcpy(path, dir.data(), dir.size());
-  path[dir.size()] = '/';
-  std::memcpy(path + dir.size() + 1, name.c_str(), name.size() + 1);
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
-    return read_error(path, errno);
+    return Source::open_directory(dir); // read() then says what is wrong, file by file
   }
-  // A revision file is a few KiB, so this one read usually holds all of it. list() saw a
-  // regular file, and a read of a regular file that returns less than it was asked for
-  // has met the end of the file (POSIX), so there is no need to ask its size or to read
-  // again for the 0 that says so.
-  char buffer[32 * 1024];
-  ssize_t got = 0;
-  do {
-    got = ::read(fd, buffer, sizeof buffer);
-  } while (got < 0 && errno == EINTR);
-  if (got < 0) {
-    const int error = errno;
-    ::close(fd);
-    return read_error(path, error);
-  }
-  const auto size = static_cast<std::size_t>(got);
-  if (size < sizeof buffer) {
-    ::close(fd);
-    return std::string(buffer, size);
-  }
-  return read_to_end(fd, path, std::string(buffer, size));
+  return std::make_unique<OpenDirectory>(dir, fd);
 }
 
 } // namespace miglint::source
