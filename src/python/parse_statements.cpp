@@ -72,6 +72,7 @@ bool Parser::enter()
 
 void Parser::parse_file(Block& out)
 {
+  out.reserve(16); // a revision module has a dozen statements or so
   while (!failed() && !at_kind(TokenKind::end_of_file)) {
     if (at_kind(TokenKind::newline)) {
       advance();
@@ -320,6 +321,7 @@ StmtPtr Parser::expression_statement()
     return make_stmt(span, ExprStmt{std::move(first)});
   }
   Assign a;
+  a.targets.reserve(2); // `x = value`: the value is parsed as a second target first
   a.targets.push_back(std::move(first));
   while (accept_op("=")) {
     ExprPtr value = rhs();
