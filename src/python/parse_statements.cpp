@@ -802,7 +802,7 @@ ParseResult parse_module(std::string_view source)
     result.error = std::move(tokens.error);
     return result;
   }
-  detail::Parser parser(source, std::move(tokens.tokens));
+  detail::Parser parser(source, std::move(tokens.tokens), result.arena);
   parser.parse_file(result.module.body);
   result.error = std::move(parser.error());
   return result;
@@ -821,7 +821,7 @@ ParseResult parse_module_lines(std::string_view source, std::span<const Span> ra
     result.error = std::move(tokens.error);
     return result;
   }
-  detail::Parser parser(source, std::move(tokens.tokens));
+  detail::Parser parser(source, std::move(tokens.tokens), result.arena);
   parser.parse_file(result.module.body);
   result.error = std::move(parser.error());
   return result;
@@ -840,7 +840,7 @@ ExpressionResult parse_expression(std::string_view source)
     result.error = std::move(tokens.error);
     return result;
   }
-  detail::Parser parser(source, std::move(tokens.tokens));
+  detail::Parser parser(source, std::move(tokens.tokens), result.arena);
   result.expr = parser.parse_eval();
   if (parser.error()) {
     result.error = std::move(parser.error());
