@@ -249,6 +249,11 @@ Repository::Repository(Repository&&) noexcept = default;
 Repository& Repository::operator=(Repository&&) noexcept = default;
 Repository::~Repository() = default;
 
+Result<void> Repository::available()
+{
+  return init_once();
+}
+
 Result<Repository> Repository::discover(const fs::path& start)
 {
   MIGLINT_TRY(init_once());
