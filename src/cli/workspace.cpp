@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <optional>
 #include <fmt/format.h>
+#include <optional>
 
 namespace miglint::cli {
 
@@ -82,7 +82,8 @@ model::Result<Workspace> open_workspace(config::Project project, const source::S
 
   Workspace ws;
   ws.project = std::move(project);
-  for (std::size_t i = 0; i < count; ++i) { // unreadable files first, as reported before
+  // Files that could not be read come first, then what the readers found, in file order.
+  for (std::size_t i = 0; i < count; ++i) {
     if (read_errors[i]) {
       ws.read_problems.push_back(readers::unparsable(files.file(i), {}, read_errors[i]->message));
     }
