@@ -117,11 +117,14 @@ std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
   return dirs;
 }
 
-std::map<std::string, std::string> introduction_lines(const Workspace& ws)
+model::Result<std::map<std::string, std::string>> introduction_lines(const Workspace& ws)
 {
   std::map<std::string, std::string> out;
   auto repo = git::Repository::discover(ws.project.cwd);
   if (!repo) {
+    // Outside a repository there is no commit to name; without libgit2 there is no
+    // telling, and the user asked for commits.
+    MIGLINT_TRY(git::Repository::available());
     return out;
   }
   auto head = repo->resolve_commit("HEAD");

@@ -24,8 +24,9 @@ std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
 
 // For `heads --verbose` and `history --verbose`: the commit that introduced each revision
 // file (display path -> "1a2b3c4d Alice 2026-11-02 add users"), or "not committed".
-// Empty outside a git repository; a shallow clone says so in every entry.
-std::map<std::string, std::string> introduction_lines(const Workspace& workspace);
+// Empty outside a git repository; a shallow clone says so in every entry. An Error when
+// libgit2 cannot be loaded.
+model::Result<std::map<std::string, std::string>> introduction_lines(const Workspace& workspace);
 
 // Builds the view of `ref` (or the default base when empty), as merged with the
 // workspace's commit (`lint --ref`) or else HEAD: the merge base is computed between

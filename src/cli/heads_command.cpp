@@ -26,7 +26,14 @@ int run_heads(const GlobalOptions& global, const HeadsOptions& options)
   }
   const auto& graph = ws->graph();
   // Verbose blocks name the commit that introduced each file (inside a git repository).
-  auto commits = options.verbose ? introduction_lines(*ws) : std::map<std::string, std::string>{};
+  std::map<std::string, std::string> commits;
+  if (options.verbose) {
+    auto lines = introduction_lines(*ws);
+    if (!lines) {
+      return usage_failure(lines.error().message);
+    }
+    commits = std::move(*lines);
+  }
   std::string out;
   const auto heads = options.resolve_dependencies ? graph.real_heads() : graph.heads();
   for (graph::NodeId h : heads) {

@@ -44,7 +44,14 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
   }
   const auto& graph = ws->graph();
   // Verbose blocks name the commit that introduced each file (inside a git repository).
-  auto commits = options.verbose ? introduction_lines(*ws) : std::map<std::string, std::string>{};
+  std::map<std::string, std::string> commits;
+  if (options.verbose) {
+    auto lines = introduction_lines(*ws);
+    if (!lines) {
+      return usage_failure(lines.error().message);
+    }
+    commits = std::move(*lines);
+  }
   // The database is read for the markers, and for `current` as a bound of the range
   // (`-r current:`, `-r base:current`), as `alembic history` runs its environment then.
   const bool range_uses_db = lower == "current" || upper == "current";

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <optional>
 
 namespace miglint::cli {
 
@@ -34,28 +35,72 @@ model::Result<Workspace> open_workspace(config::Project project, const source::S
                                         const std::vector<source::VersionDir>& dirs,
                                         readers::ReadMode mode)
 {
-  auto loaded = source::load_revision_files(source, dirs);
-  if (!loaded) {
-    return loaded.error();
+  auto listed = source::RevisionFiles::list(source, dirs);
+  if (!listed) {
+    return listed.error();
   }
+  source::RevisionFiles& files = *listed;
+  const std::size_t count = files.size();
+  // Readers are pure functions of one file: each file is parsed on the thread that read
+  // it, while it is still in cache, on every core; results are gathered in file order.
+  // Revisions go straight into the vector the graph keeps, so that none of them (a few
+  // hundred bytes each) is copied on the way.
+  std::vector<model::Revision> revisions(count);
+  std::vector<char> usable(count, 0);
+  std::vector<std::optional<model::Error>> read_errors(count);
+  std::vector<std::vector<model::Diagnostic>> diagnostics(count);
+  auto parse = [&](std::size_t i) {
+    readers::ReadOutcome outcome = readers::read_revision(files.file(i), mode);
+    diagnostics[i] = std::move(outcome.diagnostics);
+    if (outcome.revision) {
+      revisions[i] = std::move(*outcome.revision);
+      usable[i] = 1;
+    }
+  };
+  auto read = [&](std::size_t i) {
+    auto done = files.read(i);
+    if (!done) {
+      read_errors[i] = done.error();
+    }
+    return done.has_value();
+  };
+  if (source.concurrent_reads()) {
+    source::parallel_for(count, [&](std::size_t i) {
+      if (read(i)) {
+        parse(i);
+      }
+    });
+  } else {
+    std::vector<std::size_t> readable;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (read(i)) {
+        readable.push_back(i);
+      }
+    }
+    source::parallel_for(readable.size(), [&](std::size_t k) { parse(readable[k]); });
+  }
+
   Workspace ws;
   ws.project = std::move(project);
-  ws.read_problems = std::move(loaded->problems);
-  // Readers are pure functions of one file: parse on every core, then gather in file order.
-  std::vector<readers::ReadOutcome> outcomes(loaded->files.size());
-  source::parallel_for(outcomes.size(), [&](std::size_t i) {
-    outcomes[i] = readers::read_revision(loaded->files[i], mode);
-  });
-  std::vector<model::Revision> revisions;
-  revisions.reserve(outcomes.size());
-  for (auto& outcome : outcomes) {
-    for (auto& d : outcome.diagnostics) {
-      ws.read_problems.push_back(std::move(d));
-    }
-    if (outcome.revision) {
-      revisions.push_back(std::move(*outcome.revision));
+  // Files that could not be read come first, then what the readers found, in file order.
+  for (std::size_t i = 0; i < count; ++i) {
+    if (read_errors[i]) {
+      ws.read_problems.push_back(readers::unparsable(files.file(i), {}, read_errors[i]->message));
     }
   }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    for (auto& d : diagnostics[i]) {
+      ws.read_problems.push_back(std::move(d));
+    }
+    if (usable[i]) {
+      if (kept != i) {
+        revisions[kept] = std::move(revisions[i]);
+      }
+      ++kept;
+    }
+  }
+  revisions.resize(kept);
   ws.build = graph::RevisionGraph::build(std::move(revisions));
   return ws;
 }

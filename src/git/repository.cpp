@@ -1,10 +1,11 @@
 #include "git/repository.hpp"
 
+#include "git/libgit2_loader.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
-#include <git2.h>
 #include <map>
 #include <cstring>
 #include <set>
@@ -15,10 +16,12 @@ namespace miglint::git {
 namespace fs = std::filesystem;
 using model::Error;
 using model::Result;
+// The git_* calls below go to the lazily loaded library.
+using namespace libgit2;
 
 namespace {
 
-template <typename T, void (*Free)(T*)> struct Deleter {
+template <typename T, const auto& Free> struct Deleter {
   void operator()(T* p) const
   {
     if (p != nullptr) {
@@ -26,7 +29,7 @@ template <typename T, void (*Free)(T*)> struct Deleter {
     }
   }
 };
-template <typename T, void (*Free)(T*)> using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+template <typename T, const auto& Free> using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 using RepoHandle = Handle<git_repository, git_repository_free>;
 using ObjectHandle = Handle<git_object, git_object_free>;
 using CommitHandle = Handle<git_commit, git_commit_free>;
@@ -54,19 +57,20 @@ Error last_error(const std::string& what, int rc)
                            rc == GIT_ENOTFOUND ? Error::Kind::not_found : Error::Kind::other);
 }
 
-void init_once()
+// Loads libgit2 on first use and sets it up for reading history.
+Result<void> init_once()
 {
-  static const int initialised = [] {
-    const int rc = git_libgit2_init();
+  static const Result<void> outcome = []() -> Result<void> {
+    MIGLINT_TRY(libgit2::load());
     // libgit2 caches no tree larger than 4 KiB by default, and a versions directory of a
     // few hundred revisions is bigger: every lookup would inflate and parse it again.
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, std::size_t{4} << 20);
     // Re-hashing every object read (SHA-1 with collision detection) is a third of the
     // history walk's time; git itself does not verify objects on read either.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    return rc;
+    return {};
   }();
-  (void)initialised;
+  return outcome;
 }
 
 std::string oid_hex(const git_oid* oid)
@@ -245,9 +249,14 @@ Repository::Repository(Repository&&) noexcept = default;
 Repository& Repository::operator=(Repository&&) noexcept = default;
 Repository::~Repository() = default;
 
+Result<void> Repository::available()
+{
+  return init_once();
+}
+
 Result<Repository> Repository::discover(const fs::path& start)
 {
-  init_once();
+  MIGLINT_TRY(init_once());
   git_repository* raw = nullptr;
   // Inside a hook git exports GIT_DIR (and GIT_INDEX_FILE); honour them.
   const bool from_env = std::getenv("GIT_DIR") != nullptr;

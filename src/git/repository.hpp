@@ -1,5 +1,6 @@
 // The git repository around a project, read through libgit2 (never a checkout, never
-// the git command). The only place that includes <git2.h>.
+// the git command). Only src/git sees <git2.h>; libgit2 itself is loaded the first time
+// a repository is opened (libgit2_loader.hpp).
 #pragma once
 
 #include "model/result.hpp"
@@ -33,6 +34,9 @@ public:
   // Discovers the repository containing `start` (as git does, walking up). Inside a git
   // hook, honours GIT_DIR / GIT_INDEX_FILE. not_found when there is none.
   static model::Result<Repository> discover(const std::filesystem::path& start);
+  // Whether git can be read at all: libgit2 is loaded on first use, and the Error names
+  // the library and the package that provides it. discover() fails the same way.
+  static model::Result<void> available();
 
   Repository(Repository&&) noexcept;
   Repository& operator=(Repository&&) noexcept;

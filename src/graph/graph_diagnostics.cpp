@@ -108,11 +108,12 @@ NodeList find_cycle(const RevisionGraph& graph)
   const std::size_t n = graph.size();
   std::vector<char> colour(n, 0); // 0 new, 1 on the path, 2 done
   std::vector<NodeId> parent_of(n, -1);
+  std::vector<std::pair<NodeId, std::size_t>> stack; // one allocation for every walk
   for (std::size_t root = 0; root < n; ++root) {
     if (colour[root] != 0) {
       continue;
     }
-    std::vector<std::pair<NodeId, std::size_t>> stack = {{static_cast<NodeId>(root), 0}};
+    stack.assign(1, {static_cast<NodeId>(root), 0});
     colour[root] = 1;
     while (!stack.empty()) {
       auto& [node, next] = stack.back();

@@ -1,14 +1,19 @@
 // A Python syntax tree shaped like CPython's `ast` module, for the subset of Python
 // that revision files use. Every node carries the byte span of its source text.
 // Nodes own their children through unique_ptr; the parser bounds the tree depth, so
-// recursive walks (and destruction) stay shallow.
+// recursive walks (and destruction) stay shallow. The memory of the nodes belongs to the
+// NodeArena of the parse that made them.
 #pragma once
 
 #include "model/source.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -16,10 +21,85 @@ namespace miglint::python {
 
 using model::Span;
 
+// Memory for the nodes of one parse, handed out from a few growing blocks and released
+// together: a revision module's parse makes dozens of nodes, and allocating each one on
+// its own was a good part of the parse. Moving an arena keeps its nodes where they are;
+// it must outlive them (ParseResult holds both, the arena destroyed last).
+class NodeArena {
+public:
+  NodeArena() = default;
+  NodeArena(NodeArena&& other) noexcept
+    : m_blocks(std::exchange(other.m_blocks, nullptr)), m_next(std::exchange(other.m_next, nullptr)),
+      m_left(std::exchange(other.m_left, 0)), m_block_size(std::exchange(other.m_block_size, 0))
+  {
+  }
+  NodeArena(const NodeArena&) = delete;
+  NodeArena& operator=(const NodeArena&) = delete;
+  // Takes the blocks of `other` and keeps its own: when a ParseResult is assigned to, its
+  // arena is assigned before its old nodes are destroyed, so they must stay valid.
+  NodeArena& operator=(NodeArena&& other) noexcept
+  {
+    if (this != &other && other.m_blocks != nullptr) {
+      Block* last = other.m_blocks;
+      while (last->next != nullptr) {
+        last = last->next;
+      }
+      last->next = m_blocks;
+      m_blocks = std::exchange(other.m_blocks, nullptr);
+      m_next = std::exchange(other.m_next, nullptr);
+      m_left = std::exchange(other.m_left, 0);
+      m_block_size = std::exchange(other.m_block_size, 0);
+    }
+    return *this;
+  }
+  ~NodeArena()
+  {
+    while (m_blocks != nullptr) {
+      Block* next = m_blocks->next;
+      ::operator delete(m_blocks);
+      m_blocks = next;
+    }
+  }
+
+  // `size` bytes aligned for any node.
+  void* allocate(std::size_t size)
+  {
+    size = (size + k_align - 1) & ~(k_align - 1);
+    if (size > m_left) {
+      m_block_size = std::max<std::size_t>(m_block_size * 2, 4096 - sizeof(Block));
+      const std::size_t bytes = std::max(m_block_size, size);
+      auto* block = static_cast<Block*>(::operator new(sizeof(Block) + bytes));
+      block->next = m_blocks;
+      m_blocks = block;
+      m_next = reinterpret_cast<std::byte*>(block + 1);
+      m_left = bytes;
+    }
+    void* out = m_next;
+    m_next += size;
+    m_left -= size;
+    return out;
+  }
+
+private:
+  static constexpr std::size_t k_align = alignof(std::max_align_t);
+  struct alignas(std::max_align_t) Block {
+    Block* next;
+  };
+  Block* m_blocks = nullptr;
+  std::byte* m_next = nullptr;
+  std::size_t m_left = 0;
+  std::size_t m_block_size = 0;
+};
+
+// Destroys a node and leaves its memory to the arena.
+struct NodeDeleter {
+  template <typename T> void operator()(T* node) const { node->~T(); }
+};
+
 struct Expr;
 struct Stmt;
-using ExprPtr = std::unique_ptr<Expr>;
-using StmtPtr = std::unique_ptr<Stmt>;
+using ExprPtr = std::unique_ptr<Expr, NodeDeleter>;
+using StmtPtr = std::unique_ptr<Stmt, NodeDeleter>;
 using ExprList = std::vector<ExprPtr>;
 using Block = std::vector<StmtPtr>;
 

@@ -65,6 +65,38 @@ bool Parser::starts_expression() const
   }
 }
 
+namespace {
+
+// A token that atom() turns into a whole expression: a name, None/True/False, a number or
+// a string (adjacent strings join, but then the next token is a string too).
+bool is_single_token_atom(const Token& t)
+{
+  switch (t.kind) {
+  case TokenKind::name:
+    return t.keyword == Keyword::none || t.keyword == Keyword::none_ ||
+           t.keyword == Keyword::true_ || t.keyword == Keyword::false_;
+  case TokenKind::number:
+  case TokenKind::string: return true;
+  default: return false;
+  }
+}
+
+// A token that no operator, trailer or keyword level of test() takes after an operand.
+bool ends_expression(const Token& t)
+{
+  if (t.kind == TokenKind::newline || t.kind == TokenKind::end_of_file) {
+    return true;
+  }
+  if (t.kind != TokenKind::op) {
+    return false;
+  }
+  const std::uint32_t op = t.op;
+  return op == op_code("=") || op == op_code(",") || op == op_code(")") ||
+         op == op_code("]") || op == op_code("}") || op == op_code(":") || op == op_code(";");
+}
+
+} // namespace
+
 // star_expression (',' star_expression)* [','] -> a Tuple when there is a comma.
 ExprPtr Parser::star_expressions()
 {
@@ -132,6 +164,12 @@ ExprPtr Parser::test()
     return nullptr;
   }
   DepthGuard guard(m_depth);
+  // Most expressions of a revision module are one name, string or number that ends the
+  // expression (`revision = "ae1027a6acf"`): every level between here and atom() would
+  // hand it back untouched, so go straight there.
+  if (is_single_token_atom(tok()) && ends_expression(peek(1))) {
+    return atom();
+  }
   if (at_kw(Keyword::lambda)) {
     return lambda();
   }

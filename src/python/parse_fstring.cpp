@@ -205,7 +205,7 @@ ExprPtr Parser::fstring_field(std::uint32_t& i, std::uint32_t end, bool raw, int
     fail(std::move(tokens.error->message), tokens.error->span);
     return nullptr;
   }
-  Parser inner(m_src, std::move(tokens.tokens), m_depth + 1);
+  Parser inner(m_src, std::move(tokens.tokens), m_arena, m_depth + 1);
   FormattedValue fv;
   fv.value = inner.parse_fstring_expression();
   if (inner.error()) {

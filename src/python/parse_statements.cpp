@@ -72,6 +72,7 @@ bool Parser::enter()
 
 void Parser::parse_file(Block& out)
 {
+  out.reserve(16); // a revision module has a dozen statements or so
   while (!failed() && !at_kind(TokenKind::end_of_file)) {
     if (at_kind(TokenKind::newline)) {
       advance();
@@ -320,6 +321,7 @@ StmtPtr Parser::expression_statement()
     return make_stmt(span, ExprStmt{std::move(first)});
   }
   Assign a;
+  a.targets.reserve(2); // `x = value`: the value is parsed as a second target first
   a.targets.push_back(std::move(first));
   while (accept_op("=")) {
     ExprPtr value = rhs();
@@ -800,7 +802,7 @@ ParseResult parse_module(std::string_view source)
     result.error = std::move(tokens.error);
     return result;
   }
-  detail::Parser parser(source, std::move(tokens.tokens));
+  detail::Parser parser(source, std::move(tokens.tokens), result.arena);
   parser.parse_file(result.module.body);
   result.error = std::move(parser.error());
   return result;
@@ -819,7 +821,7 @@ ParseResult parse_module_lines(std::string_view source, std::span<const Span> ra
     result.error = std::move(tokens.error);
     return result;
   }
-  detail::Parser parser(source, std::move(tokens.tokens));
+  detail::Parser parser(source, std::move(tokens.tokens), result.arena);
   parser.parse_file(result.module.body);
   result.error = std::move(parser.error());
   return result;
@@ -838,7 +840,7 @@ ExpressionResult parse_expression(std::string_view source)
     result.error = std::move(tokens.error);
     return result;
   }
-  detail::Parser parser(source, std::move(tokens.tokens));
+  detail::Parser parser(source, std::move(tokens.tokens), result.arena);
   result.expr = parser.parse_eval();
   if (parser.error()) {
     result.error = std::move(parser.error());

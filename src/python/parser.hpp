@@ -18,6 +18,7 @@ namespace miglint::python {
 inline constexpr int k_max_nesting = 1000;
 
 struct ParseResult {
+  NodeArena arena;                // the memory of every node below: declared first, freed last
   Module module;                  // partial (possibly empty) when there is an error
   std::vector<Comment> comments;  // every `#` comment, in source order
   std::optional<SyntaxError> error;
@@ -37,7 +38,8 @@ ParseResult parse_module(std::string_view source);
 ParseResult parse_module_lines(std::string_view source, std::span<const Span> ranges);
 
 struct ExpressionResult {
-  ExprPtr expr; // null when there is an error
+  NodeArena arena; // the memory of the nodes of `expr`
+  ExprPtr expr;    // null when there is an error
   std::optional<SyntaxError> error;
 };
 

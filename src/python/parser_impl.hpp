@@ -16,21 +16,12 @@ namespace miglint::python::detail {
 
 inline Span join(Span a, Span b) { return {a.begin, b.end}; }
 
-template <typename T> ExprPtr make_expr(Span span, T node)
-{
-  return std::make_unique<Expr>(Expr{span, std::move(node)});
-}
-
-template <typename T> StmtPtr make_stmt(Span span, T node)
-{
-  return std::make_unique<Stmt>(Stmt{span, std::move(node)});
-}
-
 class Parser {
 public:
-  // `depth` is the nesting already spent by an enclosing parser (f-string expressions).
-  Parser(std::string_view source, std::vector<Token> tokens, int depth = 0)
-    : m_src(source), m_tokens(std::move(tokens)), m_depth(depth)
+  // Nodes are made in `arena`. `depth` is the nesting already spent by an enclosing
+  // parser (f-string expressions), which shares its arena.
+  Parser(std::string_view source, std::vector<Token> tokens, NodeArena& arena, int depth = 0)
+    : m_src(source), m_tokens(std::move(tokens)), m_arena(arena), m_depth(depth)
   {
   }
 
@@ -45,6 +36,15 @@ public:
   void fail(std::string message, Span span);
 
 private:
+  template <typename T> ExprPtr make_expr(Span span, T node)
+  {
+    return ExprPtr(new (m_arena.allocate(sizeof(Expr))) Expr{span, std::move(node)});
+  }
+  template <typename T> StmtPtr make_stmt(Span span, T node)
+  {
+    return StmtPtr(new (m_arena.allocate(sizeof(Stmt))) Stmt{span, std::move(node)});
+  }
+
   // tokens
   const Token& tok() const { return m_tokens[m_pos]; }
   const Token& peek(std::size_t k) const
@@ -164,6 +164,7 @@ private:
 
   std::string_view m_src;
   std::vector<Token> m_tokens;
+  NodeArena& m_arena;
   std::size_t m_pos = 0;
   int m_depth = 0;
   std::optional<SyntaxError> m_error;

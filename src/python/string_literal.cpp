@@ -83,6 +83,16 @@ void decode_string_body(std::string_view body, bool raw, bool bytes, std::string
   std::size_t i = 0;
   const std::size_t n = body.size();
   while (i < n) {
+    // Copy the bytes up to the next backslash or carriage return in one go.
+    std::size_t run = i;
+    while (run < n && body[run] != '\\' && body[run] != '\r') {
+      ++run;
+    }
+    out.append(body.data() + i, run - i);
+    i = run;
+    if (i >= n) {
+      break;
+    }
     const char c = body[i];
     if (c == '\r') {
       out.push_back('\n');

@@ -1,5 +1,6 @@
 #include "python/tokenizer.hpp"
 
+#include <array>
 #include <span>
 #include <string>
 #include <utility>
@@ -52,6 +53,27 @@ constexpr KeywordEntry k_keywords[] = {
   {"return", Keyword::return_}, {"try", Keyword::try_},       {"while", Keyword::while_},
   {"with", Keyword::with},    {"yield", Keyword::yield},
 };
+
+// For each first byte, the range of k_keywords starting with it (the table is sorted).
+constexpr auto k_keywords_by_first = [] {
+  std::array<std::pair<std::uint8_t, std::uint8_t>, 128> ranges{};
+  for (std::size_t i = 0; i < std::size(k_keywords); ++i) {
+    auto& range = ranges[static_cast<unsigned char>(k_keywords[i].text[0])];
+    if (range.first == range.second) {
+      range.first = static_cast<std::uint8_t>(i);
+    }
+    range.second = static_cast<std::uint8_t>(i + 1);
+  }
+  return ranges;
+}();
+static_assert([] {
+  for (std::size_t i = 1; i < std::size(k_keywords); ++i) {
+    if (k_keywords[i - 1].text[0] > k_keywords[i].text[0]) {
+      return false;
+    }
+  }
+  return true;
+}(), "k_keywords must be grouped by first byte");
 
 class Tokenizer {
 public:
@@ -476,14 +498,16 @@ Keyword keyword_of(std::string_view word)
   if (word.size() < 2 || word.size() > 8) {
     return Keyword::none;
   }
-  // Most names are not keywords: reject them on the first byte before comparing text.
-  const unsigned char first = static_cast<unsigned char>(word[0]);
-  if (!((first >= 'a' && first <= 'y') || first == 'F' || first == 'N' || first == 'T')) {
+  // Most names are not keywords, and those that could be share their first byte with a
+  // handful of keywords at most.
+  const auto first = static_cast<unsigned char>(word[0]);
+  if (first >= k_keywords_by_first.size()) {
     return Keyword::none;
   }
-  for (const KeywordEntry& entry : k_keywords) {
-    if (entry.text[0] == word[0] && entry.text.size() == word.size() && entry.text == word) {
-      return entry.keyword;
+  const auto [begin, end] = k_keywords_by_first[first];
+  for (std::size_t i = begin; i < end; ++i) {
+    if (k_keywords[i].text == word) {
+      return k_keywords[i].keyword;
     }
   }
   return Keyword::none;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <map>
+#include <memory>
 
 namespace miglint::report {
 
@@ -10,13 +11,20 @@ model::Position position_of(const model::Location& at)
   if (!at.file) {
     return {0, 0};
   }
-  // One LineIndex per file per thread, built the first time a file is rendered.
-  thread_local std::map<const model::SourceFile*, model::LineIndex> cache;
+  // One LineIndex per file per thread, built the first time a file is rendered. The
+  // entry also holds a weak_ptr to its file: once that file is gone, another one may be
+  // allocated at the same address, and it must not get the old file's lines.
+  struct Cached {
+    std::weak_ptr<const model::SourceFile> file;
+    model::LineIndex lines;
+  };
+  thread_local std::map<const model::SourceFile*, Cached> cache;
   auto it = cache.find(at.file.get());
-  if (it == cache.end()) {
-    it = cache.emplace(at.file.get(), model::LineIndex(at.file->text)).first;
+  if (it == cache.end() || it->second.file.expired()) {
+    it = cache.insert_or_assign(at.file.get(), Cached{at.file, model::LineIndex(at.file->text)})
+             .first;
   }
-  return it->second.position(at.span.begin);
+  return it->second.lines.position(at.span.begin);
 }
 
 namespace {

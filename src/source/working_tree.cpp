@@ -40,34 +40,40 @@ Result<std::vector<std::string>> WorkingTree::list(const std::string& dir) const
   return names;
 }
 
-Result<std::string> WorkingTree::read(const std::string& path) const
+namespace {
+
+Error read_error(const std::string& path, int error)
 {
-  // open/fstat/read straight into a string of the file's size: no FILE buffer and no
-  // second copy. Reading until read() returns 0 still copes with a file that grows.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return model::make_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)),
-                             errno == ENOENT ? Error::Kind::not_found : Error::Kind::other);
-  }
+  return model::make_error(fmt::format("cannot read {}: {}", path, std::strerror(error)),
+                           error == ENOENT ? Error::Kind::not_found : Error::Kind::other);
+}
+
+Error too_large()
+{
+  return model::make_error(
+    fmt::format("file is larger than {} MiB; not a revision file", k_max_file_size >> 20));
+}
+
+// Reads the rest of an open file after the `text` already read, and closes it. The
+// size from fstat sizes the string, but reading goes on until read() returns 0, so a
+// file that grows, or one with no size (a pipe), still comes out whole.
+Result<std::string> read_to_end(int fd, const std::string& path, std::string text)
+{
   struct stat st {};
   std::size_t expected = 0;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
     expected = static_cast<std::size_t>(st.st_size);
   }
-  auto too_large = [&] {
-    ::close(fd);
-    return model::make_error(
-      fmt::format("file is larger than {} MiB; not a revision file", k_max_file_size >> 20));
-  };
   if (expected > k_max_file_size) {
+    ::close(fd);
     return too_large();
   }
-  std::string text;
-  text.resize(expected + 1); // one spare byte: a read of 0 there confirms the end
-  std::size_t size = 0;
+  std::size_t size = text.size();
+  text.resize(std::max(expected, size) + 1); // one spare byte: a read of 0 there confirms the end
   while (true) {
     if (size == text.size()) {
       if (size > k_max_file_size) {
+        ::close(fd);
         return too_large();
       }
       text.resize(std::max<std::size_t>(size * 2, 4096));
@@ -79,7 +85,7 @@ Result<std::string> WorkingTree::read(const std::string& path) const
       }
       const int error = errno;
       ::close(fd);
-      return model::make_error(fmt::format("cannot read {}: {}", path, std::strerror(error)));
+      return read_error(path, error);
     }
     if (got == 0) {
       break;
@@ -88,11 +94,78 @@ Result<std::string> WorkingTree::read(const std::string& path) const
   }
   ::close(fd);
   if (size > k_max_file_size) {
-    return model::make_error(
-      fmt::format("file is larger than {} MiB; not a revision file", k_max_file_size >> 20));
+    return too_large();
   }
   text.resize(size);
   return text;
+}
+
+} // namespace
+
+Result<std::string> WorkingTree::read(const std::string& path) const
+{
+  // open/fstat/read straight into a string of the file's size: no FILE buffer and no
+  // second copy.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return read_error(path, errno);
+  }
+  return read_to_end(fd, path, {});
+}
+
+namespace {
+
+// A directory kept open: each file is opened relative to it (openat), so the kernel
+// looks up one name instead of walking the whole path, per file.
+class OpenDirectory final : public Source::Directory {
+public:
+  OpenDirectory(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+  OpenDirectory(const OpenDirectory&) = delete;
+  OpenDirectory& operator=(const OpenDirectory&) = delete;
+  ~OpenDirectory() override { ::close(m_fd); }
+
+  Result<std::string> read(const std::string& name) const override
+  {
+    const int fd = ::openat(m_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return read_error(m_path + "/" + name, errno);
+    }
+    // A revision file is a few KiB, so this one read usually holds all of it. list() saw
+    // a regular file, and a read of a regular file that returns less than it was asked
+    // for has met the end of the file (POSIX): there is no need to ask its size first,
+    // nor to read again for the 0 that says so.
+    char buffer[32 * 1024];
+    ssize_t got = 0;
+    do {
+      got = ::read(fd, buffer, sizeof buffer);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      return read_error(m_path + "/" + name, error);
+    }
+    const auto size = static_cast<std::size_t>(got);
+    if (size < sizeof buffer) {
+      ::close(fd);
+      return std::string(buffer, size);
+    }
+    return read_to_end(fd, m_path + "/" + name, std::string(buffer, size));
+  }
+
+private:
+  std::string m_path;
+  int m_fd;
+};
+
+} // namespace
+
+std::unique_ptr<Source::Directory> WorkingTree::open_directory(const std::string& dir) const
+{
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    return Source::open_directory(dir); // read() then says what is wrong, file by file
+  }
+  return std::make_unique<OpenDirectory>(dir, fd);
 }
 
 } // namespace miglint::source
