@@ -7,14 +7,17 @@ wherever SQLite needs the move-and-copy), each with an upgrade and a downgrade t
 walks the history back to base.
 
 The bodies mix create_table (every SQLAlchemy 1.4 type SQLite can render, column
-options, named and unnamed table constraints, ``op.f``), drop_table, add_column,
-drop_column, alter_column (rename), create_index / drop_index, rename_table,
-op.execute (strings and ``sa.text``), op.bulk_insert through a ``sa.table`` defined in
-the body, local variables, and batch_alter_table with add_column, drop_column,
-alter_column (type_, nullable, new_column_name, server_default, existing_*),
-create_index, drop_index, create_foreign_key, create_unique_constraint,
-create_check_constraint and drop_constraint. Rows are inserted before batch
-operations so that they must survive the table rebuilds.
+options, column-level and table constraints named or not, ``op.f``, ``sa.Index``
+items), drop_table, add_column, drop_column, alter_column (rename), create_index /
+drop_index (plain, unique, partial, on an expression), rename_table, op.execute
+(strings, ``sa.text`` with and without bindparams, insert()/update()/delete()
+constructs, loops over local lists), op.bulk_insert (into a ``sa.table`` defined in the
+body or the Table op.create_table returned), and batch_alter_table with add_column
+(also insert_before/insert_after), drop_column, alter_column (type_, nullable,
+new_column_name, server_default, existing_*), create_index, drop_index,
+create_foreign_key, create_unique_constraint, create_check_constraint and
+drop_constraint. Rows are inserted before batch operations so that they must survive
+the table rebuilds.
 
 Preconditions are tracked in a model of the schema and of the rows: a NOT NULL
 column never meets a NULL, a unique constraint or index is only created over
@@ -363,15 +366,18 @@ def defaults_for(kind, type_info=None):
                Default("sa.text('1')", "1", True, True)]
     if kind in ("str", "unicode"):
         out = [Default("'new'", "'new'", True, False),
-               Default("sa.text(\"'n/a'\")", "'n/a'", True, True)]
+               Default("sa.text(\"'n/a'\")", "'n/a'", True, True),
+               Default("\"it's\"", "'it''s'", True, False)]
     if kind == "text":
         out = [Default("'none'", "'none'", True, False)]
     if kind == "bool":
         out = [Default("sa.false()", "0", True, True), Default("sa.text('1')", "1", True, True),
-               Default("'0'", "0", True, False), Default("sa.true()", "1", True, True)]
+               Default("'0'", "0", True, False), Default("sa.true()", "1", True, True),
+               Default("sa.text('false')", "0", True, True)]
     if kind == "datetime":
         out = [Default("sa.func.now()", None, False, True),
                Default("sa.text('CURRENT_TIMESTAMP')", None, False, True),
+               Default("sa.text(\"(datetime('now'))\")", None, False, True),
                Default("sa.text(\"'2020-01-01 00:00:00'\")", "'2020-01-01 00:00:00'", True, True)]
     if kind == "date":
         out = [Default("'2000-01-01'", "'2000-01-01'", True, False)]
@@ -687,11 +693,15 @@ class CreateTable(Op):
                 lines.append("    sa.ForeignKeyConstraint([%s], [%s]%s)," % (
                     ", ".join(repr(c) for c in con.cols),
                     ", ".join(repr("%s.%s" % (con.ref_table, r)) for r in con.ref_cols), kw))
+        for name in sorted(s.get("index_items", ())):
+            ix = t.indexes[name]
+            lines.append("    sa.Index(%r, %s%s)," % (name, ", ".join(repr(c) for c in ix.cols),
+                                                    ", unique=True" if ix.unique else ""))
         if t.autoincrement:
             lines.append("    sqlite_autoincrement=True,")
         lines.append(")")
         for name, ix in t.indexes.items():
-            if name in s.get("inline_index_names", set()):
+            if name in s.get("inline_index_names", set()) or name in s.get("index_items", ()):
                 continue
             lines += CreateIndex(t.name, name, ix.cols, ix.unique, kind=ix.kind, where=ix.where).render(ctx)
         return lines
@@ -1614,7 +1624,9 @@ class Generator:
                 name = "ix_%s_%s" % (t.name.lower(), c.name.lower())
                 unique = c.kind in DISTINCT_KINDS and c.default is None and rng.random() < 0.3
                 t.indexes[name] = Index(name, [c.name], unique)
-                if rng.random() < 0.5 and name == "ix_%s_%s" % (t.name, c.name):
+                if rng.random() < 0.25:
+                    style.setdefault("index_items", set()).add(name)
+                elif rng.random() < 0.5 and name == "ix_%s_%s" % (t.name, c.name):
                     style["inline_index"].add(c.name)
                     style["inline_index_names"].add(name)
                     if unique:
