@@ -97,10 +97,10 @@ DISTINCT_KINDS = set(KINDS) - {"bool", "enum", "blob"}
 
 # Type changes alter_column makes: from kind -> [to kind].
 TYPE_CHANGES = {
-    "int": ["bigint", "str", "numeric", "float"],
+    "int": ["bigint", "str", "numeric", "float", "bool"],
     "bigint": ["int"],
     "smallint": ["int"],
-    "str": ["text", "str", "unicode", "int"],
+    "str": ["text", "str", "unicode", "int", "enum"],
     "text": ["str"],
     "unicode": ["str", "text"],
     "float": ["numeric"],
@@ -2039,6 +2039,8 @@ class Generator:
              "    batch_op.add_column(sa.Column('extra_x', sa.Integer()), insert_after=%r)" % c.name],
             ["op.bulk_insert(sa.table(%r, sa.column('d', sa.Date())), [{'d': '2020-01-01'}])" % t.name],
         ]
+        choices.append(["op.bulk_insert(sa.table(%r, sa.column('id'), sa.column(%r)), "
+                        "[{'id': 9999, %r: None}, {'id': 9998}])" % (t.name, c.name, c.name)])
         if t.rows:
             # SQLite refuses a non-constant default only when there are rows to fill.
             choices.append(["op.add_column(%r, sa.Column('stamp', sa.DateTime(), server_default=sa.func.now()))"
