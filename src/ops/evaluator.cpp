@@ -1,4 +1,5 @@
 #include "ops/evaluator.hpp"
+#include "ops/py_stdlib.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -847,6 +848,11 @@ Flow<Value> Evaluator::eval_inner(const Expr& expr)
       if (c->int_fits) return Value(c->int_value);
       break;
     case Constant::Kind::floating: return Value(c->float_value);
+    case Constant::Kind::bytes: {
+      auto b = std::make_shared<BytesValue>();
+      b->data = c->value;
+      return Value(ObjectPtr(b));
+    }
     default: break;
     }
     return unsupported(fmt::format("literal `{}`", text(expr.span)), expr.span);

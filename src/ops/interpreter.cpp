@@ -1,6 +1,7 @@
 #include "ops/interpreter.hpp"
 
 #include "ops/batch.hpp"
+#include "ops/py_stdlib.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -54,9 +55,11 @@ std::string canonical_module(const std::string& path)
 
 Value Interpreter::import_module(const std::string& dotted)
 {
+  const std::string top = dotted.substr(0, dotted.find('.'));
   const bool known = dotted == "alembic" || dotted.starts_with("alembic.") ||
                      dotted == "sqlalchemy" || dotted.starts_with("sqlalchemy.") ||
-                     dotted == "sqlmodel" || dotted.starts_with("sqlmodel.");
+                     dotted == "sqlmodel" || dotted.starts_with("sqlmodel.") ||
+                     is_stdlib_module(top);
   return Value(ObjectPtr(std::make_shared<Namespace>(dotted, known)));
 }
 
@@ -110,6 +113,7 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
       if (name == "get_bind") return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
       if (name == "get_x_argument") return make_list({});
     }
+    if (auto made = call_stdlib(path, args)) return std::move(*made);
     if (ns->known && (canonical_module(path) != path || path.starts_with("sqlmodel"))) {
       return call_sqlalchemy(path, args, call);
     }

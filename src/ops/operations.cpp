@@ -5,6 +5,7 @@
 #include "ops/add_column.hpp"
 #include "ops/batch.hpp"
 #include "ops/interpreter.hpp"
+#include "ops/py_stdlib.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -111,8 +112,45 @@ std::string real_literal(double d)
 
 } // namespace
 
+namespace {
+
+// The class name whose bind processor applies ("DateTime"), "" for none.
+std::string processor_type(const SqlType* type)
+{
+  if (!type || !type->known || !type->module.starts_with("sqlalchemy")) return {};
+  return type->name;
+}
+
+// A bytes, date or Decimal value inside a JSON document: json.dumps refuses it.
+const Object* unserializable(const Value& v)
+{
+  if (v.as<BytesValue>() || v.as<TemporalValue>() || v.as<DecimalValue>()) return v.object()->get();
+  if (auto l = v.list()) {
+    for (const Value& item : l->items) {
+      if (auto o = unserializable(item)) return o;
+    }
+  }
+  if (auto d = v.dict()) {
+    for (const auto& kv : d->items) {
+      if (auto o = unserializable(kv.second)) return o;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
 std::string bind_error(const Value& v, const SqlType* type)
 {
+  if (auto bound = bind_stdlib(v, processor_type(type))) return bound->error;
+  if (type && (type->name == "JSON" || type->name == "JSONB")) {
+    if (const Object* o = unserializable(v)) {
+      std::string name = "Decimal";
+      if (dynamic_cast<const BytesValue*>(o)) name = "bytes";
+      if (auto t = dynamic_cast<const TemporalValue*>(o)) name = t->python_type().substr(9);
+      return fmt::format("TypeError: Object of type {} is not JSON serializable", name);
+    }
+  }
   if (!type || v.is_none() || v.as<TextClause>() || v.as<SqlExpression>()) return {};
   if (type_is(type, {"Date", "DATE"})) {
     return "TypeError: SQLite Date type only accepts Python date objects as input.";
@@ -153,6 +191,7 @@ std::string bind_error(const Value& v, const SqlType* type)
 // A value as an SQL literal bound the way SQLAlchemy binds it for the column's type.
 std::optional<std::string> data_literal(const Value& v, const SqlType* type)
 {
+  if (auto bound = bind_stdlib(v, processor_type(type))) return bound->literal;
   const bool json = type && (type->name == "JSON" || type->name == "JSONB");
   if (json) return ddl::quote_literal(json_dumps(v));
   if (v.is_none()) return "NULL";

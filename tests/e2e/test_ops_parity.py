@@ -14,6 +14,7 @@ table-constraint lines of a batch-rebuilt table follow Python set order in Alemb
 so autoindex names lose their number and constraint lines are compared as a set.
 """
 
+import datetime
 import json
 import os
 import re
@@ -305,8 +306,19 @@ def normalize_table_sql(sql):
     return ["CREATE TABLE " + name] + columns + ["--"] + constraints
 
 
-# Rows filled by CURRENT_TIMESTAMP defaults differ by when each tool ran.
+# Rows filled by CURRENT_TIMESTAMP defaults differ by when each tool ran: timestamps
+# within a day of now (UTC, as SQLite's) read "<now>"; any other date is compared.
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+def _now_or_date(match):
+    try:
+        at = datetime.datetime.strptime(match.group(0), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return match.group(0)
+    if abs(at - datetime.datetime.utcnow()) < datetime.timedelta(days=1):
+        return "<now>"
+    return match.group(0)
 
 
 def _autoindex(name):
@@ -333,7 +345,7 @@ def snapshot(path):
                          [[list(c[1:]) for c in con.execute(
                              'PRAGMA index_info("%s")' % r[1].replace('"', '""'))]]
                          for r in con.execute("PRAGMA index_list(%s)" % q)]),
-                    "rows": sorted(_TIMESTAMP.sub("<now>", repr(r))
+                    "rows": sorted(_TIMESTAMP.sub(_now_or_date, repr(r))
                                    for r in con.execute("SELECT * FROM %s" % q)),
                 }
                 out["table " + name] = entry
@@ -448,6 +460,30 @@ class OpsParityTest(unittest.TestCase):
             ])
             op.execute(binds.insert().values(id=4, label=1, amount=4))
             """, "op.drop_table('binds')"),
+        ("python values in rows", """
+            import datetime
+            from decimal import Decimal
+            op.create_table('moments', sa.Column('id', sa.Integer(), primary_key=True),
+                sa.Column('d', sa.Date()), sa.Column('dt', sa.DateTime()), sa.Column('tm', sa.Time()),
+                sa.Column('iv', sa.Interval()), sa.Column('b', sa.LargeBinary()),
+                sa.Column('n', sa.Numeric(10, 2)), sa.Column('s', sa.String()), sa.Column('u', sa.Text()))
+            moments = sa.table('moments', sa.column('id'), sa.column('d', sa.Date), sa.column('dt', sa.DateTime()),
+                sa.column('tm', sa.Time()), sa.column('iv', sa.Interval()), sa.column('b', sa.LargeBinary()),
+                sa.column('n', sa.Numeric()), sa.column('s', sa.String()), sa.column('u'))
+            op.bulk_insert(moments, [
+                {'id': 1, 'd': datetime.date(2020, 2, 29), 'dt': datetime.datetime(2021, 3, 4, 5, 6, 7),
+                 'tm': datetime.time(8, 9, 10, 11), 'iv': datetime.timedelta(days=3, seconds=5),
+                 'b': b'\\x00\\x01ab', 'n': Decimal('1.50'), 's': datetime.date(1999, 12, 31),
+                 'u': datetime.datetime(2000, 1, 2, 3, 4, 5, 6)},
+                {'id': 2, 'd': datetime.datetime(2020, 1, 1, 12, 0), 'dt': datetime.date(2022, 1, 1),
+                 'tm': None, 'iv': datetime.timedelta(hours=-1), 'b': None, 'n': 3, 's': b'raw',
+                 'u': datetime.date(2001, 1, 1)},
+            ])
+            op.execute(sa.text("UPDATE moments SET s = :v WHERE id = 1").bindparams(v=datetime.date(2024, 5, 6)))
+            op.execute(moments.update().where(moments.c.id == 2).values(dt=datetime.datetime(2023, 1, 1, 0, 0, 1)))
+            with op.batch_alter_table('moments') as batch_op:
+                batch_op.alter_column('n', type_=sa.Float())
+            """, "op.drop_table('moments')"),
         ("column checks", """
             # SQLAlchemy writes a column's own CHECK in its definition, also in ADD COLUMN.
             op.create_table('checked', sa.Column('id', sa.Integer(), primary_key=True),
@@ -657,6 +693,9 @@ class OpsParityTest(unittest.TestCase):
             "op.bulk_insert(sa.table('t', sa.column('a', sa.Numeric())), [{'a': 'x'}])",
             "op.execute(sa.table('t', sa.column('a', sa.Time())).insert().values(a='10:00'))",
             "with op.batch_alter_table('t') as b:\n    b.add_column(sa.Column('c', sa.Integer()), insert_after='a')",
+            # SQLAlchemy reads a foreign key's name only when it is not quoted.
+            "with op.batch_alter_table('t') as b:\n    b.create_foreign_key('fk_Mixed', 't', ['a'], ['id'])\n"
+            "with op.batch_alter_table('t') as b:\n    b.drop_constraint('fk_Mixed', type_='foreignkey')",
             # A new index names the batch's columns by key: a renamed column's old name.
             "with op.batch_alter_table('t') as b:\n    b.alter_column('a', new_column_name='aa')\n    b.create_index('ix_aa', ['aa'])",
         ]
