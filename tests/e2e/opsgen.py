@@ -189,9 +189,9 @@ def fresh_sql(kind, n, type_info=None):
     if kind == "date":
         return "'%s'" % fresh_date(n)
     if kind == "datetime":
-        return "'%s 10:%02d:00'" % (fresh_date(n), n % 60)
+        return "'%s 10:%02d:00.000000'" % (fresh_date(n), n % 60)
     if kind == "time":
-        return "'%02d:%02d:%02d'" % (n // 3600 % 24, n // 60 % 60, n % 60)
+        return "'%02d:%02d:%02d.000000'" % (n // 3600 % 24, n // 60 % 60, n % 60)
     if kind == "float":
         return "%s" % fresh_number(kind, n)
     if kind == "numeric":
@@ -230,7 +230,7 @@ def fresh_date(n):
     while day >= months[month]:
         day -= months[month]
         month += 1
-    return "%04d-%02d-%02d" % (2000 + n // 365 % 50, month + 1, day + 1)
+    return "%04d-%02d-%02d" % (2000 + n // 365 % 20, month + 1, day + 1)
 
 
 # How a generated value is written in a bulk_insert row, or None when bulk_insert
@@ -242,8 +242,11 @@ def fresh_py(kind, n, type_info=None):
         return repr(fresh_str(kind, n))
     if kind == "bool":
         return "True" if n % 2 else "False"
-    if kind in ("date", "datetime", "time", "uuid", "interval"):
-        return fresh_sql(kind, n)  # a string; the sa.column is untyped for these
+    if kind in ("date", "datetime", "time", "interval", "blob"):
+        # Python objects, bound by the column type's processor to fresh_sql's text.
+        return py_from_sql(kind, fresh_sql(kind, n), True)
+    if kind == "uuid":
+        return fresh_sql(kind, n)
     if kind in ("float", "numeric"):
         return repr(fresh_number(kind, n))
     if kind == "json":
@@ -259,7 +262,8 @@ BULK_TYPES = {
     "int": "sa.Integer", "bigint": "sa.BigInteger()", "smallint": "sa.SmallInteger",
     "str": "sa.String", "text": "sa.Text()", "unicode": "sa.Unicode()", "bool": "sa.Boolean",
     "float": "sa.Float()", "numeric": "sa.Numeric()", "json": "sa.JSON", "enum": "sa.String",
-    "uuid": "sa.String",
+    "uuid": "sa.String", "date": "sa.Date()", "datetime": "sa.DateTime()", "time": "sa.Time",
+    "interval": "sa.Interval()", "blob": "sa.LargeBinary()",
 }
 
 
@@ -1001,15 +1005,36 @@ def py_from_sql(kind, sql, typed):
     if sql == "NULL":
         return "None"
     if sql.startswith("X'"):
-        return None
+        return repr(bytes.fromhex(sql[2:-1])) if typed else None
     if sql.startswith("'"):
         text = sql[1:-1].replace("''", "'")
         if kind == "json" and typed:
             return repr(json.loads(text))
+        if typed and kind in ("date", "datetime", "time", "interval"):
+            return temporal_code(kind, text)
         return repr(text)
     if kind == "bool" and typed:
         return "True" if sql == "1" else "False"
     return sql
+
+
+def temporal_code(kind, text):
+    """The datetime object a typed column binds to `text` (its bind processor's output)."""
+    import datetime
+    if kind == "date":
+        d = datetime.date.fromisoformat(text[:10])
+        return "datetime.date(%d, %d, %d)" % (d.year, d.month, d.day)
+    if kind == "time":
+        t = datetime.time.fromisoformat(text)
+        return "datetime.time(%d, %d, %d%s)" % (t.hour, t.minute, t.second,
+                                               ", %d" % t.microsecond if t.microsecond else "")
+    at = datetime.datetime.fromisoformat(text)
+    if kind == "interval":
+        delta = at - datetime.datetime(1970, 1, 1)
+        return "datetime.timedelta(days=%d, seconds=%d)" % (delta.days, delta.seconds) if delta.days \
+            else "datetime.timedelta(seconds=%d)" % delta.seconds
+    return "datetime.datetime(%d, %d, %d, %d, %d%s)" % (
+        at.year, at.month, at.day, at.hour, at.minute, ", %d" % at.second if at.second else "")
 
 
 def sa_table_lines(var, table, cols, kinds):
@@ -1573,7 +1598,7 @@ class Generator:
                 col = Column("%s_id" % ref.name.lower(), "int", "sa.Integer()", nullable=False)
                 t.columns.append(col)
                 t.pk.append(col.name)
-                fk = Constraint("fk", None if rng.random() < 0.5 else "fk_%s_%s" % (t.name, col.name),
+                fk = Constraint("fk", None if rng.random() < 0.5 else "fk_%s_%s" % (t.name.lower(), col.name),
                                 [col.name], ref.name, ["id"], ondelete=rng.choice([None, "CASCADE"]))
                 t.constraints.append(fk)
                 if rng.random() < 0.5:
@@ -1657,7 +1682,7 @@ class Generator:
         if rng.random() < 0.6:
             rows = self.make_rows(t, rng.randint(1, 5))
             safe = {"int", "bigint", "smallint", "str", "text", "unicode", "bool", "float", "numeric",
-                    "json", "enum", "uuid"}
+                    "json", "enum", "uuid", "date", "datetime", "time", "interval", "blob"}
             if rng.random() < 0.35 and all(t.col(c).kind in safe for c in rows[0]):
                 style["assign"] = True
                 up[0] = CreateTable(t, style)
@@ -2196,10 +2221,13 @@ def render_revision(r, index):
     body = render_body(r.down_ops, getattr(r, "down_kinds_list", []))
     down += body or ["pass"]
     down.append("# ### end Alembic commands ###")
-    return HEADER.format(
+    text = HEADER.format(
         message=r.message, rev=r.rev, down_doc=r.down or "", day=index + 1,
         down=repr(r.down), up="\n".join("    " + l if l else "" for l in up),
         down_body="\n".join("    " + l if l else "" for l in down))
+    if "datetime." in text:
+        text = text.replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\nimport datetime\n", 1)
+    return text
 
 
 def generate_project(seed):
