@@ -416,6 +416,11 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
         if (!missing.empty()) {
           return failure(fmt::format("A value is required for bind parameter '{}'", missing), span);
         }
+        for (const auto& [k, v] : all) {
+          // Values sqlite3 has no adapter for (a time, a timedelta, a Decimal) fail there.
+          if (k != bad) continue;
+          if (std::string error = bind_error(v, nullptr); !error.empty()) return failure(error, span);
+        }
         return unsupported(fmt::format("the parameter '{}' of a type miglint cannot bind", bad), span);
       }
       if (auto stop = run_sql(*bound, label, span)) return stop;

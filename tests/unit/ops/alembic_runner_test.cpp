@@ -150,6 +150,10 @@ TEST_SUITE("ops::AlembicRunner")
                           "                   [{'id': 2, 'u': datetime.time(1, 2)}])"));
     CHECK(r.outcome.status == engine::BodyStatus::failed);
     r = run(*db, revision("    import datetime\n"
+                          "    op.execute(sa.text('UPDATE t SET u = :v').bindparams(v=datetime.timedelta(1)))"));
+    CHECK(r.outcome.status == engine::BodyStatus::failed);
+    CHECK(r.outcome.message.find("type 'datetime.timedelta' is not supported") != std::string::npos);
+    r = run(*db, revision("    import datetime\n"
                           "    op.bulk_insert(sa.table('t', sa.column('id'), sa.column('d', sa.Date())),\n"
                           "                   [{'id': 2, 'd': datetime.date(2020, 2, 30)}])"));
     CHECK(r.outcome.status == engine::BodyStatus::failed);
