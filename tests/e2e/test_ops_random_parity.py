@@ -129,7 +129,7 @@ def run_miglint(case):
     db = os.path.join(case.root, "miglint.db")
     out = []
     for i, (kind, target) in enumerate(case.steps):
-        proc = e2e.run_miglint(["-C", case.root, kind, target, "--db", db])
+        proc = e2e.run_miglint(["-C", case.root, kind, target, "--db", db], timeout=300)
         if proc.returncode != 0:
             out.append({"ok": False, "error": proc.stderr.strip()})
             if case.failure_expected_at != i:
