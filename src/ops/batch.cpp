@@ -105,6 +105,13 @@ model::Result<std::vector<std::vector<std::string>>> query(sqlite::Connection& d
   return rows;
 }
 
+model::Result<bool> table_is_empty(sqlite::Connection& db, const std::string& table)
+{
+  auto rows = query(db, fmt::format("SELECT 1 FROM main.{} LIMIT 1", ddl::quote(table)));
+  if (!rows) return rows.error();
+  return rows->empty();
+}
+
 model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& table)
 {
   Reflected out;
@@ -241,8 +248,12 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
     if (!used[i]) parsed_fks.push_back(fks[i].second);
   }
   // SQLAlchemy reflects the tables the foreign keys refer to, and fails when one is missing.
+  // (A table is found in the parsed schema; only a view needs sqlite_master.)
   for (const auto& fk : parsed_fks) {
-    auto found = query(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = " +
+    auto is_table = db.has_table(fk.ref_table);
+    if (!is_table) return is_table.error();
+    if (*is_table) continue;
+    auto found = query(db, "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = " +
                                ddl::quote_literal(fk.ref_table));
     if (!found) return found.error();
     if (found->empty()) return model::make_error(fmt::format("NoSuchTableError: {}", fk.ref_table));
@@ -880,17 +891,23 @@ std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
     sources.push_back(expr);
     old_columns.push_back(ddl::quote(c.source));
   }
+  // An empty table has no rows to keep aside: three statements fewer, no temp database.
+  auto empty = table_is_empty(*db(), table);
+  if (!empty) return failure(empty.error().message, batch.span);
+  const bool copy_rows = !*empty && !targets.empty();
   std::vector<std::string> statements;
-  statements.push_back(fmt::format("DROP TABLE IF EXISTS temp.{}", keep));
-  statements.push_back(fmt::format("CREATE TEMP TABLE {} AS SELECT * FROM {}", keep, ddl::quote(table)));
+  if (copy_rows) {
+    statements.push_back(fmt::format("DROP TABLE IF EXISTS temp.{}", keep));
+    statements.push_back(fmt::format("CREATE TEMP TABLE {} AS SELECT * FROM {}", keep, ddl::quote(table)));
+  }
   statements.push_back("DROP TABLE " + ddl::quote(table));
   statements.push_back(ddl::render_create_table(def, quoted_name));
   for (const auto& ix : r.temp_indexes) statements.push_back(ddl::render_create_index(ix, quoted_name));
-  if (!targets.empty()) {
+  if (copy_rows) {
     statements.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {}", ddl::quote(table),
                                      fmt::join(targets, ", "), fmt::join(sources, ", "), keep));
+    statements.push_back(fmt::format("DROP TABLE temp.{}", keep));
   }
-  statements.push_back(fmt::format("DROP TABLE temp.{}", keep));
   for (ddl::IndexDef ix : r.indexes) {
     // An index over a dropped column is recreated all the same, and SQLite refuses it
     // ("no such column"), as in Alembic.

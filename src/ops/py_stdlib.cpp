@@ -19,17 +19,7 @@ int days_in_month(int y, int m)
   return m == 2 && is_leap(y) ? 29 : k_days[m - 1];
 }
 
-// Days since 1970-01-01 of a civil date, and back (proleptic Gregorian).
-std::int64_t days_from_civil(std::int64_t y, int m, int d)
-{
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
+// The civil date (proleptic Gregorian) of a count of days since 1970-01-01.
 void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d)
 {
   z += 719468;

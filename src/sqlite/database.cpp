@@ -296,6 +296,19 @@ Result<Statement> Connection::prepare(std::string_view sql)
   return stmt;
 }
 
+Result<bool> Connection::has_table(std::string_view table, std::string_view schema)
+{
+  const std::string table_name(table);
+  const std::string schema_name(schema);
+  // With no column name, SQLite only looks the table up: SQLITE_ERROR means "no such
+  // table"; anything else (busy, I/O, a corrupt schema) is a real failure.
+  const int rc = sqlite3_table_column_metadata(m_db.get(), schema_name.c_str(), table_name.c_str(),
+                                               nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return true;
+  if (rc == SQLITE_ERROR) return false;
+  return error_from(rc, fmt::format("cannot look up table {}", table_name));
+}
+
 Result<void> Connection::begin_immediate()
 {
   return exec("BEGIN IMMEDIATE");

@@ -45,11 +45,7 @@ VersionTable::VersionTable(Connection& db, std::string table) : m_db(&db), m_tab
 
 Result<bool> VersionTable::exists()
 {
-  Result<Statement> stmt =
-      m_db->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-  MIGLINT_TRY(stmt);
-  MIGLINT_TRY(stmt->bind(1, m_table));
-  return stmt->step();
+  return m_db->has_table(m_table);
 }
 
 Result<void> VersionTable::create_if_missing()
