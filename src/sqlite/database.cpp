@@ -300,6 +300,10 @@ Result<bool> Connection::has_table(std::string_view table, std::string_view sche
 {
   const std::string table_name(table);
   const std::string schema_name(schema);
+  // The parsed schema is only checked against the file's schema cookie when a statement
+  // reads the database (BEGIN does not): after another connection's DDL it may be stale
+  // until then. Reading one row brings it up to date, at the cost of a page.
+  MIGLINT_TRY(exec(fmt::format("SELECT 1 FROM \"{}\".sqlite_master LIMIT 1", schema_name)));
   // With no column name, SQLite only looks the table up: SQLITE_ERROR means "no such
   // table"; anything else (busy, I/O, a corrupt schema) is a real failure.
   const int rc = sqlite3_table_column_metadata(m_db.get(), schema_name.c_str(), table_name.c_str(),

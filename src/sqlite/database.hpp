@@ -97,8 +97,9 @@ public:
   Result<Statement> prepare(std::string_view sql);
 
   // Whether `schema` has a table (not a view) named `table`, compared without case as
-  // SQLite resolves names. Answered from the connection's parsed schema: unlike a query
-  // on sqlite_master, which SQLite can only scan, it costs no more on a large schema.
+  // SQLite resolves names. Answered from the connection's parsed schema (brought up to
+  // date first): unlike a query on sqlite_master, which SQLite can only scan, it costs
+  // no more on a large schema.
   Result<bool> has_table(std::string_view table, std::string_view schema = "main");
 
   // BEGIN IMMEDIATE takes the write lock up front, so a concurrent writer makes it

@@ -297,4 +297,30 @@ TEST_SUITE("sqlite::database")
     CHECK(stmt->column_int(0) == 42);
     CHECK(moved.exec("SELECT 1"));
   }
+
+  TEST_CASE("has_table sees tables, not views, and another connection's DDL at once")
+  {
+    TempDir dir;
+    const auto path = dir / "app.db";
+    Result<Connection> mine = Connection::open(path);
+    Result<Connection> theirs = Connection::open(path);
+    REQUIRE(mine);
+    REQUIRE(theirs);
+    auto has = [&](std::string_view table, std::string_view schema = "main") {
+      Result<bool> found = mine->has_table(table, schema);
+      REQUIRE(found);
+      return *found;
+    };
+    CHECK_FALSE(has("alembic_version"));
+    REQUIRE(theirs->exec("CREATE TABLE alembic_version (v); CREATE VIEW v AS SELECT 1"));
+    CHECK(has("ALEMBIC_VERSION"));
+    CHECK_FALSE(has("v"));
+    REQUIRE(mine->begin_immediate());
+    REQUIRE(mine->rollback());
+    REQUIRE(theirs->exec("DROP TABLE alembic_version"));
+    REQUIRE(mine->begin_immediate());
+    CHECK_FALSE(has("alembic_version"));
+    REQUIRE(mine->rollback());
+    CHECK_FALSE(has("t", "temp"));
+  }
 }
