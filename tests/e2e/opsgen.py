@@ -17,7 +17,9 @@ body or the Table op.create_table returned), and batch_alter_table with add_colu
 new_column_name, server_default, existing_*), create_index, drop_index,
 create_foreign_key, create_unique_constraint, create_check_constraint and
 drop_constraint. Rows are inserted before batch operations so that they must survive
-the table rebuilds.
+the table rebuilds. A third of the projects (seeds divisible by 3) also create 32 plain
+tables in their first revision, so that miglint's add-column recreation (which only
+pays on schemas of 32 objects or more) is compared with Alembic too.
 
 Preconditions are tracked in a model of the schema and of the rows: a NOT NULL
 column never meets a NULL, a unique constraint or index is only created over
@@ -617,6 +619,24 @@ class Op:
 
     def render(self, ctx):
         raise NotImplementedError
+
+
+class RawStatements(Op):
+    """op.execute of statements about tables the model does not track."""
+
+    def __init__(self, statements):
+        self.statements = statements
+
+    def apply(self, schema):
+        pass
+
+    def render(self, ctx):
+        return ["op.execute(%r)" % sql for sql in self.statements]
+
+
+# Tables a third of the projects add in their first revision, beyond the size at which
+# miglint adds a column by recreating the table (src/ops/add_column.cpp: 32 objects).
+PADDING_TABLES = 32
 
 
 def render_fk_target(con):
@@ -2121,8 +2141,21 @@ class Generator:
                 pass
         if history:
             self.check_walk_down([r for r in history if not r.expect_failure])
+        if history and self.seed % 3 == 0:
+            self.pad_schema(history[0])
         project.revisions = history
         return project
+
+    def pad_schema(self, first):
+        # Decided by the seed and added last, so the rest of the project stays as it was.
+        names = ["zz_pad_%02d" % i for i in range(PADDING_TABLES)]
+        first.up.insert(0, RawStatements(["CREATE TABLE %s (id INTEGER PRIMARY KEY)" % n for n in names]))
+        if getattr(first, "up_kinds_list", None):
+            first.up_kinds_list.insert(0, {})
+        kinds = list(getattr(first, "down_kinds_list", []))
+        kinds += [{}] * (len(first.down_ops) - len(kinds))
+        first.down_ops.append(RawStatements(["DROP TABLE %s" % n for n in reversed(names)]))
+        first.down_kinds_list = kinds + [{}]
 
     def kinds_snapshot(self):
         return {t.name: {c.name: c.kind for c in t.columns} for t in self.schema.tables.values()}
