@@ -4,6 +4,8 @@
 # the same run, each on a fresh SQLite file. Run twice: in a directory on disk, where both
 # tools wait on fsync (Alembic commits every DDL statement, miglint every revision), and
 # on tmpfs (/dev/shm), where the work itself is measured. The schemas at head are compared.
+# A third line replays the statements miglint ran (`--echo`) in the sqlite3 shell: the
+# time SQLite itself needs for them.
 #
 # Usage: bench/bench_ops.sh
 # Environment:
@@ -71,6 +73,18 @@ for place in "${places[@]}"; do
   printf '%-6s %-8s %12.3f %12.3f %12.3f\n' "$kind" alembic "$a_up" "$a_down" "$a_total"
   printf '%-6s %-8s %12.3f %12.3f %12.3f %8.1fx\n' "$kind" miglint "$mu" "$md" "$m_total" \
     "$(echo "$a_total / $m_total" | bc -l)"
+  # SQLite's share: the statements miglint ran (--echo), replayed by the sqlite3 shell
+  # with no interpretation at all; miglint's own work is the difference.
+  if command -v sqlite3 >/dev/null; then
+    rm -f app.db replay.db
+    "$MIGLINT" upgrade head -q --echo 2>upgrade.sql
+    "$MIGLINT" downgrade base -q --echo 2>downgrade.sql
+    s_up=$(seconds sh -c 'sqlite3 replay.db <upgrade.sql')
+    s_down=$(seconds sh -c 'sqlite3 replay.db <downgrade.sql')
+    s_total=$(echo "$s_up + $s_down" | bc)
+    printf '%-6s %-8s %12.3f %12.3f %12.3f %8.1fx  (miglint'"'"'s statements in the sqlite3 shell)\n' \
+      "$kind" sqlite3 "$s_up" "$s_down" "$s_total" "$(echo "$a_total / $s_total" | bc -l)"
+  fi
   cd - >/dev/null
 done
 echo "same schema at head: yes"

@@ -16,6 +16,8 @@ void add_downgrade_command(Command& app, const GlobalOptions& global, Action& ac
   sub->add_option("--db", options->db, "Database path or sqlite:/// URL")->option_text("URL");
   sub->add_flag("--sql", options->sql, "Print the SQL instead of running it (START:TARGET)");
   sub->add_flag("-q,--quiet", options->quiet, "No progress lines on stderr");
+  sub->add_flag("--echo", options->echo,
+                "Print every SQL statement on stderr as it runs (replayable by the sqlite3 shell)");
   sub->callback([&action, &global, options] {
     action = [&global, options] { return run_migration_command(global, *options, false); };
   });

@@ -69,6 +69,7 @@ int run_migration_command(const GlobalOptions& global, const MigrationOptions& o
   if (!db) {
     return fail(db.error().message, 2);
   }
+  if (options.echo) db->echo_statements(stderr);
   auto rows = read_version_rows(*db);
   if (!rows) {
     return fail(rows.error().message, 2);

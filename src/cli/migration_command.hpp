@@ -14,6 +14,7 @@ struct MigrationOptions {
   std::optional<std::string> db;
   bool sql = false;   // offline: print the statements instead of running them
   bool quiet = false; // no INFO lines on stderr
+  bool echo = false;  // every statement run, on stderr
 };
 
 int run_migration_command(const GlobalOptions& global, const MigrationOptions& options, bool up);

@@ -296,6 +296,24 @@ Result<Statement> Connection::prepare(std::string_view sql)
   return stmt;
 }
 
+void Connection::echo_statements(std::FILE* out)
+{
+  if (out == nullptr) {
+    sqlite3_trace_v2(m_db.get(), 0, nullptr, nullptr);
+    return;
+  }
+  auto echo = [](unsigned, void* context, void* statement, void* text) -> int {
+    // A trigger's statements come with their text as "-- ..." comments: skip them.
+    const char* sql = static_cast<const char*>(text);
+    if (sql != nullptr && sql[0] == '-' && sql[1] == '-') return 0;
+    char* expanded = sqlite3_expanded_sql(static_cast<sqlite3_stmt*>(statement));
+    std::fprintf(static_cast<std::FILE*>(context), "%s;\n", expanded != nullptr ? expanded : sql);
+    sqlite3_free(expanded);
+    return 0;
+  };
+  sqlite3_trace_v2(m_db.get(), SQLITE_TRACE_STMT, echo, out);
+}
+
 Result<bool> Connection::has_table(std::string_view table, std::string_view schema)
 {
   const std::string table_name(table);

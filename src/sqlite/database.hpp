@@ -5,6 +5,7 @@
 #include "model/result.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -111,6 +112,11 @@ public:
 
   Result<void> set_busy_timeout(int milliseconds);
   int busy_timeout() const { return m_busy_timeout_ms; }
+
+  // Writes every statement the connection runs to `out` as it starts, with its bound
+  // values in place and a `;`, so that the output replays in the sqlite3 shell
+  // (statements inside triggers are not repeated). nullptr stops it.
+  void echo_statements(std::FILE* out);
 
   // Rows changed by the most recent INSERT, UPDATE or DELETE.
   std::int64_t changes() const;

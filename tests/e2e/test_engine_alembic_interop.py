@@ -6,6 +6,7 @@ between the two tools ends with the schema Alembic alone produces."""
 
 import os
 import sqlite3
+import subprocess
 import unittest
 
 from engine_project import (Project, Rev, alembic_batch, current_set, running_lines, schema,
@@ -71,6 +72,23 @@ class InteropTest(unittest.TestCase):
 
     def project(self, name):
         return Project(os.path.join(self.tmp.path, name), HISTORY)
+
+    def test_echo_prints_a_script_the_sqlite3_shell_replays(self):
+        """`--echo` prints every statement run, with its values in place: fed to the
+        sqlite3 shell, it builds the same database, version rows included."""
+        p = self.project("echo")
+        replayed = os.path.join(self.tmp.path, "replayed.db")
+        for command in (["upgrade", "heads"], ["downgrade", "c3c3c3"]):
+            r = p.miglint(*command, "-q", "--echo")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("BEGIN IMMEDIATE;\n", r.stderr)
+            self.assertNotIn("INFO", r.stderr)
+            self.assertNotIn("?", r.stderr)
+            shell = subprocess.run(["sqlite3", replayed], input=r.stderr, text=True,
+                                   capture_output=True)
+            self.assertEqual((shell.returncode, shell.stderr), (0, ""))
+            self.assertEqual(schema(replayed), schema(p.db))
+            self.assertEqual(version_rows(replayed), version_rows(p.db))
 
     def test_each_command_runs_what_alembic_runs(self):
         mig = self.project("mig")
