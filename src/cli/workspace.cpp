@@ -239,6 +239,27 @@ bool require_sound_graph(const Workspace& workspace)
     }
   }
   problems.insert(problems.end(), workspace.build.errors.begin(), workspace.build.errors.end());
+  // Values that need Python to be known: without its parents a revision would pass for a
+  // base, so that stops the command; labels or dependencies left out are only said.
+  std::vector<model::Diagnostic> omissions;
+  const auto& graph = workspace.graph();
+  for (std::size_t i = 0; i < graph.size(); ++i) {
+    const model::Revision& rev = graph.rev(i);
+    for (const auto& u : rev.unresolved) {
+      model::Diagnostic d = readers::unparsable(rev.file, u.span, readers::unresolved_message(u));
+      d.revision = rev.id;
+      if (u.variable == "down_revision") {
+        problems.push_back(std::move(d));
+      } else {
+        d.severity = model::Severity::warning;
+        d.message += fmt::format(" (left out: revision {} is shown without its {})", rev.id, u.variable);
+        omissions.push_back(std::move(d));
+      }
+    }
+  }
+  if (!omissions.empty()) {
+    std::fputs(report::render_text(omissions, false).c_str(), stderr);
+  }
   if (problems.empty()) {
     return true;
   }

@@ -1,5 +1,7 @@
 #include "readers/reader.hpp"
 
+#include <fmt/format.h>
+
 namespace miglint::readers {
 
 namespace {
@@ -35,6 +37,12 @@ model::Diagnostic unparsable(const std::shared_ptr<const model::SourceFile>& fil
   d.message = std::move(message);
   d.at = model::Location::in(file, span);
   return d;
+}
+
+std::string unresolved_message(const model::Unresolved& assignment)
+{
+  return fmt::format("cannot resolve `{} = {}` without running Python: use a string literal",
+                     assignment.variable, assignment.expression);
 }
 
 } // namespace miglint::readers

@@ -46,4 +46,7 @@ bool is_revision_file(std::string_view file_name);
 model::Diagnostic unparsable(const std::shared_ptr<const model::SourceFile>& file,
                              model::Span span, std::string message);
 
+// What is said of an assignment the reader could not resolve without running Python.
+std::string unresolved_message(const model::Unresolved& assignment);
+
 } // namespace miglint::readers

@@ -2,6 +2,7 @@
 // readers' findings), and assignments the reader could not resolve without running Python,
 // so that nothing there is silently skipped or guessed.
 // User docs: rules/MG901-unparsable-revision.md
+#include "readers/reader.hpp"
 #include "rules/checks.hpp"
 
 namespace miglint::rules {
@@ -19,10 +20,7 @@ void check_unparsable_revision(const RuleContext& ctx, Reporter& out)
     }
     const model::Revision& rev = ctx.graph.rev(i);
     for (const auto& u : rev.unresolved) {
-      out.report(rev, u.span,
-                 fmt::format("cannot resolve `{} = {}` without running Python: use a string "
-                             "literal",
-                             u.variable, u.expression));
+      out.report(rev, u.span, readers::unresolved_message(u));
     }
   }
 }

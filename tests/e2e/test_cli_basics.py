@@ -277,6 +277,32 @@ class GraphErrors(unittest.TestCase):
         self.assert_error([first, second], must_mention=("d0d0d0d0d0d0",),
                           must_match="duplicate|more than once|already|twice")
 
+    def test_parent_that_needs_python(self):
+        chain(self.versions, "a0a0a0a0a0a0")
+        self.assert_ok()
+        path = write_rev(self.versions, "b1b1b1b1b1b1", "a0a0a0a0a0a0")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        e2e.write_file(path, text.replace("down_revision = 'a0a0a0a0a0a0'",
+                                          "down_revision = previous.REVISION"))
+        self.assert_error([path], must_mention=("down_revision = previous.REVISION",))
+
+    def test_labels_that_need_python_are_left_out_and_said(self):
+        chain(self.versions, "a0a0a0a0a0a0")
+        path = write_rev(self.versions, "b1b1b1b1b1b1", "a0a0a0a0a0a0", labels=("expand",))
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        lines = text.splitlines()
+        line = [i for i, l in enumerate(lines) if l.startswith("branch_labels = ")][0] + 1
+        lines[line - 1] = "branch_labels = (cli.EXPAND_BRANCH,)"
+        e2e.write_file(path, "\n".join(lines) + "\n")
+        p = e2e.run_miglint(["heads"], cwd=self.tmp.path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "b1b1b1b1b1b1 (head)\n")
+        self.assertRegex(p.stderr, r"%s:%d:\d+: warning: cannot resolve `branch_labels = "
+                                   r"\(cli\.EXPAND_BRANCH,\)` without running Python"
+                         % (re.escape(os.path.basename(path)), line))
+
     def test_syntax_error(self):
         chain(self.versions, "a0a0a0a0a0a0")
         self.assert_ok()
