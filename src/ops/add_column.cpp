@@ -80,6 +80,13 @@ std::optional<std::vector<std::string>> column_names(sqlite::Connection& db, con
 
 } // namespace
 
+model::Result<bool> table_has_rows(sqlite::Connection& db, const std::string& table)
+{
+  auto stmt = db.prepare(fmt::format("SELECT 1 FROM main.{} LIMIT 1", ddl::quote(table)));
+  if (!stmt) return stmt.error();
+  return stmt->step();
+}
+
 std::vector<std::string> add_column_statements(sqlite::Connection* db, const std::string& table,
                                                const std::string& column_sql)
 {
@@ -101,13 +108,12 @@ std::vector<std::string> add_column_statements(sqlite::Connection* db, const std
           .value_or(1) != 0) {
     return {alter};
   }
-  const auto has_rows =
-      scalar(*db, fmt::format("SELECT count(*) FROM (SELECT 1 FROM main.{} LIMIT 1)", ddl::quote(table)));
+  const auto has_rows = table_has_rows(*db, table);
   if (!has_rows) return {alter};
   // Rows are copied out and back, which is only the same as the ALTER when nothing
   // reacts to the copy: no foreign key actions on the DROP, no CHECK that SQLite would
   // test against old rows, no generated column to skip.
-  if (*has_rows != 0 && scalar(*db, "PRAGMA foreign_keys").value_or(1) != 0) return {alter};
+  if (*has_rows && scalar(*db, "PRAGMA foreign_keys").value_or(1) != 0) return {alter};
 
   auto rows = db->prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ?1 "
                           "COLLATE NOCASE AND sql IS NOT NULL ORDER BY type = 'table' DESC, rowid");
@@ -133,7 +139,7 @@ std::vector<std::string> add_column_statements(sqlite::Connection* db, const std
   const auto at = table_sql.empty() ? std::nullopt : sqlite::add_column_offset(table_sql);
   if (!at) return {alter};
   std::vector<std::string> columns;
-  if (*has_rows != 0) {
+  if (*has_rows) {
     if (!copyable(table_sql) || !copyable(column_sql) || !addable_to_rows(column_sql)) return {alter};
     auto listed = column_names(*db, name);
     if (!listed) return {alter};

@@ -19,6 +19,10 @@ namespace miglint::ops {
 // is big enough for the recreation to be cheaper, and, if the table has rows, copying
 // them is invisible (no foreign key enforcement, CHECK, generated column, WITHOUT ROWID,
 // or column named like the rowid). Offline (no connection), the ALTER.
+// Whether main.`table` has at least one row (reads one), which decides whether a
+// recreation must carry rows.
+model::Result<bool> table_has_rows(sqlite::Connection& db, const std::string& table);
+
 std::vector<std::string> add_column_statements(sqlite::Connection* db, const std::string& table,
                                                const std::string& column_sql);
 

@@ -105,13 +105,6 @@ model::Result<std::vector<std::vector<std::string>>> query(sqlite::Connection& d
   return rows;
 }
 
-model::Result<bool> table_is_empty(sqlite::Connection& db, const std::string& table)
-{
-  auto rows = query(db, fmt::format("SELECT 1 FROM main.{} LIMIT 1", ddl::quote(table)));
-  if (!rows) return rows.error();
-  return rows->empty();
-}
-
 model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& table)
 {
   Reflected out;
@@ -892,9 +885,9 @@ std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
     old_columns.push_back(ddl::quote(c.source));
   }
   // An empty table has no rows to keep aside: three statements fewer, no temp database.
-  auto empty = table_is_empty(*db(), table);
-  if (!empty) return failure(empty.error().message, batch.span);
-  const bool copy_rows = !*empty && !targets.empty();
+  auto has_rows = table_has_rows(*db(), table);
+  if (!has_rows) return failure(has_rows.error().message, batch.span);
+  const bool copy_rows = *has_rows && !targets.empty();
   std::vector<std::string> statements;
   if (copy_rows) {
     statements.push_back(fmt::format("DROP TABLE IF EXISTS temp.{}", keep));
