@@ -23,6 +23,20 @@ bool only_separators(std::string_view text)
   return true;
 }
 
+// SQLite reads SQL text only up to a NUL, whatever length it is given: a statement with
+// one inside would run shorter than written (`DELETE FROM t\0 WHERE ...` deletes every
+// row). Python's sqlite3 refuses such text; so do we, before SQLite sees it.
+std::optional<std::string> nul_problem(std::string_view sql)
+{
+  const std::size_t at = sql.find('\0');
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return fmt::format("the SQL text contains a NUL character at offset {}; SQLite would stop "
+                     "reading there and run only `{}`, so it is not run",
+                     at, sql_excerpt(sql.substr(0, at)));
+}
+
 } // namespace
 
 // ---- Statement -------------------------------------------------------------------------------
@@ -266,6 +280,10 @@ Error Connection::error_from(int rc, std::string_view action) const
 
 Result<void> Connection::exec(std::string_view sql)
 {
+  if (auto problem = nul_problem(sql)) {
+    return model::make_error(
+        fmt::format("{}: cannot run `{}`: {}", m_name, sql_excerpt(sql), *problem));
+  }
   const std::string text(sql);
   const int rc = sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {
@@ -276,6 +294,10 @@ Result<void> Connection::exec(std::string_view sql)
 
 Result<Statement> Connection::prepare(std::string_view sql)
 {
+  if (auto problem = nul_problem(sql)) {
+    return model::make_error(
+        fmt::format("{}: cannot prepare `{}`: {}", m_name, sql_excerpt(sql), *problem));
+  }
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   const int rc =
@@ -314,8 +336,32 @@ void Connection::echo_statements(std::FILE* out)
   sqlite3_trace_v2(m_db.get(), SQLITE_TRACE_STMT, echo, out);
 }
 
+Result<void> Connection::copy_from(Connection& source)
+{
+  sqlite3_backup* backup = sqlite3_backup_init(m_db.get(), "main", source.m_db.get(), "main");
+  if (backup == nullptr) {
+    return error_from(sqlite3_errcode(m_db.get()),
+                      fmt::format("cannot copy {} into it", source.name()));
+  }
+  const int stepped = sqlite3_backup_step(backup, -1);
+  const int finished = sqlite3_backup_finish(backup);
+  if (stepped != SQLITE_DONE) {
+    return source.error_from(stepped, fmt::format("cannot copy it into {}", m_name));
+  }
+  if (finished != SQLITE_OK) {
+    return error_from(finished, fmt::format("cannot copy {} into it", source.name()));
+  }
+  return {};
+}
+
 Result<bool> Connection::has_table(std::string_view table, std::string_view schema)
 {
+  if (table.find('\0') != std::string_view::npos) {
+    // The C API would look up the name cut at the NUL: another table.
+    return model::make_error(fmt::format("{}: cannot look up table `{}`: the name contains a "
+                                         "NUL character",
+                                         m_name, sql_excerpt(table)));
+  }
   const std::string table_name(table);
   const std::string schema_name(schema);
   // The parsed schema is only checked against the file's schema cookie when a statement

@@ -57,7 +57,11 @@ std::string sql_excerpt(std::string_view sql)
       out += ' ';
       pending_space = false;
     }
-    out += c;
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c)); // NUL and such, visible
+    } else {
+      out += c;
+    }
     if (out.size() > k_max) {
       out.resize(k_max);
       out += "...";
