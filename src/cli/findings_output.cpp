@@ -21,7 +21,8 @@ std::vector<report::RuleMeta> rule_metadata()
 }
 
 int emit_findings(const GlobalOptions& global, const std::vector<model::Diagnostic>& findings,
-                  const report::Summary& summary, const std::string& what_was_checked)
+                  const report::Summary& summary, const std::string& what_was_checked,
+                  const std::optional<std::string>& text_summary)
 {
   std::string format = global.format;
   if (!global.format_given) {
@@ -51,7 +52,9 @@ int emit_findings(const GlobalOptions& global, const std::vector<model::Diagnost
                        (global.color == "auto" && ::isatty(STDOUT_FILENO) &&
                         std::getenv("NO_COLOR") == nullptr);
     out = report::render_text(findings, color);
-    if (findings.empty()) {
+    if (text_summary) {
+      out += *text_summary + "\n";
+    } else if (findings.empty()) {
       out += fmt::format("miglint: no problems in {}\n", what_was_checked);
     } else {
       out += fmt::format("miglint: {} error{}, {} warning{} in {}\n", errors,

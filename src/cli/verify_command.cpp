@@ -1,12 +1,19 @@
-// `miglint verify [--db URL] [--from REV] [--to REV]`: round-trips every revision on a
-// scratch SQLite database (in memory unless --db names an empty one).
+// `miglint verify [--db URL] [--from REV] [--to REV] [--start-from DB]
+// [--allow-unverifiable]`: round-trips every revision on a scratch SQLite database (in
+// memory unless --db names an empty one), optionally starting from a copy of an existing
+// database, and exits 1 unless every revision in range completed its round trip.
 #include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/database_access.hpp"
 #include "cli/findings_output.hpp"
+#include "cli/verify_summary.hpp"
 #include "engine/round_trip.hpp"
+#include "rules/linter.hpp"
+#include "rules/registry.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <fmt/ranges.h>
 #include <fmt/format.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -20,7 +27,64 @@ struct VerifyOptions {
   std::optional<std::string> from;
   std::optional<std::string> to;
   std::optional<std::string> against; // "" = the default base
+  std::optional<std::string> start_from;
+  bool allow_unverifiable = false;
 };
+
+// `--start-from DB`: copies the database (opened read-only, so it is never written) into
+// the scratch one and returns the revisions it is at.
+model::Result<std::vector<std::string>> start_from_copy(const Workspace& ws,
+                                                        const std::string& text,
+                                                        sqlite::Connection& scratch)
+{
+  auto target = sqlite::parse_database_url(text);
+  MIGLINT_TRY(target);
+  if (target->memory) {
+    return model::make_error("--start-from needs a database file, not an in-memory database",
+                             model::Error::Kind::usage);
+  }
+  if (target->path.is_relative()) {
+    target->path = ws.project.cwd / target->path;
+  }
+  target->read_only = true;
+  auto original = open_database(*target, true, sqlite::k_default_busy_timeout_ms);
+  MIGLINT_TRY(original);
+  MIGLINT_TRY(scratch.copy_from(*original));
+  auto rows = read_version_rows(scratch);
+  MIGLINT_TRY(rows);
+  for (const auto& row : *rows) {
+    if (ws.graph().find(row) < 0) {
+      return model::make_error(
+          fmt::format("--start-from {}: the database is at revision {}, which is not one of "
+                      "this project's revisions",
+                      text, row),
+          model::Error::Kind::usage);
+    }
+  }
+  return rows;
+}
+
+// Verify's own findings take the severities of the configuration (`[rules] MG303 =
+// "warning"`); a rule set to "off" drops its findings.
+model::Result<std::vector<model::Diagnostic>>
+apply_configured_severities(const config::Config& config, std::vector<model::Diagnostic> findings)
+{
+  std::vector<model::Diagnostic> kept;
+  for (auto& d : findings) {
+    const rules::RuleInfo* rule = rules::find_rule(d.code);
+    if (rule == nullptr) {
+      kept.push_back(std::move(d));
+      continue;
+    }
+    auto severity = rules::configured_severity(config, *rule);
+    MIGLINT_TRY(severity);
+    if (*severity) {
+      d.severity = **severity;
+      kept.push_back(std::move(d));
+    }
+  }
+  return kept;
+}
 
 model::Result<graph::NodeId> resolve_bound(const graph::RevisionGraph& graph,
                                            const std::optional<std::string>& text)
@@ -53,10 +117,15 @@ nlohmann::json revisions_json(const graph::RevisionGraph& graph,
       }
       phases.push_back({{"phase", phase.phase}, {"ms", phase.milliseconds}, {"steps", steps}});
     }
-    out.push_back({{"revision", rev.id},
-                   {"path", rev.path()},
-                   {"status", entry.status},
-                   {"phases", phases}});
+    nlohmann::json item = {{"revision", rev.id},
+                           {"path", rev.path()},
+                           {"status", entry.status},
+                           {"phases", phases}};
+    if (!entry.detail.empty()) {
+      item["line"] = lines.position(entry.at.begin).line;
+      item["detail"] = entry.detail;
+    }
+    out.push_back(std::move(item));
   }
   return out;
 }
@@ -125,25 +194,61 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
                   2);
     }
   }
+  if (options.start_from) {
+    auto heads = start_from_copy(*ws, *options.start_from, *db);
+    if (!heads) {
+      return fail(heads.error().message, 2);
+    }
+    rt.start_heads = *heads;
+    std::fprintf(stderr, "miglint: verifying from a copy of %s, at %s\n",
+                 options.start_from->c_str(),
+                 heads->empty() ? "base (no version rows)"
+                                : fmt::format("{}", fmt::join(*heads, ", ")).c_str());
+  }
+  const rules::RuleInfo* unverifiable_rule = rules::find_rule("MG306");
+  auto unverifiable_severity = rules::configured_severity(ws->project.config, *unverifiable_rule);
+  if (!unverifiable_severity) {
+    return usage_failure(unverifiable_severity.error().message);
+  }
+  const bool accept_unverifiable =
+      options.allow_unverifiable || !*unverifiable_severity ||
+      **unverifiable_severity != model::Severity::error;
+
   auto report = engine::verify_round_trips(graph, *db, rt);
   if (!report) {
     return fail(report.error().message, 2);
   }
+  auto findings = apply_configured_severities(ws->project.config, std::move(report->findings));
+  if (!findings) {
+    return usage_failure(findings.error().message);
+  }
+  if (options.allow_unverifiable) {
+    for (auto& d : *findings) {
+      if (d.code == "MG306" && d.severity == model::Severity::error) {
+        d.severity = model::Severity::warning;
+      }
+    }
+  }
+  const VerifyTally tally = tally_outcomes(*report);
+  const int outcome_code = verify_failed(tally, accept_unverifiable) ? 1 : 0;
   const std::size_t checked = report->checked;
   const std::string what = fmt::format("{} revision{} verified", checked, checked == 1 ? "" : "s");
   const report::Summary summary{graph.size(), checked};
   if (global.format == "json") {
-    auto json = nlohmann::json::parse(report::render_json(report->findings, summary));
+    auto json = nlohmann::json::parse(report::render_json(*findings, summary));
     json["revisions"] = revisions_json(graph, *report);
     json["summary"]["final_downgrade_checked"] = report->final_check;
     json["summary"]["ms"] = report->milliseconds;
+    add_tally_json(json["summary"], tally, accept_unverifiable);
     std::string text = json.dump(2) + "\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
-    const bool errors = std::any_of(report->findings.begin(), report->findings.end(),
+    const bool errors = std::any_of(findings->begin(), findings->end(),
                                     [](const auto& d) { return d.severity == model::Severity::error; });
-    return errors ? 1 : 0;
+    return std::max(errors ? 1 : 0, outcome_code);
   }
-  return emit_findings(global, report->findings, summary, what);
+  const int findings_code = emit_findings(global, *findings, summary, what,
+                                          summary_line(graph, tally, accept_unverifiable));
+  return std::max(findings_code, outcome_code);
 }
 
 } // namespace
@@ -163,6 +268,13 @@ void add_verify_command(Command& app, const GlobalOptions& global, Action& actio
       ->option_text("REV");
   sub->add_option("--to", options->to, "Check only this revision and its ancestors")
       ->option_text("REV");
+  sub->add_option("--start-from", options->start_from,
+                  "Start from a copy of this SQLite database (never written) and verify the "
+                  "revisions above the one it is at")
+      ->option_text("DB");
+  sub->add_flag("--allow-unverifiable", options->allow_unverifiable,
+                "Exit 0 even when revisions could not be run (unverifiable, not reached); the "
+                "summary still counts them");
   sub->callback([&action, &global, options] {
     action = [&global, options] { return run_verify(global, *options); };
   });

@@ -6,6 +6,7 @@
 #include "sqlite/schema_snapshot.hpp"
 #include "sqlite/version_table.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 
@@ -113,7 +114,7 @@ public:
     MIGLINT_TRY(m_table.create_if_missing());
     const graph::NodeList targets =
         m_options.to >= 0 ? graph::NodeList{m_options.to} : m_graph.real_heads();
-    auto plan = graph::plan_upgrade_to(m_graph, {}, targets);
+    auto plan = graph::plan_upgrade_to(m_graph, m_options.start_heads, targets);
     MIGLINT_TRY(plan);
     const auto below_to = m_options.to >= 0 ? m_graph.ancestors({m_options.to}, true)
                                             : std::vector<bool>(m_graph.size(), true);
@@ -121,12 +122,15 @@ public:
                                                 : std::vector<bool>(m_graph.size(), true);
     auto before = snapshot();
     MIGLINT_TRY(before);
-    bool stopped = false;
+    // Revisions whose upgrade failed or could not be run, and their descendants: those
+    // cannot be reached. Every other lineage goes on.
+    std::vector<bool> blocked(m_graph.size(), false);
     bool reversible_history = true;
     for (const auto& step : plan->steps) {
       RevisionReport entry;
       entry.rev = step.rev;
-      if (stopped) {
+      if (descends_from_blocked(step.rev, blocked)) {
+        blocked[step.rev] = true;
         entry.status = "not-reached";
         m_report.revisions.push_back(std::move(entry));
         continue;
@@ -136,7 +140,7 @@ public:
       MIGLINT_TRY(up);
       if (up->status != BodyStatus::ok) {
         report_upgrade_problem(rev, *up, entry, "MG301");
-        stopped = true;
+        blocked[step.rev] = true;
         m_report.revisions.push_back(std::move(entry));
         continue;
       }
@@ -154,8 +158,9 @@ public:
       m_report.revisions.push_back(std::move(entry));
       before = std::move(after);
     }
+    const bool stopped = std::find(blocked.begin(), blocked.end(), true) != blocked.end();
     if (!stopped && reversible_history && m_options.from < 0 && m_options.to < 0 &&
-        m_options.only.empty()) {
+        m_options.only.empty() && m_options.start_heads.empty()) {
       MIGLINT_TRY(downgrade_to_base());
     }
     m_report.milliseconds =
@@ -165,6 +170,16 @@ public:
   }
 
 private:
+  // Whether a versioned parent or a dependency of `rev` could not be upgraded.
+  bool descends_from_blocked(graph::NodeId rev, const std::vector<bool>& blocked) const
+  {
+    const graph::Node& node = m_graph.node(rev);
+    auto any = [&](const graph::NodeList& list) {
+      return std::any_of(list.begin(), list.end(), [&](graph::NodeId n) { return blocked[n]; });
+    };
+    return any(node.down) || any(node.deps);
+  }
+
   Result<sqlite::SchemaSnapshot> snapshot()
   {
     return sqlite::take_snapshot(m_db, &m_cache, m_snapshot_options);
@@ -200,12 +215,14 @@ private:
   void report_upgrade_problem(const model::Revision& rev, const BodyOutcome& outcome,
                               RevisionReport& entry, const char* code)
   {
+    entry.at = outcome.span;
+    entry.detail = outcome.message;
     if (outcome.status == BodyStatus::not_runnable) {
       entry.status = "unverifiable";
       m_report.findings.push_back(finding(
           "MG306", rev, outcome.span,
-          fmt::format("cannot verify revision {} or the revisions after it: {}", rev.id,
-                      outcome.message)));
+          fmt::format("cannot verify revision {} nor the revisions that descend from it: {}",
+                      rev.id, outcome.message)));
       return;
     }
     entry.status = std::string(code) == "MG301" ? "upgrade-failed" : "not-repeatable";
@@ -242,6 +259,8 @@ private:
   {
     auto down = run_body(rev, false, inverse(step.changes), "downgrade", entry);
     MIGLINT_TRY(down);
+    entry.at = down->span;
+    entry.detail = down->message;
     if (down->status == BodyStatus::not_runnable) {
       entry.status = "unverifiable";
       m_report.findings.push_back(finding(
@@ -260,6 +279,8 @@ private:
     MIGLINT_TRY(restored);
     if (auto differences = sqlite::diff_schemas(before, *restored); !differences.empty()) {
       entry.status = "not-restored";
+      entry.at = body_span(rev, false);
+      entry.detail = differences.front();
       auto d = finding("MG303", rev, body_span(rev, false),
                        fmt::format("downgrade of revision {} does not restore the schema", rev.id));
       attach_differences(d, differences);
@@ -276,6 +297,8 @@ private:
     MIGLINT_TRY(repeated);
     if (auto differences = sqlite::diff_schemas(after, *repeated); !differences.empty()) {
       entry.status = "not-repeatable";
+      entry.at = body_span(rev, true);
+      entry.detail = differences.front();
       auto d = finding("MG304", rev, body_span(rev, true),
                        fmt::format("upgrading revision {} again after its downgrade gives a "
                                    "different schema",

@@ -21,6 +21,9 @@ struct RoundTripOptions {
   // When not empty, check only the revisions marked true (the others are upgraded
   // through): `verify --against REF` checks what this branch adds.
   std::vector<bool> only;
+  // The version rows the scratch database starts at (`verify --start-from DB`, a copy of
+  // an existing database): only the revisions above them are run. Empty: from base.
+  std::vector<std::string> start_heads;
 };
 
 struct PhaseTiming {
@@ -31,10 +34,14 @@ struct PhaseTiming {
 
 // What happened to one revision: ok, upgrade-failed, downgrade-failed, not-restored,
 // not-repeatable, irreversible, unverifiable, upgraded (outside --from/--to: upgraded
-// through, not checked), not-reached (after a failed upgrade).
+// through, not checked), not-reached (it descends from a revision whose upgrade failed or
+// could not be run; revisions on other lineages are still verified).
 struct RevisionReport {
   graph::NodeId rev = -1;
   std::string status;
+  // For a status other than ok: where and why, as the body runner or the comparison said.
+  model::Span at;
+  std::string detail;
   std::vector<PhaseTiming> phases;
 };
 

@@ -190,6 +190,28 @@ struct SuppressionUse {
 
 } // namespace
 
+model::Result<std::optional<Severity>> configured_severity(const config::Config& config,
+                                                           const RuleInfo& rule)
+{
+  for (const auto& [key, rc] : config.rules) {
+    if (find_rule(key) != &rule || !rc.severity) {
+      continue;
+    }
+    bool off = false;
+    auto parsed = parse_severity(rc.severity->value, off);
+    if (off) {
+      return std::optional<Severity>();
+    }
+    if (!parsed) {
+      return config_error(config, rc.severity->line, rc.severity->column,
+                          fmt::format("severity of {} must be error, warning, info or off, not '{}'",
+                                      rule.name, rc.severity->value));
+    }
+    return std::optional<Severity>(*parsed);
+  }
+  return std::optional<Severity>(rule.default_severity);
+}
+
 bool suppression_names(const model::Suppression& suppression, const RuleInfo& rule)
 {
   return std::any_of(suppression.rules.begin(), suppression.rules.end(),

@@ -34,6 +34,12 @@ struct LintOutput {
 // message starts with `path:line:col:` when they come from a file.
 model::Result<LintOutput> run_lint(const LintInput& input);
 
+// The severity the configuration gives `rule` (`[rules] MG306 = "warning"`), its default
+// when not configured, nullopt when it is "off". Commands outside lint (verify) use it for
+// the findings they make themselves.
+model::Result<std::optional<Severity>> configured_severity(const config::Config& config,
+                                                           const RuleInfo& rule);
+
 // Whether a suppression comment names `rule` (by code, any case, or kebab name).
 bool suppression_names(const model::Suppression& suppression, const RuleInfo& rule);
 

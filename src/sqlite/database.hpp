@@ -103,6 +103,10 @@ public:
   // no more on a large schema.
   Result<bool> has_table(std::string_view table, std::string_view schema = "main");
 
+  // Replaces this database's content with `source`'s, page by page (SQLite's backup API):
+  // verify starts its scratch database from a copy of an existing one, never writing it.
+  Result<void> copy_from(Connection& source);
+
   // BEGIN IMMEDIATE takes the write lock up front, so a concurrent writer makes it
   // wait (busy timeout) and then fail, instead of failing half way through a migration.
   Result<void> begin_immediate();
