@@ -1,6 +1,7 @@
 // Entry point: hands argv to cli::run; holds the program's only catch-all.
 #include "cli/cli.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -16,6 +17,10 @@ int main(int argc, char** argv)
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
 #endif
+  // Past a file size limit (ulimit -f) the kernel kills the writer with SIGXFSZ, in the
+  // middle of a commit and without a word; ignored, the write fails (EFBIG) and the
+  // migration reports it and rolls back like any other failed write.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return miglint::cli::run(argc, argv);
   } catch (const std::exception& e) {

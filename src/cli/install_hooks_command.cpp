@@ -61,22 +61,26 @@ int run_install_hooks(const GlobalOptions& global, const InstallHooksOptions& op
   }
   // A miglint that is not on PATH (run from its build directory) is named in the hooks.
   std::string binary;
-  if (!options.uninstall && !miglint_on_path()) {
+  if (!miglint_on_path()) {
     std::error_code ec;
     const fs::path self = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) {
       binary = self.string();
     }
   }
-  auto lines = fixers::install_hooks(
+  auto report = fixers::install_hooks(
       *dir, {options.hooks, options.force, options.uninstall, binary});
-  if (!lines) {
-    return usage_failure(lines.error().message);
+  if (!report) {
+    return usage_failure(report.error().message);
   }
-  for (const auto& line : *lines) {
+  for (const auto& line : report->lines) {
     std::printf("%s\n", line.c_str());
   }
-  if (!binary.empty()) {
+  std::fflush(stdout);
+  for (const auto& warning : report->warnings) {
+    std::fprintf(stderr, "miglint: warning: %s\n", warning.c_str());
+  }
+  if (!binary.empty() && !options.uninstall) {
     std::fprintf(stderr,
                  "miglint: note: miglint is not on PATH; the hooks run %s (MIGLINT overrides it)\n",
                  binary.c_str());
@@ -211,9 +215,11 @@ void add_install_hooks_command(Command& app, const GlobalOptions& global, Action
       "install-hooks", "Install the git hooks (pre-commit, pre-push, post-merge, post-checkout)");
   sub->add_option("--hook", options->hooks, "Only this hook (repeatable)")->option_text("NAME");
   sub->add_flag("-f,--force", options->force,
-                "Replace a foreign hook even when <hook>.local is taken (it is backed up)");
+                "Replace a foreign hook even when <hook>.local is taken (it is kept as "
+                "<hook>.miglint-backup[.N])");
   sub->add_flag("--uninstall", options->uninstall,
-                "Remove miglint's hooks and put back the hooks they chained to");
+                "Remove miglint's hooks and put back the hooks they chained to (an edited one "
+                "is kept as <hook>.miglint-backup[.N])");
   sub->callback([&action, &global, options] {
     action = [&global, options] { return run_install_hooks(global, *options); };
   });

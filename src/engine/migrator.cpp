@@ -4,6 +4,7 @@
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace miglint::engine {
 
@@ -36,18 +37,50 @@ Result<void> apply_changes(sqlite::VersionTable& table,
   return {};
 }
 
-// `path:line:col: error: upgrade of revision X failed: MESSAGE` plus the statement.
-std::string failure_text(const model::Revision& rev, bool up, const BodyOutcome& outcome)
+// Where a failed step left the database: the version rows read back after the rollback,
+// which is what `miglint current` says. The step's transaction is gone by then (SQLite
+// itself rolls back on some errors, SQLITE_FULL among them).
+std::string left_at(sqlite::Connection& db, sqlite::VersionTable& table,
+                    const graph::PlanStep& step)
 {
-  const model::LineIndex lines(rev.file->text);
-  const auto at = lines.position(outcome.span.begin);
+  if (auto rolled_back = db.rollback(); !rolled_back) {
+    return fmt::format("the rollback failed too ({}); the last revision committed is {}",
+                       rolled_back.error().message, describe_heads(step.heads_before));
+  }
+  auto rows = table.heads();
+  return fmt::format("the revision was rolled back; the database is at {}",
+                     describe_heads(rows ? *rows : step.heads_before));
+}
+
+// `path:line:col: error: upgrade of revision X failed: MESSAGE`, the statement, where the
+// database is left, and for a full disk what to do. `at` is an offset in the revision's
+// file; a failure that belongs to no statement (COMMIT) points at the function.
+std::string step_failure(sqlite::Connection& db, sqlite::VersionTable& table,
+                         const model::Revision& rev, const graph::PlanStep& step,
+                         std::size_t at, const std::string& message,
+                         const std::string& statement = {})
+{
+  const bool disk_full = (sqlite3_errcode(db.handle()) & 0xff) == SQLITE_FULL;
+  const auto position = model::LineIndex(rev.file->text).position(at);
   std::string text = fmt::format("{}:{}:{}: error: {} of revision {} failed: {}", rev.path(),
-                                 at.line, at.column, up ? "upgrade" : "downgrade", rev.id,
-                                 outcome.message);
-  if (!outcome.statement.empty()) {
-    text += fmt::format("\n  {}", util::strip(outcome.statement));
+                                 position.line, position.column,
+                                 step.up ? "upgrade" : "downgrade", rev.id, message);
+  if (!statement.empty()) {
+    text += fmt::format("\n  {}", util::strip(statement));
+  }
+  text += "\n" + left_at(db, table, step);
+  if (disk_full) {
+    text += fmt::format("\nno space is left on the disk of {} (or of SQLite's temporary files): "
+                        "free some, then run the command again",
+                        db.name());
   }
   return text;
+}
+
+std::size_t function_offset(const model::Revision& rev, bool up)
+{
+  const auto& body = up ? rev.upgrade : rev.downgrade;
+  return body ? body->name_span.begin : 0;
 }
 
 enum class StepStatus { applied, moved };
@@ -56,7 +89,14 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connect
                               sqlite::VersionTable& table, const graph::PlanStep& step,
                               const MigrateOptions& options)
 {
-  MIGLINT_TRY(db.begin_immediate());
+  const model::Revision& rev = graph.rev(step.rev);
+  if (auto begun = db.begin_immediate(); !begun) {
+    auto rows = table.heads();
+    return model::make_error(fmt::format(
+        "{}: error: cannot start the {} of revision {}: {}\nthe database is at {}", rev.path(),
+        step.up ? "upgrade" : "downgrade", rev.id, begun.error().message,
+        describe_heads(rows ? *rows : step.heads_before)));
+  }
   auto current = table.heads();
   if (!current) {
     (void)db.rollback();
@@ -69,33 +109,27 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connect
   if (options.log) {
     options.log("Running " + graph::describe_step(graph, step));
   }
-  const model::Revision& rev = graph.rev(step.rev);
   ConnectionSink sink(db);
   RunContext context{&db, sink};
   const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
+  if (outcome.status == BodyStatus::failed) {
+    return model::make_error(step_failure(db, table, rev, step, outcome.span.begin,
+                                          outcome.message, outcome.statement));
+  }
   if (outcome.status != BodyStatus::ok) {
-    (void)db.rollback();
-    std::string text;
-    if (outcome.status == BodyStatus::failed) {
-      text = failure_text(rev, step.up, outcome);
-    } else {
-      const model::LineIndex lines(rev.file->text);
-      const auto at = lines.position(outcome.span.begin);
-      text = fmt::format("{}:{}:{}: error: cannot {} revision {}: {}", rev.path(), at.line,
-                         at.column, step.up ? "upgrade" : "downgrade", rev.id, outcome.message);
-    }
-    text += fmt::format("\nthe revision was rolled back; the database is at {}",
-                        describe_heads(step.heads_before));
-    return model::make_error(std::move(text));
+    // Not run at all (e.g. an op miglint cannot execute): say "cannot", not "failed".
+    const auto at = model::LineIndex(rev.file->text).position(outcome.span.begin);
+    return model::make_error(fmt::format(
+        "{}:{}:{}: error: cannot {} revision {}: {}\n{}", rev.path(), at.line, at.column,
+        step.up ? "upgrade" : "downgrade", rev.id, outcome.message, left_at(db, table, step)));
   }
   if (auto done = apply_changes(table, step.changes); !done) {
-    (void)db.rollback();
-    return model::make_error(fmt::format("{} of revision {}: {}", step.up ? "upgrade" : "downgrade",
-                                         rev.id, done.error().message));
+    return model::make_error(step_failure(db, table, rev, step, function_offset(rev, step.up),
+                                          done.error().message));
   }
   if (auto done = db.commit(); !done) {
-    (void)db.rollback();
-    return done.error();
+    return model::make_error(step_failure(db, table, rev, step, function_offset(rev, step.up),
+                                          done.error().message));
   }
   return StepStatus::applied;
 }
@@ -107,12 +141,24 @@ Result<void> ensure_version_table(sqlite::Connection& db, sqlite::VersionTable& 
   if (*exists) {
     return {};
   }
-  MIGLINT_TRY(db.begin_immediate());
-  if (auto created = table.create_if_missing(); !created) {
-    (void)db.rollback();
-    return created.error();
+  auto created = [&]() -> Result<void> {
+    MIGLINT_TRY(db.begin_immediate());
+    if (auto done = table.create_if_missing(); !done) {
+      (void)db.rollback();
+      return done.error();
+    }
+    if (auto done = db.commit(); !done) {
+      (void)db.rollback();
+      return done.error();
+    }
+    return {};
+  }();
+  if (!created) {
+    return model::make_error(fmt::format("cannot create the version table {} (no revision was "
+                                         "run): {}",
+                                         table.name(), created.error().message));
   }
-  return db.commit();
+  return {};
 }
 
 } // namespace

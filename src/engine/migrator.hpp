@@ -31,9 +31,10 @@ struct MigrateResult {
 // Runs `planner`'s plan on `db`, creating the version table when it is missing (as
 // Alembic does). Before each step the version rows are read under the write lock; when
 // another process moved them, the remaining work is planned again from there.
-// A failing statement rolls its revision back and returns an Error whose message is
-// GCC-style: `path:line:col: error: upgrade of revision X failed: <SQLite message>`, then
-// the statement, then where the database was left.
+// A failing statement, version-table change or COMMIT (a full disk) rolls its revision
+// back and returns an Error whose message is GCC-style: `path:line:col: error: upgrade of
+// revision X failed: <SQLite message>`, then the statement, then where the database was
+// left (the version rows read back, as `current` shows them).
 model::Result<MigrateResult> migrate(const graph::RevisionGraph& graph, sqlite::Connection& db,
                                      const Planner& planner, const MigrateOptions& options);
 

@@ -2,11 +2,11 @@
 // {description, check_name, fingerprint, severity, location: {path, lines: {begin}}}.
 #include "report/formats.hpp"
 #include "report/text_report.hpp"
+#include "util/fnv128.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdint>
 #include <map>
 #include <string_view>
 #include <tuple>
@@ -14,33 +14,6 @@
 namespace miglint::report {
 
 namespace {
-
-// FNV-1a, 128-bit: tiny, fixed by its spec (so fingerprints never change between builds or
-// platforms), and wide enough that unrelated findings do not collide.
-class Fnv128 {
-public:
-  void add(std::string_view bytes)
-  {
-    for (const unsigned char c : bytes) {
-      m_state ^= c;
-      m_state *= k_prime;
-    }
-    // A separator, so ("ab", "c") and ("a", "bc") hash differently.
-    m_state ^= 0xff;
-    m_state *= k_prime;
-  }
-
-  std::string hex() const
-  {
-    return fmt::format("{:016x}{:016x}", static_cast<std::uint64_t>(m_state >> 64),
-                       static_cast<std::uint64_t>(m_state));
-  }
-
-private:
-  using u128 = unsigned __int128;
-  static constexpr u128 k_prime = (u128{1} << 88) + 0x13b;
-  u128 m_state = (u128{0x6c62272e07bb0142} << 64) | 0x62b821756295c58d;
-};
 
 const char* gitlab_severity(model::Severity severity)
 {
@@ -64,7 +37,7 @@ std::vector<std::string> fingerprints_of(const std::vector<model::Diagnostic>& d
   using Key = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
   std::map<Key, std::size_t> seen;
   for (const auto& d : diagnostics) {
-    Fnv128 hash;
+    util::Fnv128 hash;
     hash.add(d.code.empty() ? d.rule : d.code);
     hash.add(d.at.path);
     hash.add(d.revision);

@@ -1,7 +1,8 @@
 """Fault injection against the migration commands: a full disk, a read-only database, a
 database locked by another process, a version table naming an unknown revision, and a
 corrupt file. Each must give a clear message on stderr, the documented exit code, and
-leave the database file byte for byte as it was.
+leave the database file byte for byte as it was. A write that fails half way through a
+migration must name the revision, its file and where the database is left.
 
 Runs on the SQL-format fixture history (tests/fixtures/sql/library). A full disk and a
 read-only filesystem use a small tmpfs when the tests may mount one (root); otherwise
@@ -10,6 +11,7 @@ they fall back to RLIMIT_FSIZE and file permissions, which need no privileges.
 
 import hashlib
 import os
+import re
 import resource
 import shutil
 import signal
@@ -20,6 +22,7 @@ import tempfile
 import time
 import unittest
 
+from engine_project import Project, Rev, version_rows
 from miglint_e2e import SOURCE_DIR, TempDir, miglint_path, run_miglint
 
 HISTORY = os.path.join(SOURCE_DIR, "tests", "fixtures", "sql", "library", "versions")
@@ -345,6 +348,92 @@ class FaultsTest(unittest.TestCase):
         self.assertNotIn("dropped", names)
         verify = self.miglint("verify")
         self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
+
+
+def rows_of(n):
+    """An INSERT of n rows of 1 kB: too big for the small filesystem or file size limit."""
+    return ("INSERT INTO a SELECT zeroblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 "
+            "UNION ALL SELECT x + 1 FROM c WHERE x < %d) SELECT x FROM c)" % n)
+
+
+# r1..r3 and the downgrade of r3 are small; the upgrade of r4 and the downgrade of r2
+# write 1 MB, so each direction stops half way, after some revisions committed.
+DISK_HISTORY = [
+    Rev("r1", (), ["CREATE TABLE a (x BLOB)"], ["DROP TABLE a"]),
+    Rev("r2", "r1", ["CREATE TABLE b (x INTEGER)"], [rows_of(1000), "DROP TABLE b"]),
+    Rev("r3", "r2", ["CREATE TABLE c (x INTEGER)"], ["DROP TABLE c"]),
+    Rev("r4", "r3", [rows_of(1000)], ["DELETE FROM a"]),
+]
+
+
+class DiskFullMidMigrationTest(unittest.TestCase):
+    """A write that fails half way through `upgrade` / `downgrade`: the message names the
+    revision, its file and the revision the database is left at (what `current` says
+    afterwards), and the database is intact at that revision."""
+
+    def setUp(self):
+        self.tmp = TempDir()
+        self.project = Project(os.path.join(self.tmp.path, "p"), DISK_HISTORY)
+        self.mounts = []
+
+    def tearDown(self):
+        for m in reversed(self.mounts):
+            umount(m)
+        self.tmp.cleanup()
+
+    def assert_left_at(self, done, db, up, failed, file, left_at, reason):
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertNotIn("internal error", done.stderr)
+        self.assertRegex(done.stderr, r"sqlversions/%s:\d+:\d+: error: %s of revision %s "
+                                      r"failed: .*%s" % (re.escape(file),
+                                                         "upgrade" if up else "downgrade",
+                                                         failed, re.escape(reason)))
+        self.assertIn("the database is at %s" % left_at, done.stderr)
+        self.assertEqual(version_rows(db), [left_at])
+        current = self.project.miglint("current", db=db)
+        self.assertEqual(current.returncode, 0, current.stderr)
+        self.assertEqual(current.stdout.split()[0], left_at)
+        con = sqlite3.connect(db)
+        try:
+            self.assertEqual(con.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+            self.assertEqual(con.execute("SELECT count(*) FROM a").fetchone()[0], 0)
+        finally:
+            con.close()
+
+    def test_full_disk(self):
+        path = tempfile.mkdtemp(dir=self.tmp.path, prefix="fs-")
+        if not try_mount_tmpfs(path, "256k"):
+            self.skipTest("cannot mount a tmpfs here (needs root); "
+                          "test_file_size_limit covers a write that fails half way")
+        self.mounts.append(path)
+        db = os.path.join(path, "app.db")
+        done = self.project.miglint("upgrade", "head", db=db)
+        self.assert_left_at(done, db, True, "r4", "r4_rev3.sql", "r3",
+                            "database or disk is full")
+        self.assertIn("no space is left on the disk of %s" % db, done.stderr)
+        done = self.project.miglint("downgrade", "base", db=db)
+        self.assert_left_at(done, db, False, "r2", "r2_rev1.sql", "r2",
+                            "database or disk is full")
+
+    def test_file_size_limit(self):
+        # No file may grow past 128 kB (ulimit -f): the write fails with EFBIG, which
+        # SQLite reports as an I/O error. miglint must not die of SIGXFSZ.
+        db = self.project.db
+
+        def limited(*args):
+            return subprocess.run(
+                ["prlimit", "--fsize=131072", miglint_path(), "-C", self.project.root,
+                 "--versions", "sqlversions"] + list(args) + ["--db", db],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
+                errors="replace", timeout=120)
+
+        if not shutil.which("prlimit"):
+            self.skipTest("prlimit (util-linux) is not installed")
+        done = limited("upgrade", "head")
+        self.assertNotEqual(done.returncode, -signal.SIGXFSZ, "killed by SIGXFSZ")
+        self.assert_left_at(done, db, True, "r4", "r4_rev3.sql", "r3", "disk I/O error")
+        done = limited("downgrade", "base")
+        self.assert_left_at(done, db, False, "r2", "r2_rev1.sql", "r2", "disk I/O error")
 
 
 if __name__ == "__main__":

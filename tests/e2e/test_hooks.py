@@ -321,6 +321,11 @@ def logging_miglint(directory):
     return wrapper, log
 
 
+def read_text(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
 def read_lines(path):
     if not os.path.exists(path):
         return []
@@ -575,6 +580,83 @@ class InstalledHooksTest(HookRepoMixin, unittest.TestCase):
         self.assertTrue(os.path.exists(os.path.join(hooks, "pre-push.miglint-backup")))
         with open(os.path.join(hooks, "pre-push")) as f:
             self.assertIn("miglint-hook", f.read())
+
+    def test_second_force_keeps_the_first_backup(self):
+        hooks = os.path.join(self.repo, ".git", "hooks")
+        first, second = "#!/bin/sh\necho first\n", "#!/bin/sh\necho second\n"
+        write_file(os.path.join(hooks, "pre-push.local"), "#!/bin/sh\nexit 0\n")
+        write_file(os.path.join(hooks, "pre-push"), first)
+        backup = os.path.join(hooks, "pre-push.miglint-backup")
+        self.assertIn(backup, self.install("--force").stderr)
+        # Another tool puts its own hook in the slot again: a second --force keeps both.
+        write_file(os.path.join(hooks, "pre-push"), second)
+        proc = self.install("--force")
+        self.assertIn("warning: %s was not miglint's hook" % os.path.join(hooks, "pre-push"),
+                      proc.stderr)
+        self.assertIn("kept as %s.1" % backup, proc.stderr)
+        self.assertEqual(read_text(backup), first)
+        self.assertEqual(read_text(backup + ".1"), second)
+
+    def test_reinstall_keeps_an_edited_hook(self):
+        hooks = os.path.join(self.repo, ".git", "hooks")
+        hook = os.path.join(hooks, "pre-commit")
+        self.install()
+        installed = read_text(hook)
+        edited = installed + "echo 'my addition'\n"
+        write_file(hook, edited)
+        proc = self.install()
+        backup = hook + ".miglint-backup"
+        self.assertIn("warning: %s was edited after miglint installed it; it is kept as %s"
+                      % (hook, backup), proc.stderr)
+        self.assertEqual(read_text(backup), edited)
+        self.assertEqual(read_text(hook), installed)
+        self.assertTrue(os.access(hook, os.X_OK))
+        # An unedited hook is left as it is; a second edit goes to the next free name.
+        self.assertIn("%s: up to date" % hook, self.install("--hook", "pre-commit").stdout)
+        write_file(hook, installed.replace("exec ", "exec nice "))
+        proc = self.install("--hook", "pre-commit")
+        self.assertIn("kept as %s.1" % backup, proc.stderr)
+        self.assertEqual(read_text(backup), edited)
+        self.assertIn("exec nice ", read_text(backup + ".1"))
+
+    def test_uninstall_keeps_an_edited_hook(self):
+        hooks = os.path.join(self.repo, ".git", "hooks")
+        team = "#!/bin/sh\necho 'team hook ran'\n"
+        write_file(os.path.join(hooks, "pre-push"), team)
+        self.install()
+        hook = os.path.join(hooks, "pre-push")
+        edited = read_text(hook).replace("exit 0\n", "echo pushed >> push.log\nexit 0\n")
+        write_file(hook, edited)
+        edited_merge = read_text(os.path.join(hooks, "post-merge")) + "# local note\n"
+        write_file(os.path.join(hooks, "post-merge"), edited_merge)
+        proc = self.install("--uninstall")
+        self.assertIn("warning: %s was edited after miglint installed it; it is kept as "
+                      "%s.miglint-backup" % (hook, hook), proc.stderr)
+        self.assertIn("%s.miglint-backup" % os.path.join(hooks, "post-merge"), proc.stderr)
+        self.assertEqual(read_text(hook + ".miglint-backup"), edited)
+        self.assertEqual(read_text(hook), team)  # the hook from before is back
+        self.assertEqual(read_text(os.path.join(hooks, "post-merge.miglint-backup")),
+                         edited_merge)
+        for name in ("pre-commit", "post-merge", "post-checkout"):
+            self.assertFalse(os.path.exists(os.path.join(hooks, name)), name)
+
+    def test_hook_of_a_miglint_without_checksums(self):
+        """A marker line without a checksum: replaced only when it is what this miglint
+        would have written, else kept."""
+        hooks = os.path.join(self.repo, ".git", "hooks")
+        self.install("--hook", "pre-commit", "--hook", "post-merge")
+        for name in ("pre-commit", "post-merge"):
+            hook = os.path.join(hooks, name)
+            write_file(hook, re.sub(r"; checksum [0-9a-f]+\n", "\n", read_text(hook), count=1))
+        post_merge = os.path.join(hooks, "post-merge")
+        older = read_text(post_merge).replace("miglint rebase", "miglint rebase --onto main")
+        write_file(post_merge, older)
+        proc = self.install("--hook", "pre-commit", "--hook", "post-merge")
+        self.assertIn("%s: updated\n" % os.path.join(hooks, "pre-commit"), proc.stdout)
+        self.assertIn("%s was installed by an older miglint that recorded no checksum"
+                      % post_merge, proc.stderr)
+        self.assertEqual(read_text(post_merge + ".miglint-backup"), older)
+        self.assertEqual(sorted(os.listdir(hooks)).count("pre-commit.miglint-backup"), 0)
 
     def test_core_hooks_path(self):
         git(self.repo, "config", "core.hooksPath", ".githooks")

@@ -125,4 +125,20 @@ TEST_SUITE("fixers::rebase")
       CHECK(installed.starts_with("#!/bin/sh\n# miglint-hook: "));
     }
   }
+
+  TEST_CASE("an installed hook's checksum tells an edited hook apart")
+  {
+    const HookScript& script = hook_scripts().front();
+    const std::string installed = installed_hook_text(script, "/opt/miglint's/bin/miglint");
+    CHECK(classify_hook(installed) == HookContent::as_installed);
+    CHECK(classify_hook(installed + "echo more\n") == HookContent::edited);
+    std::string marker_edited = installed;
+    marker_edited.replace(marker_edited.find("removes it"), 10, "removes it!");
+    CHECK(classify_hook(marker_edited) == HookContent::edited);
+    const auto at = installed.find("; checksum ");
+    REQUIRE(at != std::string::npos);
+    const std::string without = installed.substr(0, at) + installed.substr(installed.find('\n', at));
+    CHECK(classify_hook(without) == HookContent::unverifiable);
+    CHECK(classify_hook(script.text) == HookContent::foreign);
+  }
 }
