@@ -1,5 +1,6 @@
 #include "readers/source_encoding.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -41,11 +42,11 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i)
   return 0;
 }
 
-// The offset of the first byte that is not part of well-formed UTF-8, or npos. Eight
-// ASCII bytes at a time: a revision file is almost all ASCII.
-std::size_t first_invalid_utf8(std::string_view s)
+// The offset of the first byte from `pos` on that is not part of well-formed UTF-8, or
+// npos. Eight ASCII bytes at a time: a revision file is almost all ASCII.
+std::size_t first_invalid_utf8(std::string_view s, std::size_t pos = 0)
 {
-  std::size_t i = 0;
+  std::size_t i = pos;
   while (i < s.size()) {
     if (i + 8 <= s.size()) {
       std::uint64_t word = 0;
@@ -60,6 +61,56 @@ std::size_t first_invalid_utf8(std::string_view s)
       return i;
     }
     i += n;
+  }
+  return std::string_view::npos;
+}
+
+// Where the comment holding `at` starts and ends, if `at` lies in a comment. Without an
+// encoding declaration (or with `utf-8` itself) CPython decodes tokens, not comments, so
+// any bytes may stand in a comment. A lexer just good enough to tell comments from
+// strings: quotes of every kind, with backslash escapes.
+std::optional<std::pair<std::size_t, std::size_t>> comment_around(std::string_view s,
+                                                                  std::size_t at)
+{
+  std::size_t i = 0;
+  while (i <= at && i < s.size()) {
+    const char c = s[i];
+    if (c == '#') {
+      const std::size_t end = std::min(s.find('\n', i), s.size());
+      if (at < end) {
+        return std::pair{i, end};
+      }
+      i = end;
+    } else if (c == '\'' || c == '"') {
+      const bool triple = s.substr(i, 3) == std::string(3, c);
+      const std::size_t quotes = triple ? 3 : 1;
+      std::size_t k = i + quotes;
+      while (k < s.size()) {
+        if (s[k] == '\\') {
+          k += 2;
+        } else if (triple ? s.substr(k, 3) == std::string(3, c) : s[k] == c || s[k] == '\n') {
+          break;
+        } else {
+          ++k;
+        }
+      }
+      i = std::min(k + quotes, s.size());
+    } else {
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
+// The first byte outside comments that is not UTF-8, or npos.
+std::size_t first_invalid_utf8_token(std::string_view s)
+{
+  for (std::size_t bad = first_invalid_utf8(s); bad != std::string_view::npos;) {
+    const auto comment = comment_around(s, bad);
+    if (!comment) {
+      return bad;
+    }
+    bad = first_invalid_utf8(s, comment->second);
   }
   return std::string_view::npos;
 }
@@ -152,24 +203,31 @@ std::string normal_codec_name(std::string_view name)
   return out;
 }
 
-enum class Decoding { utf8, any_byte, ascii, trusted };
+// How CPython takes the bytes. Without a declaration, or with one that its tokenizer
+// itself normalises to `utf-8` (`UTF_8`, `utf-8-unix`), it decodes tokens as UTF-8 and
+// leaves comments alone. Any other name goes through the codec, over the whole file:
+// another UTF-8 alias (`utf8`) is strict everywhere, `latin-1` and its aliases take every
+// byte, `ascii` only bytes below 0x80. Other codecs are taken on trust.
+enum class Decoding { utf8_tokens, utf8, any_byte, ascii, trusted };
 
 Decoding decoding_for(std::string_view declared)
 {
-  const std::string name = normal_codec_name(declared);
-  // CPython's tokenizer itself maps `utf-8-*` to UTF-8 and `latin-1-*` and friends to
-  // ISO-8859-1; the rest are Python's codec aliases for these three.
-  if (name == "utf_8" || name.starts_with("utf_8_") || name == "utf8" || name == "u8" ||
-      name == "utf" || name == "cp65001") {
+  const std::string name = normal_codec_name(declared.substr(0, 12));
+  if (name == "utf_8" || name.starts_with("utf_8_")) {
+    return Decoding::utf8_tokens;
+  }
+  const std::string full = normal_codec_name(declared);
+  if (full == "utf8" || full == "u8" || full == "utf" || full == "cp65001" ||
+      full.starts_with("utf_8")) {
     return Decoding::utf8;
   }
-  if (name == "latin_1" || name.starts_with("latin_1_") || name == "latin1" ||
-      name == "iso_8859_1" || name.starts_with("iso_8859_1_") || name == "iso8859_1" ||
-      name == "iso_latin_1" || name.starts_with("iso_latin_1_") || name == "8859" ||
-      name == "cp819" || name == "l1" || name == "latin") {
+  if (full == "latin_1" || full.starts_with("latin_1_") || full == "latin1" ||
+      full == "iso_8859_1" || full.starts_with("iso_8859_1_") || full == "iso8859_1" ||
+      full == "iso_latin_1" || full.starts_with("iso_latin_1_") || full == "8859" ||
+      full == "cp819" || full == "l1" || full == "latin") {
     return Decoding::any_byte;
   }
-  if (name == "ascii" || name == "us_ascii" || name == "646") {
+  if (full == "ascii" || full == "us_ascii" || full == "646") {
     return Decoding::ascii;
   }
   return Decoding::trusted;
@@ -186,8 +244,8 @@ std::optional<EncodingProblem> python_encoding_problem(std::string_view bytes)
   const std::string_view text = bom ? bytes.substr(k_bom.size()) : bytes;
   const std::size_t skipped = bytes.size() - text.size();
   const std::optional<std::string> declared = declared_coding(text);
-  const Decoding decoding = declared ? decoding_for(*declared) : Decoding::utf8;
-  if (bom && decoding != Decoding::utf8) {
+  const Decoding decoding = declared ? decoding_for(*declared) : Decoding::utf8_tokens;
+  if (bom && decoding != Decoding::utf8_tokens && decoding != Decoding::utf8) {
     return EncodingProblem{0, fmt::format("the file starts with a UTF-8 byte order mark but "
                                           "declares the encoding `{}`: Python refuses it",
                                           *declared)};
@@ -205,7 +263,8 @@ std::optional<EncodingProblem> python_encoding_problem(std::string_view bytes)
     }
     return std::nullopt;
   }
-  const std::size_t bad = first_invalid_utf8(text);
+  const std::size_t bad =
+      decoding == Decoding::utf8 ? first_invalid_utf8(text) : first_invalid_utf8_token(text);
   if (bad == std::string_view::npos) {
     return std::nullopt;
   }

@@ -16,13 +16,13 @@ FIRST = "1a2b3c4d5e6f"
 SECOND = "2b3c4d5e6f70"
 
 
-def revision_bytes(rev, down, prefix=b"", comment=b"ok"):
-    """An Alembic revision whose comment line holds arbitrary bytes."""
-    return (prefix + b'"""step %s\n\nRevision ID: %s\n"""\n# %s\nfrom alembic import op\n\n'
+def revision_bytes(rev, down, prefix=b"", comment=b"ok", doc=b""):
+    """An Alembic revision with arbitrary bytes in a comment line and in its docstring."""
+    return (prefix + b'"""step %s%s\n\nRevision ID: %s\n"""\n# %s\nfrom alembic import op\n\n'
             b"revision = '%s'\ndown_revision = %s\nbranch_labels = None\ndepends_on = None\n\n\n"
             b"def upgrade():\n    op.execute('CREATE TABLE t_%s (id INTEGER)')\n\n\n"
             b"def downgrade():\n    op.execute('DROP TABLE t_%s')\n"
-            % (rev.encode(), rev.encode(), comment, rev.encode(),
+            % (rev.encode(), doc, rev.encode(), comment, rev.encode(),
                (b"'%s'" % down.encode()) if down else b"None", rev.encode(), rev.encode()))
 
 
@@ -47,23 +47,28 @@ class UndecodableRevisionTest(unittest.TestCase):
     # name -> (bytes of the second revision, whether Python can load it)
     CASES = {
         "nul-in-comment": revision_bytes(SECOND, FIRST, comment=b"a\x00b"),
-        "invalid-utf8": revision_bytes(SECOND, FIRST, comment=b"caf\xe9"),
-        "surrogate-utf8": revision_bytes(SECOND, FIRST, comment=b"\xed\xa0\x80"),
+        "invalid-utf8": revision_bytes(SECOND, FIRST, doc=b" caf\xe9"),
+        "invalid-utf8-in-comment": revision_bytes(SECOND, FIRST, comment=b"caf\xe9 'x"),
+        "surrogate-utf8": revision_bytes(SECOND, FIRST, doc=b"\xed\xa0\x80"),
         "latin1-declared": revision_bytes(SECOND, FIRST, prefix=b"# -*- coding: latin-1 -*-\n",
-                                          comment=b"caf\xe9"),
+                                          doc=b" caf\xe9"),
         "declared-on-line-2": revision_bytes(SECOND, FIRST,
                                              prefix=b"#!/usr/bin/env python\n# vim: set "
                                                     b"fileencoding=iso-8859-1 :\n",
-                                             comment=b"caf\xe9"),
+                                             doc=b" caf\xe9"),
         "declared-after-code": revision_bytes(SECOND, FIRST,
                                               prefix=b"import os\n# coding: latin-1\n",
-                                              comment=b"caf\xe9"),
-        "utf8-declared-but-not": revision_bytes(SECOND, FIRST, prefix=b"# coding: utf-8\n",
-                                                comment=b"caf\xe9"),
+                                              doc=b" caf\xe9"),
+        "utf-8-declared": revision_bytes(SECOND, FIRST, prefix=b"# coding: utf-8\n",
+                                         doc=b" caf\xe9"),
+        "utf-8-declared-comment": revision_bytes(SECOND, FIRST, prefix=b"# coding: utf-8\n",
+                                                 comment=b"caf\xe9"),
+        "utf8-alias-comment": revision_bytes(SECOND, FIRST, prefix=b"# coding: utf8\n",
+                                             comment=b"caf\xe9"),
         "ascii-declared": revision_bytes(SECOND, FIRST, prefix=b"# coding: ascii\n",
                                          comment=b"caf\xc3\xa9"),
         "utf8-with-bom": revision_bytes(SECOND, FIRST, prefix=b"\xef\xbb\xbf",
-                                        comment=b"caf\xc3\xa9"),
+                                        doc=b" caf\xc3\xa9"),
     }
 
     @classmethod
