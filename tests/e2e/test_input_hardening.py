@@ -177,7 +177,7 @@ class BrokenSymlinkTest(unittest.TestCase):
 
 
 SQLALCHEMY_ORACLE = r"""
-import json, sys, warnings
+import json, os, sqlite3, sys, warnings
 warnings.simplefilter("ignore")
 from sqlalchemy.engine import make_url
 out = []
@@ -185,7 +185,12 @@ for text in json.loads(sys.argv[1]):
     try:
         url = make_url(text)
         args = url.get_dialect()().create_connect_args(url)
-        out.append({"ok": True, "filename": args[0][0], "uri": bool(args[1].get("uri"))})
+        db = sqlite3.connect(args[0][0], uri=bool(args[1].get("uri")))
+        db.execute("CREATE TABLE IF NOT EXISTS probe (x)")
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        db.close()
+        inside = path.startswith(os.getcwd() + os.sep)
+        out.append({"ok": True, "path": os.path.relpath(path) if inside else path})
     except Exception as e:
         out.append({"ok": False, "error": "%s: %s" % (type(e).__name__, e)})
 print(json.dumps(out))
@@ -205,20 +210,17 @@ class DatabaseUrlTest(unittest.TestCase):
         "sqlite://host/app.db": None,
         "sqlite://user@/app.db": None,
         "sqlite://:5/app.db": None,
-        "sqlite://@/app.db": None,
         "sqlite:///app.db?timeout=abc": None,
         "sqlite:///app.db?uri=maybe": None,
-        "sqlite:///app.db?timeout=30&check_same_thread=false": None,
         "sqlite:///file:app.db?mode=RO&uri=true": None,
         "sqlite:///file://elsewhere/app.db?uri=true": None,
-        "sqlite:///file:app.db?uri=true&vfs=nosuch": None,
-        "sqlite:///a%00b.db": None,
         "sqlite:///app.db?mode=RO": "refuse",
         "sqlite:///app.db?mode=ro": "refuse",
         "sqlite:///file:app.db?mode=ro": "refuse",
         "sqlite:///file:app.db": "refuse",
         "sqlite:///app.db?mode=ro&uri=true": "refuse",
         "sqlite:///file:app.db?uri=true&immutable=1": "refuse",
+        "sqlite:///file:app.db?uri=true&vfs=unix-none": "refuse",
         "sqlite:///file:a%00b.db?uri=true": "refuse",
     }
 
@@ -231,9 +233,12 @@ class DatabaseUrlTest(unittest.TestCase):
         self.tmp.cleanup()
 
     def oracle(self, urls):
-        done = subprocess.run(["/usr/bin/python3", "-c", SQLALCHEMY_ORACLE, json.dumps(urls)],
-                              cwd=self.root, env=e2e.alembic_env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, encoding="utf-8", check=True)
+        """SQLAlchemy's verdict on each URL, connecting in a directory of its own."""
+        with e2e.TempDir() as scratch:
+            done = subprocess.run(["/usr/bin/python3", "-c", SQLALCHEMY_ORACLE,
+                                   json.dumps(urls)], cwd=scratch, env=e2e.alembic_env(),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  encoding="utf-8", check=True)
         return json.loads(done.stdout)
 
     def files(self):
@@ -252,23 +257,19 @@ class DatabaseUrlTest(unittest.TestCase):
                 self.assertEqual(self.files(), before)
 
     def test_accepted_urls_open_the_file_sqlalchemy_opens(self):
-        urls = ["sqlite:///plain.db", "sqlite:///my%20app.db", "sqlite+pysqlite:///drv.db",
+        urls = ["sqlite:///plain.db", "sqlite:///my%20app.db", "sqlite:///a%00b.db",
+                "sqlite+pysqlite:///drv.db",
                 "sqlite:///file:uri.db?uri=true", "sqlite:///file:sp%20ace.db?mode=rwc&uri=true",
                 "sqlite:///file:c.db?cache=shared&uri=true", "sqlite://@/at.db",
+                "sqlite:///opt.db?timeout=30&check_same_thread=false",
                 "sqlite:///file://localhost/%s/loc.db?uri=true" % self.root.lstrip("/")]
         for url, sa in zip(urls, self.oracle(urls)):
             with self.subTest(url=url):
                 self.assertTrue(sa["ok"], sa)
                 done = e2e.run_miglint(["-C", self.root, "upgrade", "--db", url])
                 self.assertEqual(done.returncode, 0, done.stderr)
-                # What SQLAlchemy hands the driver, as SQLite resolves it.
-                name = sa["filename"]
-                if sa["uri"]:
-                    probe = sqlite3.connect(name, uri=True)
-                    path = probe.execute("PRAGMA database_list").fetchone()[2]
-                    probe.close()
-                else:
-                    path = name
+                # The file SQLite opened for SQLAlchemy, here rather than in its scratch dir.
+                path = os.path.join(self.root, sa["path"])
                 self.assertTrue(os.path.exists(path), path)
                 rows = sqlite3.connect(path).execute(
                     "SELECT version_num FROM alembic_version").fetchall()
