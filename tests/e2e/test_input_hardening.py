@@ -300,3 +300,60 @@ class DatabaseUrlTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MessagesAndExitCodesTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = e2e.TempDir()
+        self.root = self.tmp.path
+        self.versions = write_project(self.root, None)
+        self.ini = os.path.join(self.root, "alembic.ini")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def add(self, name, data):
+        with open(os.path.join(self.versions, name), "wb") as f:
+            f.write(data)
+
+    def test_versions_naming_a_file(self):
+        path = os.path.join(self.versions, FIRST + "_first.py")
+        done = e2e.run_miglint(["-C", self.root, "--versions", path, "heads"])
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("is not a directory", done.stderr)
+        self.assertNotIn("does not exist", done.stderr)
+
+    def test_id_with_a_dash_is_an_invalid_id(self):
+        self.add("x_second.py", revision_bytes("2b3c-4d5e", FIRST))
+        alembic = e2e.run_alembic(["-c", self.ini, "heads"])
+        self.assertNotEqual(alembic.returncode, 0)
+        self.assertIn("not allowed in revision identifier", alembic.stderr)
+        lint = e2e.run_miglint(["-C", self.root, "lint"])
+        self.assertEqual(lint.returncode, 1)
+        self.assertIn("revision id '2b3c-4d5e' contains '-'", lint.stdout)
+        self.assertIn("[invalid-revision-id]", lint.stdout)
+        self.assertNotIn("duplicate-revision", lint.stdout)
+        heads = e2e.run_miglint(["-C", self.root, "heads"])
+        self.assertEqual(heads.returncode, 2)
+
+    def test_new_refuses_a_parent_id_it_cannot_write(self):
+        self.add("x_second.py", revision_bytes("ab\\ncd", FIRST))
+        before = sorted(os.listdir(self.versions))
+        done = e2e.run_miglint(["-C", self.root, "new", "-m", "add the third table"])
+        self.assertEqual(done.returncode, 2, done.stdout)
+        self.assertIn("control character", done.stderr)
+        self.assertEqual(sorted(os.listdir(self.versions)), before)
+
+    def test_offline_sql_quotes_ids(self):
+        self.add("x_second.py", revision_bytes("it''s2", FIRST).replace(
+            b"revision = 'it''s2'", b"revision = \"it's2\"").replace(
+            b"t_it''s2", b"t_second"))
+        mine = e2e.run_miglint(["-C", self.root, "upgrade", "head", "--sql"])
+        self.assertEqual(mine.returncode, 0, mine.stderr)
+        self.assertIn("UPDATE alembic_version SET version_num='it''s2' WHERE "
+                      "alembic_version.version_num = '%s';" % FIRST, mine.stdout)
+        # The script runs as it is (Alembic 1.8 writes 'it's2' here, which does not).
+        db = sqlite3.connect(":memory:")
+        db.executescript(mine.stdout)
+        self.assertEqual(db.execute("SELECT version_num FROM alembic_version").fetchall(),
+                         [("it's2",)])
