@@ -357,3 +357,23 @@ class MessagesAndExitCodesTest(unittest.TestCase):
         db.executescript(mine.stdout)
         self.assertEqual(db.execute("SELECT version_num FROM alembic_version").fetchall(),
                          [("it's2",)])
+
+    def test_end_is_named_end(self):
+        with e2e.TempDir() as root:
+            e2e.write_file(os.path.join(root, "versions", "aaa111_first.sql"),
+                           "-- first step\n--\n-- Revision ID: aaa111\n-- Revises:\n\n"
+                           "-- migrate:up\nBEGIN;\nCREATE TABLE t (id INTEGER);\nEND;\n\n"
+                           "-- migrate:down\nDROP TABLE t;\n")
+            e2e.write_file(os.path.join(root, "versions", "bbb222_second.sql"),
+                           "-- second step\n--\n-- Revision ID: bbb222\n-- Revises: aaa111\n\n"
+                           "-- migrate:up\nCREATE TABLE u (id INTEGER);\nEND TRANSACTION;\n\n"
+                           "-- migrate:down\nDROP TABLE u;\n")
+            for target, word in (("aaa111", "BEGIN"), ("bbb222", "END")):
+                if word == "END":
+                    e2e.write_file(os.path.join(root, "versions", "aaa111_first.sql"),
+                                   "-- first step\n--\n-- Revision ID: aaa111\n-- Revises:\n\n"
+                                   "-- migrate:up\nCREATE TABLE t (id INTEGER);\n\n"
+                                   "-- migrate:down\nDROP TABLE t;\n")
+                done = e2e.run_miglint(["-C", root, "upgrade", target, "--db", "app.db"])
+                self.assertEqual(done.returncode, 1, done.stderr)
+                self.assertIn("`%s` would end the transaction" % word, done.stderr)
