@@ -165,9 +165,16 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   const std::string snapshot = options.staged ? " (staged)"
                                : ours.empty() ? ""
                                               : fmt::format(" (at {})", ours);
-  return emit_findings(global, result->diagnostics, {result->files_checked, revisions},
-                       fmt::format("{} revision{}{}", revisions, revisions == 1 ? "" : "s",
-                                   snapshot));
+  const int code = emit_findings(global, result->diagnostics, {result->files_checked, revisions},
+                                 fmt::format("{} revision{}{}", revisions,
+                                             revisions == 1 ? "" : "s", snapshot));
+  if (ws->unreadable > 0) {
+    // Findings are still printed in full, but unreadable input is exit 2, not a finding.
+    return usage_failure(fmt::format("{} revision file{} could not be read (reported above as "
+                                     "unparsable-revision)",
+                                     ws->unreadable, ws->unreadable == 1 ? "" : "s"));
+  }
+  return code;
 }
 
 } // namespace

@@ -176,8 +176,10 @@ model::Result<Project> discover_project(const fs::path& cwd, const ProjectOption
   }
   for (const auto& dir : project.version_dirs) {
     if (!is_dir(dir.path)) {
-      return model::make_error(fmt::format("versions directory {} does not exist (from {})",
+      return model::make_error(fmt::format("versions directory {} {} (from {})",
                                            dir.display_path.empty() ? "." : dir.display_path,
+                                           path_exists(dir.path) ? "is not a directory"
+                                                                 : "does not exist",
                                            project.found_by),
                                model::Error::Kind::usage);
     }
@@ -342,8 +344,10 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
   for (const auto& dir : wanted) {
     auto path = tree_path(dir, top);
     if (!path || !tree_has_dir(tree, *path)) {
-      return model::make_error(fmt::format("versions directory {} does not exist in {} (from {})",
+      const bool file = path && tree.read(*path);
+      return model::make_error(fmt::format("versions directory {} {} in {} (from {})",
                                            path ? (path->empty() ? "." : *path) : dir.string(),
+                                           file ? "is not a directory" : "does not exist",
                                            tree.describe(), project.found_by),
                                model::Error::Kind::usage);
     }

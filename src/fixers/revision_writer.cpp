@@ -490,9 +490,44 @@ std::string create_date_text(std::chrono::system_clock::time_point when, bool mi
   return out;
 }
 
+namespace {
+
+// An id or label with a line break or another control character would break the header
+// lines it is written into (`-- Revises: ...`, `Revision ID: ...`): the file could not
+// be read back.
+model::Result<void> check_writable_names(const NewRevision& rev)
+{
+  auto check = [](const char* what, const std::string& name) -> model::Result<void> {
+    for (const char c : name) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
+        return model::make_error(
+            fmt::format("{} {} contains the control character 0x{:02x}; it cannot be written "
+                        "into a revision header: fix that revision first",
+                        what, python_repr({name}), static_cast<unsigned char>(c)),
+            model::Error::Kind::usage);
+      }
+    }
+    return {};
+  };
+  MIGLINT_TRY(check("revision id", rev.id));
+  for (const auto& id : rev.down_revisions) {
+    MIGLINT_TRY(check("parent revision", id));
+  }
+  for (const auto& label : rev.branch_labels) {
+    MIGLINT_TRY(check("branch label", label));
+  }
+  for (const auto& id : rev.depends_on) {
+    MIGLINT_TRY(check("dependency", id));
+  }
+  return {};
+}
+
+} // namespace
+
 model::Result<std::string> render_revision(const NewRevision& rev, Style style,
                                            const std::string& mako_template)
 {
+  MIGLINT_TRY(check_writable_names(rev));
   switch (style) {
   case Style::classic:
     return render_mako(k_classic_template, rev);

@@ -4,6 +4,7 @@
 #include "python/parser.hpp"
 #include "readers/alembic_module.hpp"
 #include "readers/reader.hpp"
+#include "readers/source_encoding.hpp"
 #include "util/strings.hpp"
 
 #include <array>
@@ -399,6 +400,12 @@ ReadOutcome read_parsed(const std::shared_ptr<const model::SourceFile>& file,
 ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file, ReadMode mode)
 {
   const std::string_view source = file->text;
+  if (auto problem = python_encoding_problem(source)) {
+    const auto at = static_cast<std::uint32_t>(problem->offset);
+    ReadOutcome out;
+    out.diagnostics.push_back(unparsable(file, {at, at + 1}, std::move(problem->message)));
+    return out;
+  }
   if (mode == ReadMode::graph) {
     // Only the module-level statements; anything the scan or this partial parse is not
     // sure about is read in full below, which also words the error as full mode does.
