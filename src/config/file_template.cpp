@@ -201,8 +201,9 @@ std::optional<FileTemplate::Renamed> FileTemplate::with_rev(std::string_view ste
       if (p.key == "slug") {
         return true;
       }
-      if (p.key == "rev") { // an id has digits: "add" of add_orders_table.py is no id
-        return std::all_of(part.begin(), part.end(),
+      if (p.key == "rev") { // "add" of add_orders_table.py, "093" of 093_x.py are no ids
+        return part.size() >= 4 &&
+               std::all_of(part.begin(), part.end(),
                            [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }) &&
                std::any_of(part.begin(), part.end(), is_digit);
       }
