@@ -82,7 +82,7 @@ std::vector<std::string> split_locations(const std::string& value, const std::st
 std::filesystem::path resolve_location(const std::filesystem::path& base, std::string location)
 {
   // `package:path` names a directory inside an importable package; without Python we
-  // take the package's dotted name as a path relative to the ini file.
+  // take the package's dotted name as a path relative to where Alembic runs.
   const auto colon = location.find(':');
   if (colon != std::string::npos && colon > 1 && location[0] != '/') {
     std::string package = location.substr(0, colon);

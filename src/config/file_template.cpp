@@ -10,8 +10,8 @@ namespace miglint::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> k_keys = {"rev",  "slug",   "epoch",  "year", "month",
-                                                    "day",  "hour",   "minute", "second"};
+constexpr std::array<std::string_view, 9> k_keys = {"rev", "slug", "epoch",  "year",  "month",
+                                                    "day", "hour", "minute", "second"};
 
 bool is_digit(char c)
 {
@@ -29,9 +29,12 @@ std::optional<long long> number_of(std::string_view key, const CreateDate& d)
   if (key == "epoch") {
     return d.epoch;
   }
-  const std::array<std::pair<std::string_view, int>, 6> parts = {
-    {{"year", d.year}, {"month", d.month}, {"day", d.day}, {"hour", d.hour},
-     {"minute", d.minute}, {"second", d.second}}};
+  const std::array<std::pair<std::string_view, int>, 6> parts = {{{"year", d.year},
+                                                                  {"month", d.month},
+                                                                  {"day", d.day},
+                                                                  {"hour", d.hour},
+                                                                  {"minute", d.minute},
+                                                                  {"second", d.second}}};
   for (const auto& [name, value] : parts) {
     if (key == name) {
       return value;
@@ -124,13 +127,6 @@ bool FileTemplate::uses(std::string_view key) const
 {
   return std::any_of(m_pieces.begin(), m_pieces.end(),
                      [&](const Piece& p) { return p.key == key; });
-}
-
-bool FileTemplate::uses_date() const
-{
-  return std::any_of(m_pieces.begin(), m_pieces.end(), [](const Piece& p) {
-    return !p.key.empty() && p.key != "rev" && p.key != "slug";
-  });
 }
 
 std::string FileTemplate::format(const Piece& piece, const std::string& text,
@@ -239,8 +235,9 @@ std::optional<FileTemplate::Renamed> FileTemplate::with_rev(std::string_view ste
     if (p.key == "rev" && out.old_rev.empty()) {
       out.old_rev = taken[i];
     }
-    out.stem += p.key.empty() ? p.literal : p.key == "rev" ? format(p, rev, std::nullopt)
-                                                           : std::string(taken[i]);
+    out.stem += p.key.empty()    ? p.literal
+                : p.key == "rev" ? format(p, rev, std::nullopt)
+                                 : std::string(taken[i]);
   }
   return out;
 }

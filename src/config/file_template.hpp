@@ -41,7 +41,6 @@ public:
   static model::Result<FileTemplate> parse(const std::string& text);
 
   bool uses(std::string_view key) const;
-  bool uses_date() const;
   // The file name without extension, as Python's `template % fields` gives it.
   model::Result<std::string> expand(const NameFields& fields) const;
   // When `stem` has this template's shape, the same name with the revision id part

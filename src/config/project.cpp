@@ -52,7 +52,8 @@ void add_dir(Project& project, const fs::path& dir, bool recursive)
 // Flask-Migrate keeps its alembic.ini inside the migrations directory and passes the
 // location in code, so the ini has no script_location. Found next to a default versions
 // directory, such an ini says how the project names its files.
-std::optional<AlembicIni> script_dir_ini(const fs::path& path, const model::Result<std::string>& text)
+std::optional<AlembicIni> script_dir_ini(const fs::path& path,
+                                         const model::Result<std::string>& text)
 {
   if (!text) {
     return std::nullopt;

@@ -18,10 +18,9 @@ std::string advice(const config::FileNaming& naming, const config::FileTemplate&
   const std::string stem = name.substr(0, dot);
   const std::string extension = dot == std::string::npos ? "" : name.substr(dot);
   // The template is worth naming only when the project chose its own.
-  const std::string following =
-      naming.file_template == config::FileNaming{}.file_template
-          ? ""
-          : fmt::format(" (file_template {})", naming.file_template);
+  const std::string following = naming.file_template == config::FileNaming{}.file_template
+                                    ? ""
+                                    : fmt::format(" (file_template {})", naming.file_template);
   if (auto renamed = file_template.with_rev(stem, rev.id)) {
     return fmt::format("file name {} carries '{}' where the revision id goes, but the "
                        "revision id is '{}'; rename it to {}{}{}",

@@ -24,7 +24,6 @@ TEST_SUITE("config::file_template")
     CHECK(plain->with_rev("3f2a9c1d7b40_add_orders_table", "8d41e07b6a25")->stem ==
           "8d41e07b6a25_add_orders_table");
     CHECK(!plain->with_rev("add_orders_table", "8d41e07b6a25"));
-    CHECK(!plain->uses_date());
     CHECK(dated->uses("rev"));
     CHECK(!FileTemplate::parse("%(year)d_%(slug)s")->uses("rev"));
   }
