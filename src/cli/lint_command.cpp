@@ -136,7 +136,8 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   }
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
                          split_selectors(options.select), split_selectors(options.ignore), {},
-                         base ? &*base : nullptr, {}};
+                         base ? &*base : nullptr, {},
+                         ws->project.ini ? ws->project.ini->naming : config::FileNaming{}};
   if (ws->graph_usable()) {
     // The heads file is read where the revisions were: on disk, or in the commit's tree.
     std::unique_ptr<source::Source> tree;
