@@ -234,7 +234,8 @@ bool Parser::value_expression(Pattern& out)
       return false;
     }
     if (negative) {
-      n = make_expr(join(start, n->span), UnaryOp{UnaryOperator::minus, std::move(n)});
+      const Span span = join(start, n->span);
+      n = make_expr(span, UnaryOp{UnaryOperator::minus, std::move(n)});
     }
     if ((at_op("+") || at_op("-")) && peek(1).kind == TokenKind::number) {
       const BinaryOperator op = at_op("+") ? BinaryOperator::add : BinaryOperator::sub;
@@ -243,7 +244,8 @@ bool Parser::value_expression(Pattern& out)
       if (!imaginary) {
         return false;
       }
-      n = make_expr(join(start, imaginary->span), BinOp{std::move(n), op, std::move(imaginary)});
+      const Span span = join(start, imaginary->span);
+      n = make_expr(span, BinOp{std::move(n), op, std::move(imaginary)});
     }
     out.kind = Pattern::Kind::value;
     out.span = n->span;

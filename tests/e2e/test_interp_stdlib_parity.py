@@ -220,7 +220,7 @@ class StdlibParityTest(unittest.TestCase):
              ["engine_from_config", "new engine"]),
             ("", "if op.get_bind().engine.no_such_thing:\n    op.drop_table('t')", ["no_such_thing"]),
             (app + "import dataclasses\n",
-             "@helper\n@dataclasses.dataclass\nclass C:\n    a: int\nc = C(1)", ["decorated", "@helper"]),
+             "@helper\n@dataclasses.dataclass\nclass C:\n    a: int\nc = C(1)", ["decorated", "helper"]),
         ]
         for module, body, words in cases:
             with self.subTest(body=body), e2e.TempDir() as root:
@@ -255,10 +255,10 @@ async def fetch(session):
 
 
 '''
-        body = ("for n in ['a', 'b']:\n"
+        body = ("for n in ['x', 'y']:\n"
                 "    match n:\n"
-                "        case 'a' if (size := 10) > 5:\n"
-                "            op.add_column('t', sa.Column(n, sa.String(size)))\n"
+                "        case 'x' if (size := 10) > 5:\n"
+                "            op.execute('UPDATE t SET a = %d' % size)\n"
                 "        case _:\n"
                 "            pass")
         with e2e.TempDir() as root:
