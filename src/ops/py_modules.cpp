@@ -158,7 +158,9 @@ void json_append(const Value& v, bool sort_keys, std::string& out, std::string* 
       json_append(*items[i].second, sort_keys, out, error);
     }
     out += '}';
-  } else if (error && error->empty()) {
+  } else if (!error) {
+    out += to_str(v); // the caller checked the value beforehand
+  } else if (error->empty()) {
     std::string name = type_name(v);
     if (auto t = v.as<TemporalValue>()) name = t->python_type().substr(9);
     else if (v.as<BytesValue>()) name = "bytes";

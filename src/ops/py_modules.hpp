@@ -43,7 +43,7 @@ std::optional<Value> stdlib_attribute(const ObjectPtr& self, const std::string& 
 
 // Python's json.dumps (default separators and ensure_ascii; sort_keys on request); an
 // error text such as "TypeError: Object of type X is not JSON serializable" when it
-// cannot be encoded.
+// cannot be encoded (with a null `error`, such a value is written as its str()).
 std::string json_dumps(const Value& v, bool sort_keys, std::string* error);
 
 } // namespace miglint::ops

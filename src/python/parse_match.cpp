@@ -165,6 +165,18 @@ bool Parser::pattern(Pattern& out, bool allow_open_sequence)
     }
     items.push_back(std::move(p));
   }
+  seq.span = join(start, prev_span());
+  if (!sequence_items(items, seq)) {
+    return false;
+  }
+  out = std::move(seq);
+  return true;
+}
+
+// Moves `items` into a sequence pattern; a `*name` entry (read as a capture named "*name")
+// becomes its `star` position and `name` instead.
+bool Parser::sequence_items(std::vector<Pattern>& items, Pattern& seq)
+{
   for (Pattern& p : items) {
     if (p.kind == Pattern::Kind::capture && p.name.starts_with("*")) {
       if (seq.star >= 0) {
@@ -177,8 +189,6 @@ bool Parser::pattern(Pattern& out, bool allow_open_sequence)
     }
     seq.patterns.push_back(std::move(p));
   }
-  seq.span = join(start, prev_span());
-  out = std::move(seq);
   return true;
 }
 
@@ -355,19 +365,7 @@ bool Parser::closed_pattern(Pattern& out)
     }
     out.kind = Pattern::Kind::sequence;
     out.span = join(start, prev_span());
-    for (Pattern& p : items) {
-      if (p.kind == Pattern::Kind::capture && p.name.starts_with("*")) {
-        if (out.star >= 0) {
-          fail("multiple starred names in sequence pattern", p.span);
-          return false;
-        }
-        out.star = static_cast<std::ptrdiff_t>(out.patterns.size());
-        out.name = p.name.substr(1);
-        continue;
-      }
-      out.patterns.push_back(std::move(p));
-    }
-    return true;
+    return sequence_items(items, out);
   }
   if (at_op("{")) {
     advance();

@@ -135,6 +135,7 @@ private:
   bool pattern(Pattern& out, bool allow_open_sequence);
   bool closed_pattern(Pattern& out);
   bool or_pattern(Pattern& out);
+  bool sequence_items(std::vector<Pattern>& items, Pattern& seq);
   bool value_expression(Pattern& out);
   bool check_target(const Expr& target, bool allow_tuple);
 

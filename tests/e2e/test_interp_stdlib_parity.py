@@ -18,8 +18,8 @@ import os
 import unittest
 
 import miglint_e2e as e2e
-from test_evaluator_parity import unverifiable_project, verify_json
-from test_ops_parity import describe_difference, run_alembic_steps, run_miglint_steps, write_project
+from test_evaluator_parity import EvaluatorParityTest, unverifiable_project, verify_json
+from test_ops_parity import write_project
 
 MODULE = '''import base64
 import dataclasses
@@ -182,16 +182,7 @@ class StdlibParityTest(unittest.TestCase):
             project(root)
             n = len(REVISIONS)
             steps = [("upgrade", "+1")] * n + [("downgrade", "-1")] * n
-            expected = run_alembic_steps(root, steps)
-            actual = run_miglint_steps(root, steps)
-            for i, step in enumerate(steps):
-                label = "step %d (%s %s)" % (i + 1, step[0], step[1])
-                self.assertTrue(expected[i]["ok"], "%s: Alembic failed: %s" % (label, expected[i].get("error")))
-                self.assertLess(i, len(actual), "%s: miglint stopped earlier" % label)
-                self.assertTrue(actual[i]["ok"], "%s: miglint failed: %s" % (label, actual[i].get("error")))
-                if expected[i]["schema"] != actual[i]["schema"]:
-                    self.fail("%s: schemas or rows differ\n%s" % (
-                        label, describe_difference(expected[i]["schema"], actual[i]["schema"])))
+            EvaluatorParityTest.compare_history(self, root, steps)
 
     def test_every_revision_is_verified(self):
         with e2e.TempDir() as root:
