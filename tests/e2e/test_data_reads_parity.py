@@ -13,11 +13,12 @@ verify every revision instead of calling the reads unverifiable.
 """
 
 import json
+import os
 import unittest
 
 import miglint_e2e as e2e
-from test_evaluator_parity import verify_json
-from test_ops_parity import describe_difference, run_alembic_steps, run_miglint_steps, write_project
+import test_evaluator_parity as evaluator_parity
+from test_ops_parity import write_project
 
 TABLES = '''
 teams = sa.table("teams", sa.column("id", sa.Integer), sa.column("name", sa.String),
@@ -154,7 +155,6 @@ op.drop_table("facts")
 
 def project(root):
     ids = write_project(root, REVISIONS)
-    import os
     for rev in ids:
         path = os.path.join(root, "alembic", "versions", rev + "_rev.py")
         with open(path, encoding="utf-8") as f:
@@ -171,21 +171,13 @@ class DataReadsParityTest(unittest.TestCase):
             project(root)
             n = len(REVISIONS)
             steps = [("upgrade", "+1")] * n + [("downgrade", "-1")] * n
-            expected = run_alembic_steps(root, steps)
-            actual = run_miglint_steps(root, steps)
-            for i, step in enumerate(steps):
-                label = "step %d (%s %s)" % (i + 1, step[0], step[1])
-                self.assertTrue(expected[i]["ok"], "%s: Alembic failed: %s" % (label, expected[i].get("error")))
-                self.assertLess(i, len(actual), "%s: miglint stopped earlier" % label)
-                self.assertTrue(actual[i]["ok"], "%s: miglint failed: %s" % (label, actual[i].get("error")))
-                if expected[i]["schema"] != actual[i]["schema"]:
-                    self.fail("%s: schemas or rows differ\n%s" % (
-                        label, describe_difference(expected[i]["schema"], actual[i]["schema"])))
+            # The evaluator parity test's comparison, step by step.
+            evaluator_parity.EvaluatorParityTest.compare_history(self, root, steps)
 
     def test_every_reading_revision_is_verified(self):
         with e2e.TempDir() as root:
             project(root)
-            report = verify_json(root)
+            report = evaluator_parity.verify_json(root)
             statuses = {r["revision"]: r["status"] for r in report["revisions"]}
             self.assertEqual(set(statuses.values()), {"ok"},
                              json.dumps(report["diagnostics"], indent=1)[:3000])
