@@ -9,6 +9,7 @@
 #include "ops/result_rows.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fmt/format.h>
 
@@ -92,6 +93,39 @@ void add_from(std::vector<std::string>& froms, const std::string& table)
   if (table.empty()) return;
   const std::string q = ddl::quote(table);
   if (std::find(froms.begin(), froms.end(), q) == froms.end()) froms.push_back(q);
+}
+
+// The tables an expression's SQL names columns of (`max(users.id)`, `"t"."a" + 1`): a
+// select of the expression reads FROM them, as SQLAlchemy derives FROMs from columns.
+std::vector<std::string> tables_named_in(const std::string& sql)
+{
+  std::vector<std::string> out;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t i = 0; i < sql.size();) {
+    const char c = sql[i];
+    std::string name;
+    std::size_t end = i;
+    if (c == '\'') {
+      end = sql.find('\'', i + 1);
+      i = end == std::string::npos ? sql.size() : end + 1;
+      continue;
+    }
+    if (c == '"') {
+      end = sql.find('"', i + 1);
+      if (end == std::string::npos) break;
+      name = sql.substr(i + 1, end - i - 1);
+      ++end;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      while (end < sql.size() && word(sql[end])) ++end;
+      name = sql.substr(i, end - i);
+    } else {
+      ++i;
+      continue;
+    }
+    if (end < sql.size() && sql[end] == '.' && (i == 0 || sql[i - 1] != '.')) out.push_back(name);
+    i = end;
+  }
+  return out;
 }
 
 std::shared_ptr<ColumnClause> table_column(const TableClause& table, const std::string& name)
@@ -1086,6 +1120,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         add_from(s->froms, cc->table);
       } else if (auto e = c.as<SqlExpression>()) {
         s->add_column(*sql, e->label, e->type);
+        for (const auto& table : tables_named_in(e->sql)) add_from(s->froms, table);
       } else {
         s->add_column(*sql, "", nullptr);
       }

@@ -107,6 +107,7 @@ Value cell(const sqlite::Statement& stmt, int column)
 
 Value mapping_of(const RowObj& row)
 {
+  if (row.anonymous_keys) return unknown("a row mapping whose keys include anonymous column names");
   auto d = std::make_shared<DictValue>();
   for (std::size_t i = 0; i < row.values.size() && i < row.keys->size(); ++i) {
     d->items.emplace_back(Value((*row.keys)[i]), row.values[i]);
@@ -209,6 +210,7 @@ std::optional<Flow<Value>> call_result(const ObjectPtr& self, const std::string&
   if (auto row = std::dynamic_pointer_cast<RowObj>(self)) {
     if (name == "_asdict") return Flow<Value>(mapping_of(*row));
     if (name == "keys") {
+      if (row->anonymous_keys) return Flow<Value>(unknown("row keys that include anonymous column names"));
       std::vector<Value> keys(row->keys->begin(), row->keys->end());
       return Flow<Value>(make_list(std::move(keys)));
     }
@@ -219,6 +221,9 @@ std::optional<Flow<Value>> call_result(const ObjectPtr& self, const std::string&
   auto& st = *r->state;
   if (name == "keys") {
     if (!st.returns_rows) return Flow<Value>(make_list({}));
+    if (!st.rows.empty() && st.rows.front()->anonymous_keys) {
+      return Flow<Value>(unknown("result keys that include anonymous column names"));
+    }
     std::vector<Value> keys(st.keys->begin(), st.keys->end());
     return Flow<Value>(make_list(std::move(keys)));
   }
@@ -295,6 +300,7 @@ std::optional<Flow<Value>> result_attribute(const ObjectPtr& object, const std::
   if (!row) return std::nullopt;
   if (name == "_mapping") return Flow<Value>(mapping_of(*row));
   if (name == "_fields") {
+    if (row->anonymous_keys) return Flow<Value>(unknown("row keys that include anonymous column names"));
     std::vector<Value> keys(row->keys->begin(), row->keys->end());
     return Flow<Value>(make_list(std::move(keys), true));
   }
