@@ -1,8 +1,9 @@
 // What revision bodies do with the database beyond op.*: op.get_bind() / op.get_context()
 // (dialect "sqlite"), conn.execute(...) of SQL text with bound parameters and of SQLAlchemy
 // Core constructs (t.update().where(...).values(...), t.insert(), t.delete(), sa.select),
-// sa.inspect(bind) answered from the live schema, and the values read back, which are
-// unknown to a static check: they may be carried around but not steer an `if` or a loop.
+// sa.inspect(bind) and MetaData reflection answered from the live schema. Online, the rows
+// a statement returns are read from the database (result_rows.hpp) and may steer control
+// flow; offline they are unknown: carried around, but not steering an `if` or a loop.
 #include "ops/batch.hpp"
 #include "ops/interpreter.hpp"
 #include "ops/reflection.hpp"

@@ -193,8 +193,9 @@ struct SessionObj : Object {
   std::string describe() const override { return "an ORM Session"; }
 };
 
-// Data read from the database (a result, its rows, a scalar): unknown to a static check,
-// so it may be carried around but not steer control flow or feed a statement.
+// Data read from the database that miglint cannot know: any result offline, and online a
+// value it cannot reproduce as SQLAlchemy returns it (a Decimal, a JSON document). It may
+// be carried around but not steer control flow or feed a statement.
 struct DbData : Object {
   std::string origin; // "the result of `conn.execute(...)` (line 12)"
   std::string describe() const override { return origin; }
