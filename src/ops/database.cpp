@@ -1,12 +1,17 @@
 // What revision bodies do with the database beyond op.*: op.get_bind() / op.get_context()
 // (dialect "sqlite"), conn.execute(...) of SQL text with bound parameters and of SQLAlchemy
 // Core constructs (t.update().where(...).values(...), t.insert(), t.delete(), sa.select),
-// sa.inspect(bind) answered from the live schema, and the values read back, which are
-// unknown to a static check: they may be carried around but not steer an `if` or a loop.
+// sa.inspect(bind) and MetaData reflection answered from the live schema. Online, the rows
+// a statement returns are read from the database (result_rows.hpp) and may steer control
+// flow; offline they are unknown: carried around, but not steering an `if` or a loop.
 #include "ops/batch.hpp"
 #include "ops/interpreter.hpp"
+#include "ops/reflection.hpp"
+#include "ops/result_rows.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <fmt/format.h>
 
 namespace miglint::ops {
@@ -39,6 +44,7 @@ bool is_sql(const Value& v)
 
 const SqlType* type_of(const Value& v)
 {
+  if (auto e = v.as<SqlExpression>()) return e->type.get();
   if (auto c = v.as<ColumnClause>()) return c->type.get();
   if (auto c = v.as<ColumnObj>()) return c->type.get();
   return nullptr;
@@ -73,11 +79,13 @@ std::string where_clause(const std::vector<std::string>& conditions)
 
 std::string render_select(const SelectStatement& s)
 {
-  std::string sql = "SELECT " + (s.columns.empty() ? std::string("*") : join(s.columns, ", "));
+  std::string sql = std::string(s.distinct ? "SELECT DISTINCT " : "SELECT ") +
+                    (s.columns.empty() ? std::string("*") : join(s.columns, ", "));
   if (!s.froms.empty()) sql += " FROM " + join(s.froms, ", ");
   sql += where_clause(s.where);
   if (!s.order_by.empty()) sql += " ORDER BY " + join(s.order_by, ", ");
-  if (s.limit) sql += fmt::format(" LIMIT {}", *s.limit);
+  if (s.limit || s.offset) sql += fmt::format(" LIMIT {}", s.limit.value_or(-1));
+  if (s.offset) sql += fmt::format(" OFFSET {}", *s.offset);
   return sql;
 }
 
@@ -86,6 +94,39 @@ void add_from(std::vector<std::string>& froms, const std::string& table)
   if (table.empty()) return;
   const std::string q = ddl::quote(table);
   if (std::find(froms.begin(), froms.end(), q) == froms.end()) froms.push_back(q);
+}
+
+// The tables an expression's SQL names columns of (`max(users.id)`, `"t"."a" + 1`): a
+// select of the expression reads FROM them, as SQLAlchemy derives FROMs from columns.
+std::vector<std::string> tables_named_in(const std::string& sql)
+{
+  std::vector<std::string> out;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t i = 0; i < sql.size();) {
+    const char c = sql[i];
+    std::string name;
+    std::size_t end = i;
+    if (c == '\'') {
+      end = sql.find('\'', i + 1);
+      i = end == std::string::npos ? sql.size() : end + 1;
+      continue;
+    }
+    if (c == '"') {
+      end = sql.find('"', i + 1);
+      if (end == std::string::npos) break;
+      name = sql.substr(i + 1, end - i - 1);
+      ++end;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      while (end < sql.size() && word(sql[end])) ++end;
+      name = sql.substr(i, end - i);
+    } else {
+      ++i;
+      continue;
+    }
+    if (end < sql.size() && sql[end] == '.' && (i == 0 || sql[i - 1] != '.')) out.push_back(name);
+    i = end;
+  }
+  return out;
 }
 
 std::shared_ptr<ColumnClause> table_column(const TableClause& table, const std::string& name)
@@ -220,6 +261,7 @@ Flow<std::vector<Value>> Interpreter::iterate_object(const ObjectPtr& object, co
                                    data_of(v) ? " (data read from the database)" : ""),
                        expr.span);
   }
+  if (auto rows = iterate_result(object, expr.span)) return *rows;
   if (auto c = std::dynamic_pointer_cast<ColumnCollection>(object)) {
     std::vector<Value> out;
     for (const auto& col : c->table->columns) out.emplace_back(ObjectPtr(table_column(*c->table, col->name)));
@@ -231,6 +273,7 @@ Flow<std::vector<Value>> Interpreter::iterate_object(const ObjectPtr& object, co
 Flow<Value> Interpreter::subscript_object(const ObjectPtr& object, const Value& key, const Expr& expr)
 {
   if (std::dynamic_pointer_cast<DbData>(object)) return Value(object);
+  if (auto v = subscript_row(object, key, expr.span)) return *v;
   if (auto c = std::dynamic_pointer_cast<ColumnCollection>(object); c && key.str()) {
     if (auto col = table_column(*c->table, *key.str())) return Value(ObjectPtr(col));
     return failure(fmt::format("KeyError: {}", to_repr(key)), expr.span);
@@ -372,6 +415,8 @@ Flow<std::string> Interpreter::render_statement(const Value& v, Span span)
 std::optional<Stop> Interpreter::execute(const Value& statement, const Value* params,
                                          const std::string& label, Span span)
 {
+  m_result = std::make_shared<ResultState>();
+  m_result->rowcount = 0;
   // Parameter sets: none, one dict, or a list of dicts (executemany).
   std::vector<const DictValue*> sets;
   if (params && !params->is_none()) {
@@ -429,7 +474,7 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
         }
         return unsupported(fmt::format("the parameter '{}' of a type miglint cannot bind", bad), span);
       }
-      if (auto stop = run_sql(*bound, label, span)) return stop;
+      if (auto stop = run_executable(*bound, label, span, {})) return stop;
     }
     return std::nullopt;
   }
@@ -451,13 +496,41 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
       one->rows = {row};
       auto rendered = render_statement(Value(ObjectPtr(one)), span);
       if (!rendered) return rendered.stop();
-      if (auto stop = run_sql(*rendered, label, span)) return stop;
+      if (auto stop = run_executable(*rendered, label, span, {})) return stop;
     }
     return std::nullopt;
   }
   auto rendered = render_statement(statement, span);
   if (!rendered) return rendered.stop();
-  return run_sql(*rendered, label, span);
+  SelectedColumns columns;
+  if (auto select = statement.as<SelectStatement>()) {
+    columns.keys = select->keys;
+    columns.types = select->types;
+  }
+  return run_executable(*rendered, label, span, columns);
+}
+
+std::optional<Stop> Interpreter::run_executable(const std::string& sql, const std::string& label,
+                                                Span span, const SelectedColumns& columns)
+{
+  if (!m_db) return run_sql(sql, label, span);
+  // A statement that returns rows is read here; anything else goes to the sink, which
+  // runs it on the same connection.
+  bool returns_rows = false;
+  if (auto stmt = m_db->prepare(sql)) returns_rows = stmt->column_count() > 0;
+  if (!returns_rows) {
+    if (auto stop = run_sql(sql, label, span)) return stop;
+    if (m_result && !m_result->returns_rows) m_result->rowcount += m_db->changes();
+    return std::nullopt;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto rows = read_rows(*m_db, sql, columns, span, line_of(span));
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  m_runs.push_back({label, span, ms});
+  if (!rows) return rows.stop();
+  m_result = *rows;
+  return std::nullopt;
 }
 
 std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& object,
@@ -467,6 +540,14 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
   auto method = [&]() { return Flow<Value>(Value(ObjectPtr(std::make_shared<BoundMethod>(object, name)))); };
   if (auto d = std::dynamic_pointer_cast<DbData>(object)) {
     return method(); // row.id, result.rowcount, result.fetchall(): still data
+  }
+  if (std::dynamic_pointer_cast<ResultObj>(object) || std::dynamic_pointer_cast<RowObj>(object)) {
+    if (auto v = result_attribute(object, name, expr.span)) return *v;
+    return method();
+  }
+  if (auto meta = std::dynamic_pointer_cast<MetaDataObj>(object)) {
+    if (name == "reflect") return method();
+    return metadata_attribute(*meta, name, expr);
   }
   auto unknown = [&](const std::string& what) {
     auto v = std::make_shared<OpaqueCall>(what);
@@ -520,6 +601,7 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
       c->table = t;
       return Flow<Value>(Value(ObjectPtr(c)));
     }
+    if (name == "name") return Flow<Value>(Value(t->name));
     return method();
   }
   if (auto c = std::dynamic_pointer_cast<ColumnCollection>(object)) {
@@ -537,6 +619,75 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     return method();
   }
   return std::nullopt;
+}
+
+Flow<Value> Interpreter::executed_result(Span span)
+{
+  if (!m_db || !m_result) {
+    auto d = std::make_shared<DbData>();
+    d->origin = fmt::format("the result of `{}` (line {})", text(span), line_of(span));
+    return Value(ObjectPtr(d));
+  }
+  auto r = std::make_shared<ResultObj>();
+  r->state = m_result;
+  return Value(ObjectPtr(r));
+}
+
+Flow<Value> Interpreter::call_metadata(MetaDataObj& meta, const std::string& name, CallArgs& args,
+                                       const Expr& call)
+{
+  if (name != "reflect") return unsupported(fmt::format("MetaData.{}()", name), call.span);
+  const Value* bind = args.get(0, "bind");
+  if (!(bind && bind->as<ConnectionObj>()) && !meta.bound) {
+    return unsupported("MetaData.reflect() without bind=op.get_bind()", call.span);
+  }
+  if (!m_db) return unsupported("MetaData.reflect() without a database (offline)", call.span);
+  if (const Value* views = args.kw("views"); views && truthy(*views)) {
+    return unsupported("MetaData.reflect(views=True)", call.span);
+  }
+  std::vector<std::string> wanted;
+  auto tables = inspector_call("get_table_names", args, call);
+  if (!tables) return tables.stop();
+  for (const Value& t : tables->list()->items) wanted.push_back(*t.str());
+  if (const Value* only = args.kw("only"); only && !only->is_none()) {
+    auto names_v = names(only, call.span, "reflect(only=...)");
+    if (!names_v) return names_v.stop();
+    std::vector<std::string> missing;
+    for (const auto& n : *names_v) {
+      if (std::find(wanted.begin(), wanted.end(), n) == wanted.end()) missing.push_back(n);
+    }
+    if (!missing.empty()) {
+      return failure(fmt::format("sqlalchemy.exc.InvalidRequestError: Could not reflect: requested "
+                                 "table(s) not available in Engine: ({})",
+                                 join(missing, ", ")),
+                     call.span);
+    }
+    wanted = *names_v;
+  }
+  for (const auto& n : wanted) {
+    if (std::any_of(meta.tables.begin(), meta.tables.end(), [&](const auto& t) { return t->name == n; })) {
+      continue;
+    }
+    auto reflected = reflect_table_clause(*m_db, n);
+    if (!reflected) return failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", n), call.span);
+    meta.tables.push_back(*reflected);
+  }
+  return Value();
+}
+
+Flow<Value> Interpreter::metadata_attribute(MetaDataObj& meta, const std::string& name, const Expr& expr)
+{
+  if (name == "tables") {
+    auto d = std::make_shared<DictValue>();
+    for (const auto& t : meta.tables) d->items.emplace_back(Value(t->name), Value(ObjectPtr(t)));
+    return Value(d);
+  }
+  if (name == "sorted_tables") {
+    std::vector<Value> out;
+    for (const auto& t : sorted_by_dependency(meta.tables)) out.emplace_back(ObjectPtr(t));
+    return make_list(std::move(out));
+  }
+  return unsupported(fmt::format("MetaData.{}", name), expr.span);
 }
 
 Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args, const Expr& call)
@@ -593,17 +744,16 @@ Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args,
   if (name == "get_columns") {
     std::vector<Value> out;
     for (const auto& c : reflected->columns) {
-      auto type = std::make_shared<SqlType>();
-      type->name = c.type;
-      type->module = "sqlalchemy";
-      const bool in_pk = std::find(reflected->pk.columns.begin(), reflected->pk.columns.end(),
-                                   c.name) != reflected->pk.columns.end();
+      // SQLite's pk position (1-based in the primary key, 0 outside it), as SQLAlchemy passes it on.
+      const auto at = std::find(reflected->pk.columns.begin(), reflected->pk.columns.end(), c.name);
+      const std::int64_t pk_position =
+          at == reflected->pk.columns.end() ? 0 : (at - reflected->pk.columns.begin()) + 1;
       out.push_back(dict({{"name", Value(c.name)},
-                          {"type", Value(ObjectPtr(type))},
+                          {"type", Value(ObjectPtr(reflected_sql_type(c.type)))},
                           {"nullable", Value(c.nullable)},
                           {"default", c.server_default ? Value(*c.server_default) : Value()},
                           {"autoincrement", Value("auto")},
-                          {"primary_key", Value(in_pk ? 1 : 0)}}));
+                          {"primary_key", Value(pk_position)}}));
     }
     return make_list(std::move(out));
   }
@@ -620,7 +770,8 @@ Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args,
       }
       out.push_back(dict({{"name", Value(ix.name)},
                           {"column_names", strings(cols)},
-                          {"unique", Value(ix.unique ? 1 : 0)}}));
+                          {"unique", Value(ix.unique ? 1 : 0)},
+                          {"dialect_options", dict({})}}));
     }
     return make_list(std::move(out));
   }
@@ -631,7 +782,8 @@ Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args,
                           {"constrained_columns", strings(c.columns)},
                           {"referred_schema", Value()},
                           {"referred_table", Value(c.ref_table)},
-                          {"referred_columns", strings(c.ref_columns)}}));
+                          {"referred_columns", strings(c.ref_columns)},
+                          {"options", dict({})}}));
     } else if (name == "get_unique_constraints" && c.kind == ddl::ConstraintDef::Kind::unique) {
       out.push_back(dict({{"name", optional_name(c.name)}, {"column_names", strings(c.columns)}}));
     } else if (name == "get_check_constraints" && c.kind == ddl::ConstraintDef::Kind::check) {
@@ -655,6 +807,8 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     return Flow<Value>(Value(ObjectPtr(d)));
   };
   if (std::dynamic_pointer_cast<DbData>(m.self)) return Flow<Value>(Value(m.self));
+  if (auto read = call_result(m.self, name, args, span)) return *read;
+  if (auto meta = std::dynamic_pointer_cast<MetaDataObj>(m.self)) return call_metadata(*meta, name, args, call);
   if (std::dynamic_pointer_cast<ConnectionObj>(m.self) || std::dynamic_pointer_cast<MigrationContextObj>(m.self)) {
     const bool context = std::dynamic_pointer_cast<MigrationContextObj>(m.self) != nullptr;
     if (context && name == "autocommit_block") {
@@ -669,7 +823,7 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
       if (!statement) return Flow<Value>(unsupported("execute() without a statement", span));
       const Value* params = args.get(1, "parameters");
       if (auto stop = execute(*statement, params, "conn.execute", span)) return Flow<Value>(*stop);
-      return data(fmt::format("the result of `{}`", text(span)));
+      return executed_result(span);
     }
     if (name == "begin" || name == "begin_nested" || name == "connect") {
       if (name == "connect") return Flow<Value>(Value(m.self));
@@ -681,7 +835,18 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
       // SQLAlchemy 1.4 connections without a begun transaction: no effect here.
       return Flow<Value>(Value());
     }
-    if (name == "scalar") return data(fmt::format("the result of `{}`", text(span)));
+    if (name == "scalar") {
+      const Value* statement = args.get(0, "statement");
+      if (!statement) return Flow<Value>(unsupported("scalar() without a statement", span));
+      if (auto stop = execute(*statement, args.get(1, "parameters"), "conn.scalar", span)) {
+        return Flow<Value>(*stop);
+      }
+      auto result = executed_result(span);
+      auto r = result.value().as<ResultObj>();
+      if (!r) return result;
+      CallArgs none;
+      return *call_result(r, "scalar", none, span);
+    }
     return std::nullopt;
   }
   if (auto url = std::dynamic_pointer_cast<UrlObj>(m.self)) {
@@ -722,7 +887,13 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     if (name == "select") {
       auto s = std::make_shared<SelectStatement>();
       add_from(s->froms, table->name);
-      for (const auto& c : table->columns) s->columns.push_back(ddl::quote(table->name) + "." + ddl::quote(c->name));
+      for (const auto& c : table->columns) s->add_column(ddl::quote(table->name) + "." + ddl::quote(c->name), c->name, c->type);
+      if (const Value* where = args.get(0, "whereclause"); where && !where->is_none()) {
+        auto sql = sql_operand(*where, nullptr, span);
+        if (!sql) return Flow<Value>(sql.stop());
+        auto e = where->as<SqlExpression>();
+        s->where.push_back(e ? e->sql : *sql);
+      }
       return Flow<Value>(Value(ObjectPtr(s)));
     }
     return std::nullopt;
@@ -823,8 +994,12 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
       }
       return Flow<Value>(Value(ObjectPtr(copy)));
     }
-    if (name == "limit" && args.get(0, "") && args.get(0, "")->integer()) {
-      copy->limit = *args.get(0, "")->integer();
+    if ((name == "limit" || name == "offset") && args.get(0, "") && args.get(0, "")->integer()) {
+      (name == "limit" ? copy->limit : copy->offset) = *args.get(0, "")->integer();
+      return Flow<Value>(Value(ObjectPtr(copy)));
+    }
+    if (name == "distinct" && args.args.empty()) {
+      copy->distinct = true;
       return Flow<Value>(Value(ObjectPtr(copy)));
     }
     if (name == "scalar_subquery" || name == "as_scalar" || name == "subquery" || name == "alias") {
@@ -886,7 +1061,12 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     if (name == "desc" || name == "asc") {
       return Flow<Value>(Value(ObjectPtr(expression(*operand + (name == "desc" ? " DESC" : " ASC"), false))));
     }
-    if (name == "label") return Flow<Value>(Value(m.self));
+    if (name == "label" && a0 && a0->str()) {
+      auto labelled = expression(*operand, false);
+      labelled->label = *a0->str();
+      if (type_of(self)) labelled->type = std::make_shared<SqlType>(*type_of(self));
+      return Flow<Value>(Value(ObjectPtr(labelled)));
+    }
     if (name == "op" && a0 && a0->str()) {
       // col.op('||')(other): a callable producing the binary expression
       return Flow<Value>(unsupported("custom SQL operators (`.op()`)", span));
@@ -966,13 +1146,20 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
     for (const Value& c : cols) {
       if (auto t = c.as<TableClause>()) {
         add_from(s->froms, t->name);
-        for (const auto& col : t->columns) s->columns.push_back(ddl::quote(t->name) + "." + ddl::quote(col->name));
+        for (const auto& col : t->columns) s->add_column(ddl::quote(t->name) + "." + ddl::quote(col->name), col->name, col->type);
         continue;
       }
       auto sql = sql_operand(c, nullptr, span);
       if (!sql) return Flow<Value>(sql.stop());
-      s->columns.push_back(*sql);
-      if (auto cc = c.as<ColumnClause>()) add_from(s->froms, cc->table);
+      if (auto cc = c.as<ColumnClause>()) {
+        s->add_column(*sql, cc->name, cc->type);
+        add_from(s->froms, cc->table);
+      } else if (auto e = c.as<SqlExpression>()) {
+        s->add_column(*sql, e->label, e->type);
+        for (const auto& table : tables_named_in(e->sql)) add_from(s->froms, table);
+      } else {
+        s->add_column(*sql, "", nullptr);
+      }
     }
     return wrap(s);
   }
@@ -989,38 +1176,65 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
     if (a0 && a0->as<ConnectionObj>()) return wrap(std::make_shared<InspectorObj>());
     return Flow<Value>(unsupported(fmt::format("sa.inspect() of {}", a0 ? type_name(*a0) : "nothing"), span));
   }
-  if (leaf == "MetaData") return wrap(std::make_shared<MetaDataObj>());
+  if (leaf == "MetaData") {
+    auto meta = std::make_shared<MetaDataObj>();
+    const Value* bind = args.kw("bind");
+    meta->bound = bind && bind->as<ConnectionObj>();
+    return wrap(meta);
+  }
   if (leaf == "Table" && a0 && a0->str()) {
     auto t = std::make_shared<TableClause>();
     t->name = *a0->str();
+    std::shared_ptr<MetaDataObj> meta;
+    bool declares = false;
     for (std::size_t i = 1; i < args.args.size(); ++i) {
       const Value& item = args.args[i];
-      if (item.as<MetaDataObj>()) continue;
+      if (auto m = item.as<MetaDataObj>()) {
+        meta = m;
+        continue;
+      }
+      declares = true;
       if (auto c = item.as<ColumnObj>()) {
         auto cc = std::make_shared<ColumnClause>();
         cc->name = c->name;
         cc->type = c->type;
         t->columns.push_back(cc);
+        for (const auto& fk : c->foreign_keys) {
+          t->referenced_tables.push_back(fk->target.substr(0, fk->target.rfind('.')));
+        }
       } else if (auto c = item.as<ColumnClause>()) {
         t->columns.push_back(c);
+      } else if (auto c = item.as<ConstraintObj>(); c && c->def.kind == ddl::ConstraintDef::Kind::foreign_key) {
+        t->referenced_tables.push_back(c->def.ref_table);
       }
-      // constraints and indexes do not matter to DML
+      // other constraints and indexes do not matter to DML
     }
     const Value* autoload = args.kw("autoload_with");
-    if ((autoload && !autoload->is_none()) || (args.kw("autoload") && truthy(*args.kw("autoload")))) {
-      if (!m_db) return Flow<Value>(unsupported("sa.Table(autoload_with=...) offline", span));
-      auto reflected = reflect_table(*m_db, t->name);
-      if (!reflected) return Flow<Value>(failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", t->name), span));
-      for (const auto& c : reflected->columns) {
-        if (table_column(*t, c.name)) continue;
-        auto cc = std::make_shared<ColumnClause>();
-        cc->name = c.name;
-        auto type = std::make_shared<SqlType>();
-        type->name = c.type;
-        type->module = "sqlalchemy";
-        cc->type = type;
-        t->columns.push_back(cc);
+    const bool reflect = (autoload && !autoload->is_none()) ||
+                         (args.kw("autoload") && truthy(*args.kw("autoload")) && meta && meta->bound);
+    if (args.kw("autoload") && truthy(*args.kw("autoload")) && !reflect) {
+      return Flow<Value>(failure("sqlalchemy.exc.UnboundExecutionError: No engine is bound to this "
+                                 "Table's MetaData. Pass an engine to the Table via autoload_with=<someengine>",
+                                 span));
+    }
+    if (meta) {
+      // The same name again returns the Table already in the MetaData.
+      for (const auto& known : meta->tables) {
+        if (known->name == t->name && !declares) return wrap(known);
       }
+    }
+    if (reflect) {
+      if (!m_db) return Flow<Value>(unsupported("sa.Table(autoload_with=...) offline", span));
+      auto reflected = reflect_table_clause(*m_db, t->name);
+      if (!reflected) return Flow<Value>(failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", t->name), span));
+      for (const auto& c : (*reflected)->columns) {
+        if (!table_column(*t, c->name)) t->columns.push_back(c);
+      }
+      for (const auto& r : (*reflected)->referenced_tables) t->referenced_tables.push_back(r);
+    }
+    if (meta) {
+      std::erase_if(meta->tables, [&](const auto& known) { return known->name == t->name; });
+      meta->tables.push_back(t);
     }
     return wrap(t);
   }

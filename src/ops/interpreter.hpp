@@ -7,6 +7,7 @@
 #include "engine/body_runner.hpp"
 #include "ops/ddl.hpp"
 #include "ops/evaluator.hpp"
+#include "ops/result_rows.hpp"
 #include "ops/sa_objects.hpp"
 
 #include <set>
@@ -100,6 +101,15 @@ private:
   std::optional<Flow<Value>> call_sql_construct(const std::string& path, const std::string& leaf,
                                                 CallArgs& args, const python::Expr& call);
   Flow<Value> inspector_call(const std::string& name, CallArgs& args, const python::Expr& call);
+  // meta.reflect(...), meta.tables, meta.sorted_tables (database.cpp).
+  Flow<Value> call_metadata(MetaDataObj& meta, const std::string& name, CallArgs& args,
+                            const python::Expr& call);
+  Flow<Value> metadata_attribute(MetaDataObj& meta, const std::string& name, const python::Expr& expr);
+  // Runs one rendered statement: one that returns rows is read into m_result (online).
+  std::optional<Stop> run_executable(const std::string& sql, const std::string& label,
+                                     python::Span span, const SelectedColumns& columns);
+  // What the last execute() returned: its rows online, unknown data offline.
+  Flow<Value> executed_result(python::Span span);
   Flow<std::string> render_statement(const Value& v, python::Span span);
   // Why a value is unknown statically (data read from the database, an application
   // call), or "" when it is known.
@@ -111,6 +121,7 @@ private:
   std::set<std::string> m_fallbacks;
   std::size_t m_op_calls = 0;
   std::string m_current_op;
+  std::shared_ptr<ResultState> m_result; // of the last execute()
 };
 
 // A literal as the SQL SQLAlchemy binds for a column of `type` (null when untyped);

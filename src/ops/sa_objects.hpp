@@ -40,6 +40,8 @@ struct TextClause : Object {
 struct SqlExpression : Object {
   std::string sql;
   bool compound = false;
+  std::string label; // expr.label("name"): its key in result rows
+  std::shared_ptr<SqlType> type; // a labelled column's type
   std::string describe() const override { return sql; }
 };
 
@@ -91,6 +93,7 @@ struct ColumnClause : Object {
 struct TableClause : Object {
   std::string name;
   std::vector<std::shared_ptr<ColumnClause>> columns;
+  std::vector<std::string> referenced_tables; // by its foreign keys (sorted_tables)
   std::string describe() const override { return "sa.table('" + name + "')"; }
 };
 
@@ -116,8 +119,11 @@ struct ColumnCollection : Object {
   std::string describe() const override { return table->name + ".c"; }
 };
 
-// sa.MetaData(): only a placeholder argument of sa.Table.
+// sa.MetaData(): the tables defined or reflected into it (`meta.tables`), and the
+// connection it is bound to (`MetaData(bind=conn)`, for legacy `autoload=True`).
 struct MetaDataObj : Object {
+  std::vector<std::shared_ptr<TableClause>> tables;
+  bool bound = false;
   std::string describe() const override { return "sa.MetaData()"; }
 };
 
@@ -136,10 +142,22 @@ struct DmlStatement : Object {
 // sa.select(...): only rendered (scalar subqueries, INSERT ... SELECT) or executed as a read.
 struct SelectStatement : Object {
   std::vector<std::string> columns;
+  // Per column: its key in result rows ("" when SQLAlchemy names it anonymously) and its
+  // type when known, for reading rows as SQLAlchemy returns them.
+  std::vector<std::string> keys;
+  std::vector<std::shared_ptr<SqlType>> types;
   std::vector<std::string> froms;
   std::vector<std::string> where;
   std::vector<std::string> order_by;
   std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> offset;
+  bool distinct = false;
+  void add_column(std::string sql, std::string key, std::shared_ptr<SqlType> type)
+  {
+    columns.push_back(std::move(sql));
+    keys.push_back(std::move(key));
+    types.push_back(std::move(type));
+  }
   std::string describe() const override { return "sa.select(...)"; }
 };
 
@@ -189,8 +207,9 @@ struct SessionObj : Object {
   std::string describe() const override { return "an ORM Session"; }
 };
 
-// Data read from the database (a result, its rows, a scalar): unknown to a static check,
-// so it may be carried around but not steer control flow or feed a statement.
+// Data read from the database that miglint cannot know: any result offline, and online a
+// value it cannot reproduce as SQLAlchemy returns it (a Decimal, a JSON document). It may
+// be carried around but not steer control flow or feed a statement.
 struct DbData : Object {
   std::string origin; // "the result of `conn.execute(...)` (line 12)"
   std::string describe() const override { return origin; }

@@ -166,6 +166,23 @@ double Statement::column_double(int column) const
   return sqlite3_column_double(m_stmt.get(), column);
 }
 
+Statement::Storage Statement::column_storage(int column) const
+{
+  switch (sqlite3_column_type(m_stmt.get(), column)) {
+  case SQLITE_INTEGER: return Storage::integer;
+  case SQLITE_FLOAT: return Storage::real;
+  case SQLITE_TEXT: return Storage::text;
+  case SQLITE_BLOB: return Storage::blob;
+  default: return Storage::null;
+  }
+}
+
+std::string Statement::column_name(int column) const
+{
+  const char* name = sqlite3_column_name(m_stmt.get(), column);
+  return name != nullptr ? std::string(name) : std::string();
+}
+
 std::string Statement::sql() const
 {
   const char* text = sqlite3_sql(m_stmt.get());

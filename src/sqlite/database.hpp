@@ -56,6 +56,11 @@ public:
   std::optional<std::string> column_optional_text(int column) const;
   std::int64_t column_int(int column) const;
   double column_double(int column) const;
+  // SQLite's storage class of a column of the current row, and the column's name as
+  // the statement names it (what Python's sqlite3 puts in cursor.description).
+  enum class Storage { integer, real, text, blob, null };
+  Storage column_storage(int column) const;
+  std::string column_name(int column) const;
 
   std::string sql() const;
   bool valid() const { return m_stmt != nullptr; }

@@ -109,18 +109,25 @@ TEST_SUITE("ops::Evaluator")
     CHECK(query(*db, "SELECT id, name, n FROM u ORDER BY id") == "1|it's|;2|b|7;");
   }
 
-  TEST_CASE("control flow on rows read from the database is not runnable")
+  TEST_CASE("rows read from the database steer control flow; values miglint cannot convert do not")
   {
     auto db = sqlite::Connection::open_memory();
     REQUIRE(db);
-    REQUIRE(db->exec("CREATE TABLE u (id INTEGER PRIMARY KEY)"));
-    auto r = run_up(*db, "",
-                    "    n = op.get_bind().execute(sa.text('SELECT count(*) FROM u')).scalar()\n"
-                    "    if n > 0:\n"
-                    "        op.drop_table('u')");
-    CHECK(r.status == engine::BodyStatus::not_runnable);
-    CHECK(mentions(r, "data read from the database"));
-    CHECK(mentions(r, "line 11"));
+    REQUIRE(db->exec("CREATE TABLE u (id INTEGER PRIMARY KEY, a NUMERIC); INSERT INTO u VALUES (1, 2)"));
+    auto read = run_up(*db, "",
+                       "    n = op.get_bind().execute(sa.text('SELECT count(*) FROM u')).scalar()\n"
+                       "    if n > 0:\n"
+                       "        op.create_table('v', sa.Column('id', sa.Integer))");
+    CHECK(read.status == engine::BodyStatus::ok);
+    CHECK(query(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'v'") == "1;");
+    auto decimal = run_up(*db, "",
+                          "    t = sa.table('u', sa.column('a', sa.Numeric))\n"
+                          "    n = op.get_bind().execute(sa.select(t.c.a)).scalar()\n"
+                          "    if n > 0:\n"
+                          "        op.drop_table('u')");
+    CHECK(decimal.status == engine::BodyStatus::not_runnable);
+    CHECK(mentions(decimal, "data read from the database"));
+    CHECK(mentions(decimal, "line 11"));
   }
 
   TEST_CASE("bounds stop evaluation with a message naming the bound and the line")
