@@ -96,14 +96,15 @@ std::map<std::string, std::vector<std::string>> listed_choices(const TableInfo& 
   std::map<std::string, std::vector<std::string>> out;
   for (const CheckInfo& check : table.checks) {
     const std::string& e = check.expression;
-    const std::size_t in = e.find(" in (");
+    // Normalized text glues `in(`.
+    const std::size_t in = e.find(" in(");
     if (in == std::string::npos || e.back() != ')' || has(e.substr(0, in), " ")) {
       continue;
     }
     std::vector<std::string> choices;
     std::string current;
     bool quoted = false;
-    for (std::size_t k = in + 5; k + 1 < e.size(); ++k) {
+    for (std::size_t k = in + 4; k + 1 < e.size(); ++k) {
       const char c = e[k];
       if (c == '\'') {
         quoted = !quoted;

@@ -132,7 +132,7 @@ Result<void> read_indexes(PragmaReader& reader, TableInfo& table,
         }
         const std::string collation = stmt.column_text(3);
         if (!collation.empty() && util::to_lower(collation) != "binary") {
-          label += " COLLATE " + collation;
+          label += " COLLATE " + upper_keyword(collation); // as written: NOCASE, nocase
         }
       }
       index.columns.push_back(std::move(label));

@@ -80,13 +80,16 @@ class VerifyDepthTest(unittest.TestCase):
         self.assertIn("foreign key (user_id) -> users(id) missing", self.text_of(d))
 
     def test_unique_restored_on_conflict_replace(self):
-        self.assert_not_restored(
-            ["ALTER TABLE users ADD COLUMN age INTEGER"],
+        base = Rev("a1a1a1", (), ["CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, "
+                                  "name TEXT, UNIQUE (email))"], ["DROP TABLE users"], "users")
+        rc, report = self.verify([base, Rev(
+            "b2b2b2", "a1a1a1", ["ALTER TABLE users ADD COLUMN age INTEGER"],
             ["ALTER TABLE users DROP COLUMN age"] +
             rebuild("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT, "
-                    "UNIQUE (email) ON CONFLICT REPLACE)"),
-            'unique constraint (email) ON CONFLICT REPLACE, expected',
-            "unique constraint (email)")
+                    "UNIQUE (email) ON CONFLICT REPLACE)"), "age")])
+        self.assertEqual(rc, 1, report)
+        self.assertIn('unique constraint (email) ON CONFLICT REPLACE, expected unique constraint '
+                      '(email)', self.text_of(self.findings(report, "roundtrip-not-restored")[0]))
 
     def test_generated_column_expression_changed(self):
         self.assert_not_restored(
@@ -229,7 +232,7 @@ class VerifyDepthTest(unittest.TestCase):
         rc, report = self.verify([schema, probe])
         self.assertEqual(rc, 0, report)
         self.assertEqual(report["revisions"][1]["notes"],
-                         ['table "odd" not seeded: CHECK constraint failed: v < 0'])
+                         ['table "odd" not seeded: CHECK constraint failed: v < 0 [SQLITE_CONSTRAINT_CHECK]'])
 
     def test_rows_option_is_documented(self):
         p = Project(os.path.join(self.tmp.path, "help"), [USERS])
