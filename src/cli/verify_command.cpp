@@ -1,7 +1,8 @@
-// `miglint verify [--db URL] [--from REV] [--to REV] [--start-from DB]
+// `miglint verify [--db URL] [--from REV] [--to REV] [--start-from DB] [--rows N]
 // [--allow-unverifiable]`: round-trips every revision on a scratch SQLite database (in
 // memory unless --db names an empty one), optionally starting from a copy of an existing
-// database, and exits 1 unless every revision in range completed its round trip.
+// database, with sample rows in every table, and exits 1 unless every revision in range
+// completed its round trip.
 #include "cli/base_comparison.hpp"
 #include "cli/commands.hpp"
 #include "cli/database_access.hpp"
@@ -29,7 +30,21 @@ struct VerifyOptions {
   std::optional<std::string> against; // "" = the default base
   std::optional<std::string> start_from;
   bool allow_unverifiable = false;
+  std::optional<std::string> rows; // --rows N, default 3
 };
+
+// `--rows N`: a whole number, 0 or more.
+std::optional<std::size_t> parse_rows(const std::optional<std::string>& text)
+{
+  if (!text) {
+    return 3;
+  }
+  if (text->empty() || text->size() > 9 ||
+      !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(std::stoul(*text));
+}
 
 // `--start-from DB`: copies the database (opened read-only, so it is never written) into
 // the scratch one and returns the revisions it is at.
@@ -125,6 +140,9 @@ nlohmann::json revisions_json(const graph::RevisionGraph& graph,
       item["line"] = lines.position(entry.at.begin).line;
       item["detail"] = entry.detail;
     }
+    if (!entry.notes.empty()) {
+      item["notes"] = entry.notes;
+    }
     out.push_back(std::move(item));
   }
   return out;
@@ -148,6 +166,12 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
   }
   rt.from = *from;
   rt.to = *to;
+  const std::optional<std::size_t> rows = parse_rows(options.rows);
+  if (!rows) {
+    return usage_failure(
+        fmt::format("--rows needs a whole number of rows (0 or more), not '{}'", *options.rows));
+  }
+  rt.seed_rows = *rows;
   if (options.against) {
     // Check only what this branch adds; its ancestors are upgraded through.
     auto repo = git::Repository::discover(ws->project.cwd);
@@ -246,6 +270,12 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
                                     [](const auto& d) { return d.severity == model::Severity::error; });
     return std::max(errors ? 1 : 0, outcome_code);
   }
+  for (const auto& entry : report->revisions) {
+    for (const auto& note : entry.notes) {
+      std::fprintf(stderr, "miglint: note: before revision %s: %s\n",
+                   graph.rev(entry.rev).id.c_str(), note.c_str());
+    }
+  }
   const int findings_code = emit_findings(global, *findings, summary, what,
                                           summary_line(graph, tally, accept_unverifiable));
   return std::max(findings_code, outcome_code);
@@ -272,6 +302,11 @@ void add_verify_command(Command& app, const GlobalOptions& global, Action& actio
                   "Start from a copy of this SQLite database (never written) and verify the "
                   "revisions above the one it is at")
       ->option_text("DB");
+  sub->add_option("--rows", options->rows,
+                  "Before each upgrade, fill every table with fewer than N rows up to N sample "
+                  "rows, and check that each downgrade brings every row back (default 3; 0: no "
+                  "sample rows)")
+      ->option_text("N");
   sub->add_flag("--allow-unverifiable", options->allow_unverifiable,
                 "Exit 0 even when revisions could not be run (unverifiable, not reached); the "
                 "summary still counts them");

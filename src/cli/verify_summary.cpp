@@ -89,8 +89,8 @@ std::string summary_line(const graph::RevisionGraph& graph, const VerifyTally& t
 void add_tally_json(nlohmann::json& summary, const VerifyTally& tally, bool accept_unverifiable)
 {
   for (const char* status : {"ok", "irreversible", "upgrade-failed", "downgrade-failed",
-                             "not-restored", "not-repeatable", "unverifiable", "not-reached",
-                             "upgraded"}) {
+                             "not-restored", "rows-not-restored", "fails-on-populated-table",
+                             "not-repeatable", "unverifiable", "not-reached", "upgraded"}) {
     summary[status] = 0;
   }
   for (const auto& [status, count] : tally.by_status) {

@@ -15,7 +15,8 @@ struct VerifyTally {
   std::size_t in_range = 0;      // every revision verify was asked to check
   std::size_t round_tripped = 0; // ok
   std::size_t irreversible = 0;  // irreversible by design: the upgrade alone was checked
-  std::size_t failed = 0;        // upgrade-failed, downgrade-failed, not-restored, not-repeatable
+  std::size_t failed = 0;        // upgrade-failed, downgrade-failed, not-restored,
+                                 // rows-not-restored, fails-on-populated-table, not-repeatable
   std::size_t unverifiable = 0;
   std::size_t not_reached = 0;
   std::map<std::string, std::size_t> by_status; // every status, "upgraded" included

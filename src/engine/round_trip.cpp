@@ -2,12 +2,18 @@
 
 #include "graph/planner.hpp"
 #include "rules/registry.hpp"
+#include "sqlite/error.hpp"
+#include "sqlite/row_digest.hpp"
+#include "sqlite/row_seeder.hpp"
 #include "sqlite/schema_diff.hpp"
 #include "sqlite/schema_snapshot.hpp"
+#include "sqlite/sql_text.hpp"
 #include "sqlite/version_table.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <set>
 #include <fmt/format.h>
 
 namespace miglint::engine {
@@ -99,6 +105,62 @@ void attach_differences(Diagnostic& d, const std::vector<std::string>& differenc
   }
 }
 
+// Whether `rev` carries `miglint: ignore[<code or name>] <reason>`.
+bool suppressed_with_reason(const model::Revision& rev, const char* code)
+{
+  const rules::RuleInfo* rule = rules::find_rule(code);
+  for (const auto& s : rev.suppressions) {
+    for (const auto& name : s.rules) {
+      if (!s.reason.empty() && (name == code || (rule != nullptr && name == rule->name))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// The table an upgrade that failed on existing rows was working on, and why the rows were in
+// the way, from SQLite's message ("NOT NULL constraint failed: _alembic_tmp_t.c") or else
+// from the statement.
+std::pair<std::string, std::string> populated_failure_cause(const BodyOutcome& outcome)
+{
+  const std::string& message = outcome.message;
+  std::string table;
+  if (const std::size_t at = message.find("constraint failed: "); at != std::string::npos) {
+    const std::string rest = message.substr(at + 19);
+    const std::size_t dot = rest.find('.');
+    if (dot != std::string::npos) {
+      table = rest.substr(0, dot);
+    }
+  }
+  if (table.empty()) {
+    // The word after TABLE / INTO / ON / UPDATE in the statement.
+    const std::string normalized = sqlite::normalize_sql(outcome.statement);
+    for (const char* word : {" table ", " into ", " on ", "update "}) {
+      if (const std::size_t at = normalized.find(word); at != std::string::npos) {
+        const std::string rest = normalized.substr(at + std::string_view(word).size());
+        table = rest.substr(0, rest.find_first_of(" ("));
+        break;
+      }
+    }
+  }
+  // Alembic's batch operations copy the rows into `_alembic_tmp_<table>`.
+  if (table.starts_with("_alembic_tmp_")) {
+    table = table.substr(13);
+  }
+  std::string why = message;
+  if (message.find("NOT NULL constraint failed") != std::string::npos) {
+    why = "its rows would get NULL in a NOT NULL column without a default (" + message + ")";
+  } else if (message.find("UNIQUE constraint failed") != std::string::npos) {
+    why = "its rows have duplicate values under a new unique constraint (" + message + ")";
+  } else if (message.find("CHECK constraint failed") != std::string::npos) {
+    why = "its rows violate a new CHECK constraint (" + message + ")";
+  } else if (message.find("FOREIGN KEY constraint failed") != std::string::npos) {
+    why = "its rows violate a foreign key (" + message + ")";
+  }
+  return {table, why};
+}
+
 class Verifier {
 public:
   Verifier(const graph::RevisionGraph& graph, sqlite::Connection& db,
@@ -136,8 +198,38 @@ public:
         continue;
       }
       const model::Revision& rev = m_graph.rev(step.rev);
+      const bool selected = m_options.only.empty() || m_options.only[step.rev];
+      const bool in_range = below_to[step.rev] && above_from[step.rev] && selected;
+      auto seeded = sqlite::seed_rows(m_db, *before, m_options.seed_rows);
+      MIGLINT_TRY(seeded);
+      for (std::string& note : seeded->notes) {
+        // A table that refuses sample rows refuses them before every revision: say it once.
+        if (m_noted.insert(note).second) {
+          entry.notes.push_back(std::move(note));
+        }
+      }
+      std::optional<sqlite::RowsSnapshot> rows_before;
+      if (in_range) {
+        auto rows = sqlite::digest_rows(m_db, *before);
+        MIGLINT_TRY(rows);
+        rows_before = std::move(*rows);
+      }
       auto up = run_body(rev, true, step.changes, "upgrade", entry);
       MIGLINT_TRY(up);
+      std::optional<BodyOutcome> failed_on_rows;
+      if (up->status == BodyStatus::failed) {
+        auto retried = upgrade_on_empty_tables(rev, step, *before, entry);
+        MIGLINT_TRY(retried);
+        if (*retried) {
+          failed_on_rows = *up;
+          up = **retried;
+          if (in_range) {
+            auto rows = sqlite::digest_rows(m_db, *before);
+            MIGLINT_TRY(rows);
+            rows_before = std::move(*rows);
+          }
+        }
+      }
       if (up->status != BodyStatus::ok) {
         report_upgrade_problem(rev, *up, entry, "MG301");
         blocked[step.rev] = true;
@@ -146,10 +238,12 @@ public:
       }
       auto after = snapshot();
       MIGLINT_TRY(after);
-      const bool selected = m_options.only.empty() || m_options.only[step.rev];
-      if (below_to[step.rev] && above_from[step.rev] && selected) {
+      if (in_range) {
         ++m_report.checked;
-        MIGLINT_TRY(round_trip(rev, step, *before, *after, entry));
+        MIGLINT_TRY(round_trip(rev, step, *before, *after, rows_before, entry));
+        if (failed_on_rows) {
+          report_populated_failure(rev, *failed_on_rows, entry);
+        }
         reversible_history = reversible_history && entry.status == "ok";
       } else {
         entry.status = "upgraded";
@@ -212,6 +306,61 @@ private:
     return outcome;
   }
 
+  // After an upgrade failed on tables with rows: runs it again with every table emptied.
+  // Its outcome when that succeeds (the database then stays so), nullopt otherwise (the
+  // rows are back).
+  Result<std::optional<BodyOutcome>> upgrade_on_empty_tables(const model::Revision& rev,
+                                                             const graph::PlanStep& step,
+                                                             const sqlite::SchemaSnapshot& before,
+                                                             RevisionReport& entry)
+  {
+    auto rows = sqlite::digest_rows(m_db, before);
+    MIGLINT_TRY(rows);
+    std::vector<std::string> populated;
+    for (const auto& [name, table] : *rows) {
+      if (!table.rows.empty()) {
+        populated.push_back(name);
+      }
+    }
+    if (populated.empty()) {
+      return std::optional<BodyOutcome>();
+    }
+    MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_empty_tables"));
+    bool emptied = true;
+    for (const std::string& name : populated) {
+      emptied = emptied && m_db.exec("DELETE FROM " + sqlite::double_quoted(name));
+    }
+    std::optional<BodyOutcome> outcome;
+    if (emptied) {
+      auto again = run_body(rev, true, step.changes, "upgrade-on-empty-tables", entry);
+      MIGLINT_TRY(again);
+      if (again->status == BodyStatus::ok) {
+        outcome = std::move(*again);
+      }
+    }
+    if (!outcome) {
+      MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_empty_tables"));
+    }
+    MIGLINT_TRY(m_db.exec("RELEASE miglint_empty_tables"));
+    return outcome;
+  }
+
+  void report_populated_failure(const model::Revision& rev, const BodyOutcome& failure,
+                                RevisionReport& entry)
+  {
+    const auto [table, why] = populated_failure_cause(failure);
+    const std::string message = fmt::format(
+        "upgrade of revision {} fails when table \"{}\" has rows: `{}`: {}; it succeeds only "
+        "on empty tables",
+        rev.id, table, sqlite::sql_excerpt(failure.statement), why);
+    m_report.findings.push_back(finding("MG308", rev, failure.span, message));
+    if (entry.status == "ok") {
+      entry.status = "fails-on-populated-table";
+      entry.at = failure.span;
+      entry.detail = message;
+    }
+  }
+
   void report_upgrade_problem(const model::Revision& rev, const BodyOutcome& outcome,
                               RevisionReport& entry, const char* code)
   {
@@ -234,7 +383,9 @@ private:
 
   Result<void> round_trip(const model::Revision& rev, const graph::PlanStep& step,
                           const sqlite::SchemaSnapshot& before,
-                          const sqlite::SchemaSnapshot& after, RevisionReport& entry)
+                          const sqlite::SchemaSnapshot& after,
+                          const std::optional<sqlite::RowsSnapshot>& rows_before,
+                          RevisionReport& entry)
   {
     if (std::string reason = irreversible_reason(rev); !reason.empty()) {
       entry.status = "irreversible";
@@ -248,14 +399,16 @@ private:
     // Everything below is undone at the end, so the next revision starts from `after`
     // whatever this one did.
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_round_trip"));
-    auto checked = check_round_trip(rev, step, before, after, entry);
+    auto checked = check_round_trip(rev, step, before, after, rows_before, entry);
     MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_round_trip; RELEASE miglint_round_trip"));
     return checked;
   }
 
   Result<void> check_round_trip(const model::Revision& rev, const graph::PlanStep& step,
                                 const sqlite::SchemaSnapshot& before,
-                                const sqlite::SchemaSnapshot& after, RevisionReport& entry)
+                                const sqlite::SchemaSnapshot& after,
+                                const std::optional<sqlite::RowsSnapshot>& rows_before,
+                                RevisionReport& entry)
   {
     auto down = run_body(rev, false, inverse(step.changes), "downgrade", entry);
     MIGLINT_TRY(down);
@@ -287,6 +440,23 @@ private:
       m_report.findings.push_back(std::move(d));
       return {};
     }
+    report_minor_differences(rev, before, *restored, false);
+    if (rows_before && !suppressed_with_reason(rev, "MG307")) {
+      auto lost = row_differences(*rows_before, *restored);
+      MIGLINT_TRY(lost);
+      if (!lost->empty()) {
+        entry.status = "rows-not-restored";
+        entry.at = body_span(rev, false);
+        entry.detail = lost->front();
+        auto d = finding("MG307", rev, body_span(rev, false),
+                         fmt::format("downgrade of revision {} does not restore the rows the "
+                                     "upgrade found",
+                                     rev.id));
+        attach_differences(d, *lost);
+        m_report.findings.push_back(std::move(d));
+        return {};
+      }
+    }
     auto again = run_body(rev, true, step.changes, "reupgrade", entry);
     MIGLINT_TRY(again);
     if (again->status != BodyStatus::ok) {
@@ -307,8 +477,50 @@ private:
       m_report.findings.push_back(std::move(d));
       return {};
     }
+    report_minor_differences(rev, after, *repeated, true);
     entry.status = "ok";
     return {};
+  }
+
+  // One message per table whose rows did not all come back:
+  //   table "users": row (id=2) changed: before (2, 'b'), after (2, NULL)
+  Result<std::vector<std::string>> row_differences(const sqlite::RowsSnapshot& rows_before,
+                                                   const sqlite::SchemaSnapshot& now)
+  {
+    std::vector<std::string> out;
+    for (const auto& [name, rows] : rows_before) {
+      const auto table = now.tables.find(name);
+      if (table == now.tables.end()) {
+        continue;
+      }
+      auto rows_now = sqlite::digest_table(m_db, *table->second, rows);
+      MIGLINT_TRY(rows_now);
+      if (auto difference = sqlite::first_row_difference(rows, *rows_now)) {
+        out.push_back(fmt::format("table \"{}\": {}", name, *difference));
+      }
+    }
+    return out;
+  }
+
+  // Differences that do not change how the database behaves for the application, reported
+  // apart at their own severities: column order (MG309) and PRAGMA user_version (MG310).
+  void report_minor_differences(const model::Revision& rev, const sqlite::SchemaSnapshot& want,
+                                const sqlite::SchemaSnapshot& got, bool up)
+  {
+    if (auto order = sqlite::column_order_differences(want, got); !order.empty()) {
+      auto d = finding("MG309", rev, body_span(rev, up),
+                       fmt::format("after {} revision {} leaves columns in another order",
+                                   up ? "upgrading again" : "downgrading", rev.id));
+      attach_differences(d, order);
+      m_report.findings.push_back(std::move(d));
+    }
+    if (want.user_version != got.user_version) {
+      m_report.findings.push_back(
+          finding("MG310", rev, body_span(rev, up),
+                  fmt::format("{} of revision {} leaves PRAGMA user_version at {}, expected {}",
+                              up ? "the second upgrade" : "the downgrade", rev.id,
+                              got.user_version, want.user_version)));
+    }
   }
 
   // Walks every revision back down to base, as `downgrade base` would, and checks that
@@ -366,6 +578,7 @@ private:
   sqlite::SnapshotCache m_cache;
   sqlite::SnapshotOptions m_snapshot_options;
   RoundTripReport m_report;
+  std::set<std::string> m_noted;
 };
 
 } // namespace

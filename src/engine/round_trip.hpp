@@ -1,7 +1,8 @@
 // `verify`: proves that every revision round-trips on a scratch database. For each
 // revision in upgrade order: upgrade, snapshot; downgrade, compare with the schema before;
 // upgrade again, compare with the schema after; finally downgrade everything to base and
-// check that nothing is left. Findings are Diagnostics (MG301-MG306).
+// check that nothing is left. Before each upgrade, tables get sample rows; the rows must
+// survive the round trip. Findings are Diagnostics (MG301-MG310).
 #pragma once
 
 #include "engine/body_runner.hpp"
@@ -24,6 +25,9 @@ struct RoundTripOptions {
   // The version rows the scratch database starts at (`verify --start-from DB`, a copy of
   // an existing database): only the revisions above them are run. Empty: from base.
   std::vector<std::string> start_heads;
+  // `--rows N`: before each upgrade, tables with fewer rows get sample rows up to N
+  // (0: no seeding). Rows are compared after each downgrade either way.
+  std::size_t seed_rows = 3;
 };
 
 struct PhaseTiming {
@@ -33,7 +37,7 @@ struct PhaseTiming {
 };
 
 // What happened to one revision: ok, upgrade-failed, downgrade-failed, not-restored,
-// not-repeatable, irreversible, unverifiable, upgraded (outside --from/--to: upgraded
+// rows-not-restored, fails-on-populated-table, not-repeatable, irreversible, unverifiable, upgraded (outside --from/--to: upgraded
 // through, not checked), not-reached (it descends from a revision whose upgrade failed or
 // could not be run; revisions on other lineages are still verified).
 struct RevisionReport {
@@ -43,6 +47,7 @@ struct RevisionReport {
   model::Span at;
   std::string detail;
   std::vector<PhaseTiming> phases;
+  std::vector<std::string> notes; // tables that could not be seeded before its upgrade
 };
 
 struct RoundTripReport {

@@ -70,6 +70,23 @@ void diff_column(const std::string& where, const ColumnInfo& want, const ColumnI
     out.push_back(fmt::format("{} is {}, expected {}", prefix, describe_hidden(got.hidden),
                               describe_hidden(want.hidden)));
   }
+  auto shown = [](const std::string& value, const char* none) {
+    return value.empty() ? std::string(none) : value;
+  };
+  if (want.collation != got.collation) {
+    out.push_back(fmt::format("{} has collation {}, expected {}", prefix,
+                              shown(got.collation, "BINARY"), shown(want.collation, "BINARY")));
+  }
+  if (want.generated != got.generated) {
+    out.push_back(fmt::format("{} is generated as {}, expected {}", prefix,
+                              shown(got.generated, "(not generated)"),
+                              shown(want.generated, "(not generated)")));
+  }
+  if (want.not_null && got.not_null && want.not_null_conflict != got.not_null_conflict) {
+    out.push_back(fmt::format("{} NOT NULL ON CONFLICT {}, expected {}", prefix,
+                              upper_keyword(shown(got.not_null_conflict, "abort")),
+                              upper_keyword(shown(want.not_null_conflict, "abort"))));
+  }
 }
 
 std::vector<std::string> column_names(const TableInfo& table)
@@ -152,6 +169,9 @@ void diff_indexes(const std::string& where, const TableInfo& want, const TableIn
     }
     if (!index.automatic()) {
       diff_index(index, *it->second, out);
+    } else if (index.on_conflict != it->second->on_conflict) {
+      out.push_back(fmt::format("{}: {}, expected {}", where, it->second->describe(),
+                                index.describe()));
     }
   }
   for (const IndexInfo& index : got.indexes) {
@@ -235,6 +255,26 @@ void diff_named(const Map& want, const Map& got, std::string_view kind, Compare 
 }
 
 } // namespace
+
+std::vector<std::string> column_order_differences(const SchemaSnapshot& expected,
+                                                  const SchemaSnapshot& actual)
+{
+  Out out;
+  for (const auto& [name, want] : expected.tables) {
+    const auto it = actual.tables.find(name);
+    if (it == actual.tables.end() || it->second == want) {
+      continue;
+    }
+    const std::vector<std::string> want_names = column_names(*want);
+    const std::vector<std::string> got_names = column_names(*it->second);
+    if (want_names != got_names && std::is_permutation(want_names.begin(), want_names.end(),
+                                                       got_names.begin(), got_names.end())) {
+      out.push_back(fmt::format("table \"{}\": column order ({}), expected ({})", name,
+                                util::join(got_names, ", "), util::join(want_names, ", ")));
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> diff_schemas(const SchemaSnapshot& expected, const SchemaSnapshot& actual,
                                       const DiffOptions& options)

@@ -26,4 +26,11 @@ struct DiffOptions {
 std::vector<std::string> diff_schemas(const SchemaSnapshot& expected, const SchemaSnapshot& actual,
                                       const DiffOptions& options = {});
 
+// Tables whose columns are all there but in another order, one message each:
+//   table "users": column order (id, name, email), expected (id, email, name)
+// Kept apart from diff_schemas: a downgrade that drops and re-adds a column legitimately
+// moves it to the end.
+std::vector<std::string> column_order_differences(const SchemaSnapshot& expected,
+                                                  const SchemaSnapshot& actual);
+
 } // namespace miglint::sqlite

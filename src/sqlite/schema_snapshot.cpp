@@ -132,7 +132,7 @@ Result<void> read_indexes(PragmaReader& reader, TableInfo& table,
         }
         const std::string collation = stmt.column_text(3);
         if (!collation.empty() && util::to_lower(collation) != "binary") {
-          label += " COLLATE " + collation;
+          label += " COLLATE " + upper_keyword(collation); // as written: NOCASE, nocase
         }
       }
       index.columns.push_back(std::move(label));
@@ -180,6 +180,53 @@ Result<void> read_foreign_keys(PragmaReader& reader, TableInfo& table)
   return {};
 }
 
+// Names in the CREATE text and in PRAGMAs differ in case only when written so.
+bool same_columns(const std::vector<std::string>& written, const std::vector<std::string>& listed)
+{
+  return std::equal(written.begin(), written.end(), listed.begin(), listed.end(),
+                    [](const std::string& a, const std::string& b) {
+                      // An index column label may carry " DESC" or " COLLATE x".
+                      return a == util::to_lower(b.substr(0, b.find(' ')));
+                    });
+}
+
+// Attaches what only the CREATE text says to the columns, unique constraints and
+// foreign keys the PRAGMAs reported.
+void apply_clauses(const TableClauses& clauses, TableInfo& table)
+{
+  for (const ColumnClause& clause : clauses.columns) {
+    for (ColumnInfo& column : table.columns) {
+      if (util::to_lower(column.name) == clause.name) {
+        column.collation = clause.collation;
+        column.generated = clause.generated;
+        column.not_null_conflict = clause.not_null_conflict;
+      }
+    }
+  }
+  std::vector<bool> fk_taken(table.foreign_keys.size(), false);
+  for (const KeyClause& key : clauses.keys) {
+    if (key.kind == 'p') {
+      table.primary_key_conflict = key.on_conflict;
+    } else if (key.kind == 'u') {
+      for (IndexInfo& index : table.indexes) {
+        if (index.origin == 'u' && index.on_conflict.empty() &&
+            same_columns(key.columns, index.columns)) {
+          index.on_conflict = key.on_conflict;
+          break;
+        }
+      }
+    } else {
+      for (std::size_t i = 0; i < table.foreign_keys.size(); ++i) {
+        if (!fk_taken[i] && same_columns(key.columns, table.foreign_keys[i].columns)) {
+          fk_taken[i] = true;
+          table.foreign_keys[i].deferrable = key.deferrable;
+          break;
+        }
+      }
+    }
+  }
+}
+
 Result<std::shared_ptr<const TableInfo>>
 read_table(PragmaReader& reader, const MasterRow& row, std::string key,
            const std::map<std::string, std::string>& index_sql)
@@ -209,6 +256,10 @@ read_table(PragmaReader& reader, const MasterRow& row, std::string key,
   }
   std::sort(table->checks.begin(), table->checks.end(),
             [](const CheckInfo& a, const CheckInfo& b) { return a.describe() < b.describe(); });
+  apply_clauses(clauses, *table);
+  std::sort(
+      table->foreign_keys.begin(), table->foreign_keys.end(),
+      [](const ForeignKeyInfo& a, const ForeignKeyInfo& b) { return a.describe() < b.describe(); });
   table->without_rowid = clauses.without_rowid;
   table->strict = clauses.strict;
   table->autoincrement = clauses.autoincrement;
@@ -238,10 +289,17 @@ std::string ColumnInfo::describe() const
   } else if (pk > 1) {
     out += fmt::format(" PRIMARY KEY (position {})", pk);
   }
+  if (!not_null_conflict.empty()) {
+    out += " (NOT NULL ON CONFLICT " + upper_keyword(not_null_conflict) + ")";
+  }
+  if (!collation.empty()) {
+    out += " COLLATE " + collation;
+  }
+  const std::string expression = generated.empty() ? std::string() : " AS (" + generated + ")";
   if (hidden == 2) {
-    out += " GENERATED VIRTUAL";
+    out += " GENERATED" + expression + " VIRTUAL";
   } else if (hidden == 3) {
-    out += " GENERATED STORED";
+    out += " GENERATED" + expression + " STORED";
   } else if (hidden == 1) {
     out += " HIDDEN";
   }
@@ -259,7 +317,11 @@ std::string IndexInfo::key() const
 std::string IndexInfo::describe() const
 {
   if (origin == 'u') {
-    return fmt::format("unique constraint ({})", column_list(columns));
+    std::string out = fmt::format("unique constraint ({})", column_list(columns));
+    if (!on_conflict.empty()) {
+      out += " ON CONFLICT " + upper_keyword(on_conflict);
+    }
+    return out;
   }
   if (origin == 'p') {
     return fmt::format("primary key ({})", column_list(columns));
@@ -286,6 +348,9 @@ std::string ForeignKeyInfo::describe() const
   if (!match.empty() && match != "NONE") {
     out += " MATCH " + match;
   }
+  if (!deferrable.empty()) {
+    out += " " + upper_keyword(deferrable);
+  }
   return out;
 }
 
@@ -306,6 +371,9 @@ std::string TableInfo::options() const
   }
   if (autoincrement) {
     parts.emplace_back("AUTOINCREMENT");
+  }
+  if (!primary_key_conflict.empty()) {
+    parts.push_back("PRIMARY KEY ON CONFLICT " + upper_keyword(primary_key_conflict));
   }
   return util::join(parts, ", ");
 }
@@ -365,6 +433,13 @@ Result<SchemaSnapshot> take_snapshot(Connection& db, SnapshotCache* cache,
   };
 
   SchemaSnapshot snapshot;
+  {
+    Result<Statement> stmt = db.prepare("PRAGMA user_version");
+    MIGLINT_TRY(stmt);
+    Result<bool> row = stmt->step();
+    MIGLINT_TRY(row);
+    snapshot.user_version = *row ? stmt->column_int(0) : 0;
+  }
   std::map<std::string, std::vector<const MasterRow*>> indexes_by_table;
   std::vector<const MasterRow*> tables;
   for (const MasterRow& row : rows) {

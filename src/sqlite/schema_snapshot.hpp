@@ -7,6 +7,7 @@
 #include "sqlite/database.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,8 +24,12 @@ struct ColumnInfo {
   std::optional<std::string> default_value; // as PRAGMA reports it: `'x'`, `0`, `CURRENT_TIMESTAMP`
   int pk = 0;     // 1-based position in the primary key, 0 when not part of it
   int hidden = 0; // 0 regular, 1 hidden (virtual table), 2 generated VIRTUAL, 3 generated STORED
+  // From the CREATE TABLE text (PRAGMAs do not report these):
+  std::string collation;         // lower-cased, "" for BINARY
+  std::string generated;         // normalized expression of a generated column
+  std::string not_null_conflict; // NOT NULL ON CONFLICT algorithm, "" for ABORT
 
-  // "VARCHAR(120) NOT NULL DEFAULT 'x'", for messages.
+  // "VARCHAR(120) NOT NULL DEFAULT 'x' COLLATE nocase", for messages.
   std::string describe() const;
 };
 
@@ -38,6 +43,7 @@ struct IndexInfo {
   char origin = 'c';                // 'c' CREATE INDEX, 'u' UNIQUE constraint, 'p' PRIMARY KEY
   std::vector<std::string> columns; // "email", "email DESC", "name COLLATE NOCASE", "lower(b)"
   std::string where;                // normalized condition of a partial index, or ""
+  std::string on_conflict;          // UNIQUE constraints: ON CONFLICT algorithm, "" for ABORT
 
   bool automatic() const { return origin != 'c'; }
   // Identity used for comparison: the name for CREATE INDEX, origin + columns otherwise.
@@ -54,6 +60,7 @@ struct ForeignKeyInfo {
   std::string on_update = "NO ACTION";
   std::string on_delete = "NO ACTION";
   std::string match = "NONE";
+  std::string deferrable; // "deferrable initially deferred" / "... immediate", "" when not
 
   // "(user_id) -> users(id) ON DELETE CASCADE"; default actions are left out.
   std::string describe() const;
@@ -75,13 +82,14 @@ struct TableInfo {
   bool without_rowid = false;
   bool strict = false;
   bool autoincrement = false;
+  std::string primary_key_conflict; // PRIMARY KEY ON CONFLICT algorithm, "" for ABORT
   bool is_virtual = false;
   std::string virtual_definition; // normalized CREATE VIRTUAL TABLE text
   // Everything the PRAGMAs depend on (the table's and its indexes' CREATE text);
   // equal keys mean equal TableInfo.
   std::string source_key;
 
-  // "WITHOUT ROWID, STRICT", "" for an ordinary table.
+  // "WITHOUT ROWID, STRICT, PRIMARY KEY ON CONFLICT REPLACE", "" for an ordinary table.
   std::string options() const;
   const ColumnInfo* find_column(const std::string& column) const;
 };
@@ -103,6 +111,7 @@ struct SchemaSnapshot {
   std::map<std::string, std::shared_ptr<const TableInfo>> tables;
   std::map<std::string, ViewInfo> views;
   std::map<std::string, TriggerInfo> triggers;
+  std::int64_t user_version = 0; // PRAGMA user_version
 };
 
 struct SnapshotOptions {

@@ -1,5 +1,6 @@
 #include "sqlite/sql_text.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace miglint::sqlite {
@@ -196,6 +197,27 @@ std::string normalize_sql(std::string_view sql)
   return join(tokens, 0, tokens.size());
 }
 
+std::string upper_keyword(std::string_view keyword)
+{
+  std::string out(keyword);
+  for (char& c : out) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string double_quoted(std::string_view name)
+{
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + "\"";
+}
+
 std::string normalize_type(std::string_view type)
 {
   std::string out;
@@ -221,6 +243,167 @@ std::string normalize_type(std::string_view type)
   return compact;
 }
 
+namespace {
+
+// `name` as written in a column list: unquoted and lower-cased ("\"User Id\"" -> user id).
+std::string plain_name(const Token& token)
+{
+  std::string text = token.text;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    text = text.substr(1, text.size() - 2);
+  }
+  return lower(text);
+}
+
+// `ON CONFLICT <x>` at `k`: the algorithm lower-cased ("" for ABORT, the default), moving `k`
+// past the clause; "" and `k` unchanged when there is none.
+std::string conflict_clause(const std::vector<Token>& tokens, std::size_t& k, std::size_t end)
+{
+  if (k + 2 < end && is(tokens[k], "on") && is(tokens[k + 1], "conflict")) {
+    std::string algorithm = tokens[k + 2].text;
+    k += 3;
+    return algorithm == "abort" ? std::string() : algorithm;
+  }
+  return {};
+}
+
+// The first term of each comma-separated item in the parentheses at `open`:
+// `(a DESC, "B" COLLATE nocase)` -> a, b. `k` moves past the `)`.
+std::vector<std::string> column_names_at(const std::vector<Token>& tokens, std::size_t& k,
+                                         std::size_t end)
+{
+  std::vector<std::string> names;
+  if (k >= end || !is(tokens[k], "(")) {
+    return names;
+  }
+  const std::size_t close = std::min(matching_paren(tokens, k), end);
+  bool expect_name = true;
+  for (std::size_t j = k + 1; j + 1 < close; ++j) {
+    if (is(tokens[j], ",")) {
+      expect_name = true;
+    } else if (expect_name) {
+      names.push_back(plain_name(tokens[j]));
+      expect_name = false;
+    }
+  }
+  k = close;
+  return names;
+}
+
+// DEFERRABLE clause of the foreign key whose REFERENCES is at `references`, up to `end` or
+// the next REFERENCES.
+std::string deferrable_clause(const std::vector<Token>& tokens, std::size_t references,
+                              std::size_t end)
+{
+  int depth = 0;
+  for (std::size_t k = references + 1; k < end; ++k) {
+    if (is(tokens[k], "(")) {
+      ++depth;
+    } else if (is(tokens[k], ")")) {
+      --depth;
+    } else if (depth == 0 && is(tokens[k], "references")) {
+      break;
+    } else if (depth == 0 && is(tokens[k], "deferrable")) {
+      if (is(tokens[k - 1], "not")) {
+        return {};
+      }
+      const bool deferred =
+          k + 2 < end && is(tokens[k + 1], "initially") && is(tokens[k + 2], "deferred");
+      return deferred ? "deferrable initially deferred" : "deferrable initially immediate";
+    }
+  }
+  return {};
+}
+
+bool starts_table_constraint(const Token& token)
+{
+  return is(token, "constraint") || is(token, "primary") || is(token, "unique") ||
+         is(token, "check") || is(token, "foreign");
+}
+
+// One column definition, tokens [begin, end) at depth 0 of the column list.
+void parse_column_definition(const std::vector<Token>& tokens, std::size_t begin,
+                             std::size_t end, TableClauses& clauses)
+{
+  ColumnClause column;
+  column.name = plain_name(tokens[begin]);
+  std::string pending_name;
+  for (std::size_t k = begin + 1; k < end; ++k) {
+    const Token& t = tokens[k];
+    if (is(t, "(")) {
+      k = matching_paren(tokens, k) - 1; // a type's size or a DEFAULT (...) expression
+    } else if (is(t, "constraint") && k + 1 < end) {
+      pending_name = tokens[++k].text;
+    } else if (is(t, "collate") && k + 1 < end) {
+      column.collation = plain_name(tokens[++k]);
+      if (column.collation == "binary") {
+        column.collation.clear();
+      }
+    } else if (is(t, "as") && k + 1 < end && is(tokens[k + 1], "(")) {
+      const std::size_t close = matching_paren(tokens, k + 1);
+      column.generated = join(tokens, k + 2, close - 1);
+      k = close - 1;
+    } else if (is(t, "not") && k + 1 < end && is(tokens[k + 1], "null")) {
+      k += 2;
+      column.not_null_conflict = conflict_clause(tokens, k, end);
+      --k;
+    } else if (is(t, "primary") && k + 1 < end && is(tokens[k + 1], "key")) {
+      k += 2;
+      if (k < end && (is(tokens[k], "asc") || is(tokens[k], "desc"))) {
+        ++k;
+      }
+      clauses.keys.push_back({'p', {column.name}, conflict_clause(tokens, k, end), {}});
+      if (k < end && is(tokens[k], "autoincrement")) {
+        clauses.autoincrement = true;
+        ++k;
+      }
+      --k;
+    } else if (is(t, "unique")) {
+      ++k;
+      clauses.keys.push_back({'u', {column.name}, conflict_clause(tokens, k, end), {}});
+      --k;
+    } else if (is(t, "references")) {
+      clauses.keys.push_back({'f', {column.name}, {}, deferrable_clause(tokens, k, end)});
+    } else if (is(t, "check") && k + 1 < end && is(tokens[k + 1], "(")) {
+      const std::size_t close = matching_paren(tokens, k + 1);
+      clauses.checks.push_back({pending_name, join(tokens, k + 2, close - 1)});
+      pending_name.clear();
+      k = close - 1;
+    }
+  }
+  clauses.columns.push_back(std::move(column));
+}
+
+// One table constraint, tokens [begin, end).
+void parse_table_constraint(const std::vector<Token>& tokens, std::size_t begin,
+                            std::size_t end, TableClauses& clauses)
+{
+  std::string name;
+  std::size_t k = begin;
+  if (is(tokens[k], "constraint") && k + 1 < end) {
+    name = tokens[k + 1].text;
+    k += 2;
+  }
+  if (k >= end) {
+    return;
+  }
+  if (is(tokens[k], "check") && k + 1 < end && is(tokens[k + 1], "(")) {
+    const std::size_t close = matching_paren(tokens, k + 1);
+    clauses.checks.push_back({name, join(tokens, k + 2, close - 1)});
+  } else if (is(tokens[k], "primary") || is(tokens[k], "unique")) {
+    const char kind = is(tokens[k], "primary") ? 'p' : 'u';
+    k += kind == 'p' ? 2 : 1;
+    std::vector<std::string> columns = column_names_at(tokens, k, end);
+    clauses.keys.push_back({kind, std::move(columns), conflict_clause(tokens, k, end), {}});
+  } else if (is(tokens[k], "foreign")) {
+    k += 2;
+    std::vector<std::string> columns = column_names_at(tokens, k, end);
+    clauses.keys.push_back({'f', std::move(columns), {}, deferrable_clause(tokens, k, end)});
+  }
+}
+
+} // namespace
+
 TableClauses parse_table_clauses(std::string_view create_table_sql)
 {
   TableClauses clauses;
@@ -237,25 +420,27 @@ TableClauses parse_table_clauses(std::string_view create_table_sql)
   }
   const std::size_t close = matching_paren(tokens, open); // one past the closing ')'
 
+  // The column list, split at its top-level commas.
   int depth = 0;
-  std::string pending_name;
-  for (std::size_t k = open; k + 1 < close; ++k) {
-    const Token& t = tokens[k];
-    if (is(t, "(")) {
+  std::size_t item = open + 1;
+  for (std::size_t k = open + 1; k < close; ++k) {
+    const bool last = k + 1 == close;
+    if (is(tokens[k], "(")) {
       ++depth;
-    } else if (is(t, ")")) {
+    } else if (is(tokens[k], ")") && !last) {
       --depth;
-    } else if (depth == 1 && is(t, ",")) {
-      pending_name.clear();
-    } else if (depth == 1 && is(t, "constraint") && k + 1 < close) {
-      pending_name = tokens[k + 1].text;
-    } else if (depth == 1 && is(t, "autoincrement")) {
-      clauses.autoincrement = true;
-    } else if (depth == 1 && is(t, "check") && k + 1 < close && is(tokens[k + 1], "(")) {
-      const std::size_t end = matching_paren(tokens, k + 1);
-      clauses.checks.push_back({pending_name, join(tokens, k + 2, end - 1)});
-      pending_name.clear();
-      k = end - 1;
+    } else if ((depth == 0 && is(tokens[k], ",")) || last) {
+      if (item < k) {
+        // Table constraints are bare keywords; a quoted "unique" is a column name.
+        const Token& first = tokens[item];
+        const bool bare = is_word_start(create_table_sql[first.offset]);
+        if (bare && starts_table_constraint(first)) {
+          parse_table_constraint(tokens, item, k, clauses);
+        } else {
+          parse_column_definition(tokens, item, k, clauses);
+        }
+      }
+      item = k + 1;
     }
   }
   for (std::size_t k = close; k < tokens.size(); ++k) {

@@ -16,6 +16,13 @@ namespace miglint::sqlite {
 //   CREATE VIEW "v" AS SELECT  "id" FROM users;  ->  create view v as select id from users
 std::string normalize_sql(std::string_view sql);
 
+// `name` in double quotes, embedded quotes doubled: safe for any table or column name,
+// keywords included ("order" -> "\"order\"").
+std::string double_quoted(std::string_view name);
+
+// A lower-cased keyword as SQL is usually written, for messages: "replace" -> "REPLACE".
+std::string upper_keyword(std::string_view keyword);
+
 // A declared column type compared as SQLite compares it: case and spacing do not
 // matter, so `numeric(10,2)` and `NUMERIC(10, 2)` are equal.
 std::string normalize_type(std::string_view type);
@@ -25,9 +32,30 @@ struct CheckClause {
   std::string expression; // normalized, without the outer parentheses
 };
 
+// What PRAGMAs do not report about one column definition.
+struct ColumnClause {
+  std::string name;              // lower-cased, unquoted
+  std::string collation;         // lower-cased; "" for the default (BINARY)
+  std::string generated;         // normalized expression of `[GENERATED ALWAYS] AS (...)`, or ""
+  std::string not_null_conflict; // `NOT NULL ON CONFLICT <x>`: "replace", "ignore", ...; ""
+                                 // for the default (ABORT)
+};
+
+// A PRIMARY KEY, UNIQUE or REFERENCES constraint, written on a column or on the table.
+struct KeyClause {
+  char kind = 'u';                  // 'p' primary key, 'u' unique, 'f' foreign key
+  std::vector<std::string> columns; // lower-cased, unquoted, as written
+  std::string on_conflict;          // "replace", "ignore", ...; "" for the default (ABORT)
+  // Foreign keys: "deferrable initially deferred", "deferrable initially immediate", or ""
+  // (NOT DEFERRABLE, the default; `NOT DEFERRABLE INITIALLY DEFERRED` is immediate too).
+  std::string deferrable;
+};
+
 // What PRAGMAs do not report about a CREATE TABLE statement.
 struct TableClauses {
   std::vector<CheckClause> checks; // column and table CHECK constraints, in order
+  std::vector<ColumnClause> columns; // in table order
+  std::vector<KeyClause> keys;       // in written order
   bool without_rowid = false;
   bool strict = false;
   bool autoincrement = false;

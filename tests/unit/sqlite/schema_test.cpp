@@ -398,6 +398,74 @@ TEST_SUITE("sqlite::schema_diff")
           Lines{"trigger \"trg\" missing"});
   }
 
+  TEST_CASE("column collation, generated expression and NOT NULL ON CONFLICT")
+  {
+    CHECK(diff("CREATE TABLE t (a TEXT)", "CREATE TABLE t (a TEXT COLLATE NOCASE)") ==
+          Lines{"table \"t\": column \"a\" has collation nocase, expected BINARY"});
+    CHECK(diff("CREATE TABLE t (a TEXT COLLATE binary)", "CREATE TABLE \"t\" (\"a\" TEXT)")
+              .empty());
+    CHECK(diff("CREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED)",
+               "CREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (a * 3) STORED)") ==
+          Lines{"table \"t\": column \"b\" is generated as a * 3, expected a * 2"});
+    CHECK(diff("CREATE TABLE t (a INT, b INT AS (a*2))",
+               "CREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (\"a\" * 2) VIRTUAL)")
+              .empty());
+    CHECK(diff("CREATE TABLE t (a INT, b INT AS (a * 2) VIRTUAL)",
+               "CREATE TABLE t (a INT, b INT AS (a * 2) STORED)") ==
+          Lines{"table \"t\": column \"b\" is a generated STORED column, expected a generated "
+                "VIRTUAL column"});
+    CHECK(diff("CREATE TABLE t (a INT NOT NULL)",
+               "CREATE TABLE t (a INT NOT NULL ON CONFLICT IGNORE)") ==
+          Lines{"table \"t\": column \"a\" NOT NULL ON CONFLICT IGNORE, expected ABORT"});
+    CHECK(diff("CREATE TABLE t (a INT NOT NULL)", "CREATE TABLE t (a INT NOT NULL ON CONFLICT ABORT)")
+              .empty());
+  }
+
+  TEST_CASE("UNIQUE and PRIMARY KEY ON CONFLICT")
+  {
+    CHECK(diff("CREATE TABLE t (a INT, b INT, UNIQUE (a, b))",
+               "CREATE TABLE t (a INT, b INT, UNIQUE (a, b) ON CONFLICT REPLACE)") ==
+          Lines{"table \"t\": unique constraint (a, b) ON CONFLICT REPLACE, expected unique "
+                "constraint (a, b)"});
+    CHECK(diff("CREATE TABLE t (a INT UNIQUE ON CONFLICT REPLACE, b INT UNIQUE)",
+               "CREATE TABLE t (b INT, a INT, UNIQUE (b), CONSTRAINT uq UNIQUE (\"a\") ON "
+               "CONFLICT REPLACE)")
+              .empty());
+    CHECK(diff("CREATE TABLE t (id INTEGER PRIMARY KEY)",
+               "CREATE TABLE t (id INTEGER, PRIMARY KEY (id) ON CONFLICT REPLACE)") ==
+          Lines{"table \"t\": options (PRIMARY KEY ON CONFLICT REPLACE), expected (none)"});
+  }
+
+  TEST_CASE("foreign key DEFERRABLE INITIALLY")
+  {
+    const std::string users = "CREATE TABLE users (id INTEGER PRIMARY KEY);";
+    CHECK(diff(users + "CREATE TABLE o (user_id INT REFERENCES users (id))",
+               users + "CREATE TABLE o (user_id INT, FOREIGN KEY (user_id) REFERENCES users (id) "
+                       "DEFERRABLE INITIALLY DEFERRED)") ==
+          Lines{"table \"o\": foreign key (user_id) -> users(id) missing",
+                "table \"o\": foreign key (user_id) -> users(id) DEFERRABLE INITIALLY DEFERRED "
+                "unexpected"});
+    CHECK(diff(users + "CREATE TABLE o (user_id INT REFERENCES users (id) NOT DEFERRABLE "
+                       "INITIALLY DEFERRED NOT NULL)",
+               users + "CREATE TABLE o (user_id INT NOT NULL, FOREIGN KEY (\"user_id\") "
+                       "REFERENCES users (id))")
+              .empty());
+  }
+
+  TEST_CASE("user_version and column order are reported apart")
+  {
+    Connection db = db_with("CREATE TABLE t (a INT, b INT)");
+    const SchemaSnapshot before = snapshot(db);
+    REQUIRE(db.exec("PRAGMA user_version = 7; ALTER TABLE t DROP COLUMN a; "
+                    "ALTER TABLE t ADD COLUMN a INT"));
+    const SchemaSnapshot after = snapshot(db);
+    CHECK(before.user_version == 0);
+    CHECK(after.user_version == 7);
+    CHECK(diff_schemas(before, after).empty());
+    CHECK(Lines(column_order_differences(before, after)) ==
+          Lines{"table \"t\": column order (b, a), expected (a, b)"});
+  }
+
   TEST_CASE("the version table is not part of the schema")
   {
     Connection db = db_with(k_users);
