@@ -1,4 +1,4 @@
-// `miglint verify [--db URL] [--from REV] [--to REV] [--start-from DB]
+// `miglint verify [--staged] [--db URL] [--from REV] [--to REV] [--start-from DB]
 // [--allow-unverifiable]`: round-trips every revision on a scratch SQLite database (in
 // memory unless --db names an empty one), optionally starting from a copy of an existing
 // database, and exits 1 unless every revision in range completed its round trip.
@@ -29,6 +29,7 @@ struct VerifyOptions {
   std::optional<std::string> against; // "" = the default base
   std::optional<std::string> start_from;
   bool allow_unverifiable = false;
+  bool staged = false; // the revisions as staged in the git index
 };
 
 // `--start-from DB`: copies the database (opened read-only, so it is never written) into
@@ -132,7 +133,8 @@ nlohmann::json revisions_json(const graph::RevisionGraph& graph,
 
 int run_verify(const GlobalOptions& global, const VerifyOptions& options)
 {
-  auto ws = open_workspace(global);
+  std::optional<git::Repository> staged_repo;
+  auto ws = options.staged ? open_staged_workspace(global, staged_repo) : open_workspace(global);
   if (!ws) {
     return usage_failure(ws.error().message);
   }
@@ -272,6 +274,8 @@ void add_verify_command(Command& app, const GlobalOptions& global, Action& actio
                   "Start from a copy of this SQLite database (never written) and verify the "
                   "revisions above the one it is at")
       ->option_text("DB");
+  sub->add_flag("--staged", options->staged,
+                "Verify the revisions as staged in the git index (what a commit would record)");
   sub->add_flag("--allow-unverifiable", options->allow_unverifiable,
                 "Exit 0 even when revisions could not be run (unverifiable, not reached); the "
                 "summary still counts them");
