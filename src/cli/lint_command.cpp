@@ -53,11 +53,13 @@ model::Result<git::Repository> open_repository(const std::string& start, const c
   return found;
 }
 
-// The base branch to compare with when none is named: the default base, unless `commit`
-// (HEAD when empty) is on it already or the repository has no commits. Says once, at info,
-// when no base branch can be found.
+// The base branch to compare with when none is named: the default base, unless what is
+// linted is on it already: the branch `branch` (HEAD's when empty and `commit` is empty)
+// is the base branch itself, or, with no branch, `commit` (else HEAD) is behind it.
+// Nothing in a repository without commits. Says once, at info, when no base branch can
+// be found.
 std::optional<std::string> implicit_base(const git::Repository& repo, const std::string& commit,
-                                         const std::string& remote)
+                                         std::string branch, const std::string& remote)
 {
   auto ours = commit.empty() ? repo.resolve_commit("HEAD") : model::Result<std::string>(commit);
   if (!ours) {
@@ -69,11 +71,15 @@ std::optional<std::string> implicit_base(const git::Repository& repo, const std:
                  ref.error().message.c_str());
     return std::nullopt;
   }
-  auto theirs = repo.resolve_commit(*ref);
-  if (!theirs) {
-    return std::nullopt;
+  if (commit.empty()) {
+    branch = repo.head_branch();
   }
-  auto shared = repo.merge_base(*ours, *theirs);
+  if (!branch.empty()) {
+    const bool same = *ref == branch || ref->ends_with("/" + branch);
+    return same ? std::nullopt : std::optional<std::string>(*ref);
+  }
+  auto theirs = repo.resolve_commit(*ref);
+  auto shared = theirs ? repo.merge_base(*ours, *theirs) : model::Result<std::string>(*ours);
   if (shared && *shared == *ours) {
     return std::nullopt; // on the base branch (or behind it): nothing of its own to compare
   }
@@ -140,7 +146,14 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
       }
     }
     if (repo) {
-      against = implicit_base(*repo, ws->commit, options.remote);
+      std::string branch = options.ref ? *options.ref : std::string();
+      if (branch.starts_with("refs/heads/")) {
+        branch = branch.substr(std::string_view("refs/heads/").size());
+      }
+      if (options.ref && !repo->resolve_commit("refs/heads/" + branch)) {
+        branch.clear(); // a commit id or expression: judged by its history
+      }
+      against = implicit_base(*repo, ws->commit, branch, options.remote);
     }
   }
   std::optional<rules::BaseView> base;
@@ -211,10 +224,10 @@ void add_lint_command(Command& app, const GlobalOptions& global, Action& action)
   sub->add_option("--select", options->select,
                   "Only these rules (codes, prefixes or names; comma-separated, repeatable)")
       ->delimiter(',')
-      ->expected(1, 1);
+      ->one_value_each();
   sub->add_option("--ignore", options->ignore, "Skip these rules (comma-separated, repeatable)")
       ->delimiter(',')
-      ->expected(1, 1);
+      ->one_value_each();
   sub->add_flag("--staged", options->staged, "Lint what is staged in the git index");
   sub->add_option("--ref", options->ref,
                   "Lint the revisions as committed in REV (branch, tag or commit; read from "

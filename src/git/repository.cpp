@@ -845,6 +845,21 @@ Repository::introducing_commits(const std::vector<std::string>& heads, const std
   return out;
 }
 
+std::string Repository::head_branch() const
+{
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, m_impl->repo.get(), "HEAD") != 0) {
+    return {};
+  }
+  RefHandle head(raw);
+  const char* target = git_reference_symbolic_target(head.get());
+  const std::string_view prefix = "refs/heads/";
+  if (target == nullptr || !std::string_view(target).starts_with(prefix)) {
+    return {};
+  }
+  return std::string(target).substr(prefix.size());
+}
+
 std::string Repository::last_reflog_message(const std::string& ref) const
 {
   git_reflog* raw = nullptr;

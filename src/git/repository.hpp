@@ -86,6 +86,9 @@ public:
 
   // Where git runs hooks from: core.hooksPath when set, else <common dir>/hooks.
   model::Result<std::filesystem::path> hooks_dir() const;
+  // The branch HEAD names ("feature/x"), even before its first commit; empty when HEAD
+  // is detached.
+  std::string head_branch() const;
   // The message of the newest entry of `ref`'s reflog ("checkout: moving from a to b");
   // empty when there is none.
   std::string last_reflog_message(const std::string& ref) const;
