@@ -54,8 +54,8 @@ model::Result<git::Repository> open_repository(const std::string& start, const c
 }
 
 // The base branch to compare with when none is named: the default base, unless what is
-// linted is on it already: the branch `branch` (HEAD's when empty and `commit` is empty)
-// is the base branch itself, or, with no branch, `commit` (else HEAD) is behind it.
+// linted is on it already: `branch` is the base branch itself, or, with no branch (a
+// detached HEAD, a commit id), `commit` (else HEAD) is behind it.
 // Nothing in a repository without commits. Says once, at info, when no base branch can
 // be found.
 std::optional<std::string> implicit_base(const git::Repository& repo, const std::string& commit,
@@ -70,9 +70,6 @@ std::optional<std::string> implicit_base(const git::Repository& repo, const std:
     std::fprintf(stderr, "miglint: info: %s; the checks against the base branch were skipped\n",
                  ref.error().message.c_str());
     return std::nullopt;
-  }
-  if (commit.empty()) {
-    branch = repo.head_branch();
   }
   if (!branch.empty()) {
     const bool same = *ref == branch || ref->ends_with("/" + branch);
@@ -152,6 +149,9 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
       }
       if (options.ref && !repo->resolve_commit("refs/heads/" + branch)) {
         branch.clear(); // a commit id or expression: judged by its history
+      }
+      if (!options.ref) {
+        branch = repo->head_branch(); // the working tree's, the index's or a bare HEAD's
       }
       against = implicit_base(*repo, ws->commit, branch, options.remote);
     }
