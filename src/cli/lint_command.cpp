@@ -223,11 +223,9 @@ void add_lint_command(Command& app, const GlobalOptions& global, Action& action)
   // file arguments after it stay files.
   sub->add_option("--select", options->select,
                   "Only these rules (codes, prefixes or names; comma-separated, repeatable)")
-      ->delimiter(',')
-      ->one_value_each();
+      ->one_value_each(); // split_selectors splits the commas
   sub->add_option("--ignore", options->ignore, "Skip these rules (comma-separated, repeatable)")
-      ->delimiter(',')
-      ->one_value_each();
+      ->one_value_each(); // split_selectors splits the commas
   sub->add_flag("--staged", options->staged, "Lint what is staged in the git index");
   sub->add_option("--ref", options->ref,
                   "Lint the revisions as committed in REV (branch, tag or commit; read from "
