@@ -74,7 +74,8 @@ Option* Option::expected(int min, int max)
 
 Option* Option::one_value_each()
 {
-  m_option->expected(1)->allow_extra_args(false);
+  m_option->expected(1)->allow_extra_args(false)->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
   return this;
 }
 
