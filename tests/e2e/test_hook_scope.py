@@ -258,6 +258,9 @@ class CliPapercutsTest(HookRepoMixin, unittest.TestCase):
             proc = run_miglint(["lint", option, "MG1", path], cwd=self.repo)
             self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
             self.assertNotIn("unknown rule", proc.stderr)
+        proc = run_miglint(["lint", "--select", "MG1", "--select", "MG0,MG9", path],
+                           cwd=self.repo)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
 
     def test_suppressions_of_rules_that_did_not_run_are_not_unused(self):
         path = os.path.join(self.repo, "versions", "aaaaaaaaaaaa_create_users.py")
