@@ -6,7 +6,8 @@
 #   pre-commit-build.sh ARGS...          runs `miglint ARGS...`
 #   pre-commit-build.sh --pre-push       pre-commit's push stage: `miglint lint --ref TO
 #                                        --against REF`, the pushed commit merged with
-#                                        what the remote has of the branch (as hooks/pre-push)
+#                                        what the remote has of the branch, else the base
+#                                        branch (as hooks/pre-push)
 #   pre-commit-build.sh --post-checkout  pre-commit's post-checkout stage: the database
 #                                        advice of hooks/post-checkout (never fails)
 # MIGLINT_PRE_COMMIT_BINARY=/path/to/miglint uses that binary instead of building.
@@ -49,6 +50,18 @@ elif [ ! -x "$bin" ]; then
     fi
 fi
 
+# Runs miglint and exits with its status. Its findings name fixes as `miglint ...`, but
+# this miglint lives in pre-commit's clone: when none is on PATH, say how to get it there.
+run_miglint() {
+    status=0
+    "$bin" "$@" || status=$?
+    if [ "$status" -ne 0 ] && ! command -v miglint >/dev/null 2>&1; then
+        echo "miglint: note: \`miglint\` above is $bin (built by pre-commit); put it on PATH with:" >&2
+        echo "    mkdir -p ~/.local/bin && ln -sf '$bin' ~/.local/bin/miglint" >&2
+    fi
+    exit "$status"
+}
+
 if [ "${1:-}" = --pre-push ]; then
     shift
     # pre-commit (3.x and later) hands its push stage one ref of the push, the first that
@@ -64,13 +77,13 @@ if [ "${1:-}" = --pre-push ]; then
     rev=${PRE_COMMIT_TO_REF:-${PRE_COMMIT_LOCAL_BRANCH:-HEAD}}
     from=${PRE_COMMIT_FROM_REF:-}
     if ! "$bin" lint --help 2>/dev/null | grep -q -e '--ref'; then
-        exec "$bin" lint "$@" # a miglint that reads only the working tree
+        run_miglint lint "$@" # a miglint that reads only the working tree
     fi
     case $remote_ref in
     refs/tags/*)
         # A tag is merged into nothing: checked on its own (pre-commit runs this stage only
         # when the push brings commits the remote lacks).
-        exec "$bin" lint --missing-ok --ref "$rev" "$@"
+        run_miglint lint --missing-ok --ref "$rev" --no-against "$@"
         ;;
     esac
     tracking=refs/remotes/$remote/$name
@@ -83,14 +96,13 @@ if [ "${1:-}" = --pre-push ]; then
             [ "$(git rev-parse -q --verify "$from^{commit}")" != "$tracked" ]; then
             against=$from
         fi
-    elif default=$(git symbolic-ref -q "refs/remotes/$remote/HEAD" 2>/dev/null) &&
-        git rev-parse -q --verify "$default^{commit}" >/dev/null 2>&1; then
-        against=$default
     fi
     if [ -n "$against" ]; then
-        exec "$bin" lint --missing-ok --ref "$rev" --against "$against" "$@"
+        run_miglint lint --missing-ok --ref "$rev" --against "$against" "$@"
     fi
-    exec "$bin" lint --missing-ok --ref "$rev" "$@"
+    # A new branch: miglint compares it with the base branch (base_ref, else the remote's
+    # HEAD, main or master) unless it is on that branch already.
+    run_miglint lint --missing-ok --ref "$rev" --remote "$remote" "$@"
 fi
 if [ "${1:-}" = --post-checkout ]; then
     # pre-commit passes git's post-checkout arguments as PRE_COMMIT_FROM_REF,
@@ -100,4 +112,4 @@ if [ "${1:-}" = --post-checkout ]; then
     "$bin" hook post-checkout "$PRE_COMMIT_FROM_REF" "$PRE_COMMIT_TO_REF" || true
     exit 0
 fi
-exec "$bin" "$@"
+run_miglint "$@"

@@ -117,6 +117,25 @@ std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
   return dirs;
 }
 
+model::Result<Workspace> open_staged_workspace(const GlobalOptions& global,
+                                               std::optional<git::Repository>& repo)
+{
+  auto project = config::discover_project(global.directory,
+                                          config::ProjectOptions{global.versions, global.config});
+  MIGLINT_TRY(project);
+  auto found = git::Repository::discover(project->cwd.string());
+  if (!found) {
+    return model::make_error(fmt::format("--staged needs a git repository: {}",
+                                         found.error().message),
+                             model::Error::Kind::usage);
+  }
+  repo.emplace(std::move(*found));
+  auto index = repo->index_source();
+  MIGLINT_TRY(index);
+  const auto dirs = git_version_dirs(*project, *repo);
+  return open_workspace(std::move(*project), **index, dirs);
+}
+
 model::Result<std::map<std::string, std::string>> introduction_lines(const Workspace& ws)
 {
   std::map<std::string, std::string> out;

@@ -22,6 +22,11 @@ model::Result<std::string> resolve_revision(const git::Repository& repo, const s
 std::vector<source::VersionDir> git_version_dirs(const config::Project& project,
                                                  const git::Repository& repo);
 
+// The project and revisions as staged in the git index (honouring GIT_INDEX_FILE, as
+// `git commit -a` sets it for hooks); `repo` receives the repository.
+model::Result<Workspace> open_staged_workspace(const GlobalOptions& global,
+                                               std::optional<git::Repository>& repo);
+
 // For `heads --verbose` and `history --verbose`: the commit that introduced each revision
 // file (display path -> "1a2b3c4d Alice 2026-11-02 add users"), or "not committed".
 // Empty outside a git repository; a shallow clone says so in every entry. An Error when

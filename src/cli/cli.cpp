@@ -72,6 +72,13 @@ Option* Option::expected(int min, int max)
   return this;
 }
 
+Option* Option::one_value_each()
+{
+  m_option->expected(1)->allow_extra_args(false)->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
+  return this;
+}
+
 Option* Option::default_str(std::string value)
 {
   m_option->default_str(std::move(value));

@@ -33,6 +33,9 @@ public:
   Option* required();
   Option* delimiter(char separator);
   Option* expected(int min, int max);
+  // One value per occurrence (repeat the option for more), so positionals that follow stay
+  // positionals.
+  Option* one_value_each();
   Option* default_str(std::string value);
 
 private:

@@ -11,6 +11,7 @@
 #include "sqlite/version_table.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -99,6 +100,50 @@ bool is_zero_oid(const std::string& oid)
   return oid.empty() || oid.find_first_not_of('0') == std::string::npos;
 }
 
+// The branches a checkout left and arrived at, for the advice: the names in HEAD's reflog
+// ("checkout: moving from X to Y") when they are local branches at the hook's commits (two
+// branches can share a commit), else a branch at that commit, else `-` (the previous
+// branch, right after the checkout).
+std::pair<std::string, std::string> checkout_names(const git::Repository& repo,
+                                                   const std::string& prev, const std::string& now)
+{
+  std::vector<git::BranchRef> local;
+  if (auto branches = repo.branches()) {
+    for (auto& b : *branches) {
+      if (!b.remote) {
+        local.push_back(std::move(b));
+      }
+    }
+  }
+  auto at = [&](const std::string& name, const std::string& commit) {
+    return std::any_of(local.begin(), local.end(), [&](const git::BranchRef& b) {
+      return b.name == name && b.commit == commit;
+    });
+  };
+  auto first_at = [&](const std::string& commit) -> std::string {
+    for (const auto& b : local) {
+      if (b.commit == commit) {
+        return b.name;
+      }
+    }
+    return "-";
+  };
+  std::string from = first_at(prev);
+  std::string to = first_at(now);
+  const std::string message = repo.last_reflog_message("HEAD");
+  const std::string_view lead = "checkout: moving from ";
+  if (message.starts_with(lead)) {
+    const std::string rest = message.substr(lead.size());
+    if (const auto sep = rest.rfind(" to "); sep != std::string::npos) {
+      const std::string left = rest.substr(0, sep);
+      const std::string arrived = std::string(util::strip(rest.substr(sep + 4)));
+      from = at(left, prev) ? left : from;
+      to = at(arrived, now) ? arrived : to;
+    }
+  }
+  return {from, to};
+}
+
 // post-checkout: warn when the database is at a revision this branch does not have, and
 // print the downgrade (on the previous branch) that gets back to the shared revision.
 int run_post_checkout(const GlobalOptions& global, const HookOptions& given)
@@ -153,20 +198,7 @@ int run_post_checkout(const GlobalOptions& global, const HookOptions& given)
   if (missing.empty()) {
     return 0;
   }
-  // Name the branches when a local branch points at the commit; `-` works right after.
-  std::string prev_name = "-";
-  std::string here_name = "-";
-  if (auto branches = repo->branches()) {
-    for (const auto& b : *branches) {
-      if (!b.remote && b.commit == prev && prev_name == "-") {
-        prev_name = b.name;
-      }
-      if (!b.remote && options.args.size() > 1 && b.commit == options.args[1] &&
-          here_name == "-") {
-        here_name = b.name;
-      }
-    }
-  }
+  const auto [prev_name, here_name] = checkout_names(*repo, prev, options.args[1]);
   const std::string db_name = config::display_path(target->path, ws->project.cwd);
   for (const auto& m : missing) {
     if (!m.in_previous) {
@@ -212,7 +244,7 @@ void add_install_hooks_command(Command& app, const GlobalOptions& global, Action
 {
   auto options = std::make_shared<InstallHooksOptions>();
   auto* sub = app.add_subcommand(
-      "install-hooks", "Install the git hooks (pre-commit, pre-push, post-merge, post-checkout)");
+      "install-hooks", "Install the git hooks (pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout)");
   sub->add_option("--hook", options->hooks, "Only this hook (repeatable)")->option_text("NAME");
   sub->add_flag("-f,--force", options->force,
                 "Replace a foreign hook even when <hook>.local is taken (it is kept as "

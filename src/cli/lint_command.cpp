@@ -24,6 +24,8 @@ struct LintOptions {
   bool missing_ok = false;            // no versions directory: a note, exit 0
   std::optional<std::string> ref;     // --ref REV: that commit's tree
   std::optional<std::string> against; // "" = the default base
+  std::string remote;                 // whose default branch is the base (default: origin)
+  bool no_against = false;            // compare with no base branch at all
 };
 
 std::vector<std::string> split_selectors(const std::vector<std::string>& raw)
@@ -51,8 +53,41 @@ model::Result<git::Repository> open_repository(const std::string& start, const c
   return found;
 }
 
+// The base branch to compare with when none is named: the default base, unless what is
+// linted is on it already: `branch` is the base branch itself, or, with no branch (a
+// detached HEAD, a commit id), `commit` (else HEAD) is behind it.
+// Nothing in a repository without commits. Says once, at info, when no base branch can
+// be found.
+std::optional<std::string> implicit_base(const git::Repository& repo, const std::string& commit,
+                                         std::string branch, const std::string& remote)
+{
+  auto ours = commit.empty() ? repo.resolve_commit("HEAD") : model::Result<std::string>(commit);
+  if (!ours) {
+    return std::nullopt;
+  }
+  auto ref = repo.default_base(std::nullopt, remote);
+  if (!ref) {
+    std::fprintf(stderr, "miglint: info: %s; the checks against the base branch were skipped\n",
+                 ref.error().message.c_str());
+    return std::nullopt;
+  }
+  if (!branch.empty()) {
+    const bool same = *ref == branch || ref->ends_with("/" + branch);
+    return same ? std::nullopt : std::optional<std::string>(*ref);
+  }
+  auto theirs = repo.resolve_commit(*ref);
+  auto shared = theirs ? repo.merge_base(*ours, *theirs) : model::Result<std::string>(*ours);
+  if (shared && *shared == *ours) {
+    return std::nullopt; // on the base branch (or behind it): nothing of its own to compare
+  }
+  return *ref;
+}
+
 int run_lint(const GlobalOptions& global, const LintOptions& options)
 {
+  if (options.no_against && options.against) {
+    return usage_failure("--against and --no-against contradict each other; pass only one");
+  }
   if (options.staged && options.ref) {
     return usage_failure("--staged reads the index and --ref a commit; pass only one of them");
   }
@@ -82,22 +117,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
       ws = std::move(*open_bare_workspace(global));
     }
   } else if (options.staged) {
-    auto project = config::discover_project(global.directory,
-                                            config::ProjectOptions{global.versions, global.config});
-    if (!project) {
-      return usage_failure(project.error().message);
-    }
-    auto found = open_repository(project->cwd.string(), "--staged");
-    if (!found) {
-      return usage_failure(found.error().message);
-    }
-    repo.emplace(std::move(*found));
-    auto index = repo->index_source();
-    if (!index) {
-      return usage_failure(index.error().message);
-    }
-    const auto dirs = git_version_dirs(*project, *repo);
-    ws = open_workspace(std::move(*project), **index, dirs);
+    ws = open_staged_workspace(global, repo);
   } else {
     const source::WorkingTree working_tree;
     ws = open_workspace(global, &working_tree);
@@ -110,10 +130,31 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
     }
     return usage_failure(ws.error().message);
   }
-  // The base comparison: --against, or base_ref in config.
+  // The base comparison: --against, base_ref in config, else the base branch found in
+  // the repository when what is linted is not already on it.
   std::optional<std::string> against = options.against;
-  if (!against && ws->project.config.base_ref) {
+  if (!against && ws->project.config.base_ref && !options.no_against) {
     against = *ws->project.config.base_ref;
+  }
+  if (!against && !ws->project.config.base_ref_off && !options.no_against) {
+    if (!repo) {
+      if (auto found = git::Repository::discover(ws->project.cwd.string())) {
+        repo.emplace(std::move(*found));
+      }
+    }
+    if (repo) {
+      std::string branch = options.ref ? *options.ref : std::string();
+      if (branch.starts_with("refs/heads/")) {
+        branch = branch.substr(std::string_view("refs/heads/").size());
+      }
+      if (options.ref && !repo->resolve_commit("refs/heads/" + branch)) {
+        branch.clear(); // a commit id or expression: judged by its history
+      }
+      if (!options.ref) {
+        branch = repo->head_branch(); // the working tree's, the index's or a bare HEAD's
+      }
+      against = implicit_base(*repo, ws->commit, branch, options.remote);
+    }
   }
   std::optional<rules::BaseView> base;
   if (against) {
@@ -186,9 +227,13 @@ void add_lint_command(Command& app, const GlobalOptions& global, Action& action)
   auto* sub = app.add_subcommand("lint", "Check the revisions against the rule catalogue");
   sub->add_option("files", options->files,
                   "Report file-level findings only for these files (graph findings always)");
-  sub->add_option("--select", options->select, "Only these rules (codes, prefixes or names)")
-      ->delimiter(',');
-  sub->add_option("--ignore", options->ignore, "Skip these rules")->delimiter(',');
+  // One value per --select/--ignore (comma-separated lists, repeatable), so that the
+  // file arguments after it stay files.
+  sub->add_option("--select", options->select,
+                  "Only these rules (codes, prefixes or names; comma-separated, repeatable)")
+      ->one_value_each(); // split_selectors splits the commas
+  sub->add_option("--ignore", options->ignore, "Skip these rules (comma-separated, repeatable)")
+      ->one_value_each(); // split_selectors splits the commas
   sub->add_flag("--staged", options->staged, "Lint what is staged in the git index");
   sub->add_option("--ref", options->ref,
                   "Lint the revisions as committed in REV (branch, tag or commit; read from "
@@ -198,11 +243,18 @@ void add_lint_command(Command& app, const GlobalOptions& global, Action& action)
                 "Finding no versions directory is a note and exit 0, not an error (for hooks "
                 "that see branches or tags without migrations)");
   sub->add_option("--against", options->against,
-                  "Simulate the merge with REF (default: base_ref, origin/HEAD, main or master); "
-                  "with --ref, the merge of REV and REF")
+                  "Simulate the merge with REF (default: base_ref, the remote's HEAD, main or master, "
+                  "init.defaultBranch); with --ref, the merge of REV and REF. Without --against, "
+                  "the base branch is used when the commit linted is not on it (base_ref = false: never)")
       ->expected(0, 1)
       ->default_str("")
       ->option_text("[REF]");
+  sub->add_flag("--no-against", options->no_against,
+                "Compare with no base branch (not even base_ref)");
+  sub->add_option("--remote", options->remote,
+                  "The remote whose default branch is the base when none is named (default: "
+                  "origin, or the only remote)")
+      ->option_text("NAME");
   sub->callback([&action, &global, options] {
     action = [&global, options] { return run_lint(global, *options); };
   });

@@ -1,4 +1,4 @@
-// `miglint verify [--db URL] [--from REV] [--to REV] [--start-from DB] [--rows N]
+// `miglint verify [--staged] [--db URL] [--from REV] [--to REV] [--start-from DB] [--rows N]
 // [--allow-unverifiable]`: round-trips every revision on a scratch SQLite database (in
 // memory unless --db names an empty one), optionally starting from a copy of an existing
 // database, with sample rows in every table, and exits 1 unless every revision in range
@@ -31,6 +31,7 @@ struct VerifyOptions {
   std::optional<std::string> start_from;
   bool allow_unverifiable = false;
   std::optional<std::string> rows; // --rows N, default 3
+  bool staged = false; // the revisions as staged in the git index
 };
 
 // `--rows N`: a whole number, 0 or more.
@@ -150,7 +151,8 @@ nlohmann::json revisions_json(const graph::RevisionGraph& graph,
 
 int run_verify(const GlobalOptions& global, const VerifyOptions& options)
 {
-  auto ws = open_workspace(global);
+  std::optional<git::Repository> staged_repo;
+  auto ws = options.staged ? open_staged_workspace(global, staged_repo) : open_workspace(global);
   if (!ws) {
     return usage_failure(ws.error().message);
   }
@@ -307,6 +309,8 @@ void add_verify_command(Command& app, const GlobalOptions& global, Action& actio
                   "rows, and check that each downgrade brings every row back (default 3; 0: no "
                   "sample rows)")
       ->option_text("N");
+  sub->add_flag("--staged", options->staged,
+                "Verify the revisions as staged in the git index (what a commit would record)");
   sub->add_flag("--allow-unverifiable", options->allow_unverifiable,
                 "Exit 0 even when revisions could not be run (unverifiable, not reached); the "
                 "summary still counts them");

@@ -88,7 +88,10 @@ model::Result<Config> read_table(const std::filesystem::path& path, const toml::
       }
       return *node.value<std::string>();
     };
-    if (key == "versions" || key == "database_url" || key == "base_ref") {
+    if (key == "base_ref" && node.is_boolean()) {
+      // `base_ref = false`: no comparison with a base branch unless --against asks.
+      config.base_ref_off = !*node.value<bool>();
+    } else if (key == "versions" || key == "database_url" || key == "base_ref") {
       auto s = expect_string();
       if (!s) {
         return s.error();

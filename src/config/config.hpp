@@ -37,6 +37,7 @@ struct Config {
   std::optional<std::string> versions; // relative to the config file's directory
   std::optional<std::string> database_url;
   std::optional<std::string> base_ref;
+  bool base_ref_off = false; // `base_ref = false`: lint compares with no base by default
   std::vector<Located<std::string>> select;
   std::vector<Located<std::string>> ignore;
   std::map<std::string, RuleConfig> rules; // key: rule id or name as written

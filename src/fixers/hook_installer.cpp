@@ -305,8 +305,8 @@ model::Result<InstallReport> install_hooks(const fs::path& hooks_dir, const Inst
                            [&](const HookScript& s) { return name == s.name; });
     if (it == all.end()) {
       return model::make_error(
-          fmt::format("unknown hook '{}'; miglint has pre-commit, pre-push, post-merge and "
-                      "post-checkout",
+          fmt::format("unknown hook '{}'; miglint has pre-commit, pre-merge-commit, pre-push, "
+                      "post-merge and post-checkout",
                       name),
           model::Error::Kind::usage);
     }

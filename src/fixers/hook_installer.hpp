@@ -15,7 +15,7 @@
 namespace miglint::fixers {
 
 struct HookScript {
-  const char* name; // "pre-commit", "pre-push", "post-merge", "post-checkout"
+  const char* name; // "pre-commit", "pre-merge-commit", "pre-push", "post-merge", "post-checkout"
   const char* text; // the script, as in hooks/<name>
 };
 

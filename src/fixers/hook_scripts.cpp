@@ -25,11 +25,33 @@ fi
 exec "$miglint" lint
 )HOOK";
 
+constexpr const char* k_pre_merge_commit = R"HOOK(#!/bin/sh
+# miglint pre-merge-commit hook: lints the merge result as staged (`miglint lint --staged`)
+# before git records a merge made without conflicts, and stops a merge that leaves two
+# migration heads. The merge then stays staged: join the heads and `git commit`, or
+# `git merge --abort`. (A merge with conflicts runs the pre-commit hook when committed;
+# a fast-forward or `--no-verify` runs neither: the post-merge hook warns then.) A hook
+# installed before miglint's is kept as pre-merge-commit.local and runs first.
+miglint=${MIGLINT:-miglint}
+if [ -x "$0.local" ]; then
+    "$0.local" "$@" || exit $?
+fi
+if ! command -v "$miglint" >/dev/null 2>&1; then
+    echo "miglint: warning: '$miglint' is not on PATH, so the merge was not checked (set MIGLINT)" >&2
+    exit 0
+fi
+"$miglint" lint --staged && exit 0
+status=$?
+echo "miglint: the merge is staged but not committed: fix the findings above, then \`git add\` and \`git commit\` (or \`git merge --abort\`)" >&2
+exit $status
+)HOOK";
+
 constexpr const char* k_pre_push = R"HOOK(#!/bin/sh
 # miglint pre-push hook: checks every pushed branch as committed (`miglint lint --ref`,
 # read from git, whatever is checked out) merged with what the remote has of it
 # (`--against`): the remote's commit when it is known here, else the remote-tracking
-# branch, else for a new branch the remote's default branch, else the branch alone.
+# branch, else for a new branch the base branch miglint finds (base_ref, the remote's
+# HEAD, its main or master), else the branch alone.
 # Git passes `<remote> <url>` as arguments and one `<local-ref> <local-oid> <remote-ref>
 # <remote-oid>` line per pushed ref on stdin. Deleting a remote ref is not checked, nor
 # is a commit without migrations (gh-pages). A tag is checked on its own (it is merged
@@ -87,16 +109,17 @@ while read -r local_ref local_oid remote_ref remote_oid; do
             fi
         elif git rev-parse -q --verify "$tracking^{commit}" >/dev/null 2>&1; then
             against=$tracking
-        elif default=$(git symbolic-ref -q "refs/remotes/$remote/HEAD" 2>/dev/null) &&
-            git rev-parse -q --verify "$default^{commit}" >/dev/null 2>&1; then
-            against=$default
         fi
         ;;
     esac
     if [ -n "$against" ]; then
         "$miglint" lint --missing-ok --ref "$rev" --against "$against"
+    elif [ -n "${remote_ref##refs/tags/*}" ]; then
+        # A new branch: miglint compares it with the base branch (base_ref, else the
+        # remote's HEAD, main or master) unless it is on that branch already.
+        "$miglint" lint --missing-ok --ref "$rev" --remote "$remote"
     else
-        "$miglint" lint --missing-ok --ref "$rev"
+        "$miglint" lint --missing-ok --ref "$rev" --no-against # a tag merges into nothing
     fi || blocked="$blocked ${name#refs/tags/}"
 done <<EOF_INPUT
 $input
@@ -109,9 +132,11 @@ exit 0
 )HOOK";
 
 constexpr const char* k_post_merge = R"HOOK(#!/bin/sh
-# miglint post-merge hook: after a pull or merge that leaves several migration heads,
-# says so and names the fix. It never fails the merge. A post-merge hook installed
-# before miglint's is kept as post-merge.local and runs first.
+# miglint post-merge hook: after a pull or merge that leaves several migration heads
+# (a fast-forward or `--no-verify`: pre-merge-commit stops the others), says so and names
+# the fix that works whatever the branches hold: a merge revision. It never fails the
+# merge. A post-merge hook installed before miglint's is kept as post-merge.local and
+# runs first.
 miglint=${MIGLINT:-miglint}
 if [ -x "$0.local" ]; then
     "$0.local" "$@"
@@ -123,8 +148,7 @@ if [ "$count" -gt 1 ]; then
     {
         echo "miglint: warning: the merge left $count migration heads:"
         printf '%s\n' "$heads" | sed 's/^/    /'
-        echo "miglint: note: on a feature branch, put its revisions on top of the base branch: miglint rebase"
-        echo "miglint: note: or join the heads with a merge revision: miglint merge -m \"merge heads\""
+        echo "miglint: note: join the heads with a merge revision: miglint merge -m \"merge heads\""
     } >&2
 fi
 exit 0
@@ -153,6 +177,7 @@ const std::vector<HookScript>& hook_scripts()
 {
   static const std::vector<HookScript> scripts = {
       {"pre-commit", k_pre_commit},
+      {"pre-merge-commit", k_pre_merge_commit},
       {"pre-push", k_pre_push},
       {"post-merge", k_post_merge},
       {"post-checkout", k_post_checkout},

@@ -114,6 +114,11 @@ inline constinit Function<decltype(&::git_oid_fromstr)> git_oid_fromstr{"git_oid
 inline constinit Function<decltype(&::git_oid_is_zero)> git_oid_is_zero{"git_oid_is_zero"};
 inline constinit Function<decltype(&::git_oid_tostr)> git_oid_tostr{"git_oid_tostr"};
 inline constinit Function<decltype(&::git_reference_free)> git_reference_free{"git_reference_free"};
+inline constinit Function<decltype(&::git_reflog_entry_byindex)> git_reflog_entry_byindex{"git_reflog_entry_byindex"};
+inline constinit Function<decltype(&::git_reflog_entry_message)> git_reflog_entry_message{"git_reflog_entry_message"};
+inline constinit Function<decltype(&::git_reflog_entrycount)> git_reflog_entrycount{"git_reflog_entrycount"};
+inline constinit Function<decltype(&::git_reflog_free)> git_reflog_free{"git_reflog_free"};
+inline constinit Function<decltype(&::git_reflog_read)> git_reflog_read{"git_reflog_read"};
 inline constinit Function<decltype(&::git_reference_lookup)> git_reference_lookup{"git_reference_lookup"};
 inline constinit Function<decltype(&::git_reference_name)> git_reference_name{"git_reference_name"};
 inline constinit Function<decltype(&::git_reference_symbolic_target)> git_reference_symbolic_target{"git_reference_symbolic_target"};

@@ -39,6 +39,7 @@ using BlobHandle = Handle<git_blob, git_blob_free>;
 using IndexHandle = Handle<git_index, git_index_free>;
 using RefHandle = Handle<git_reference, git_reference_free>;
 using ConfigHandle = Handle<git_config, git_config_free>;
+using ReflogHandle = Handle<git_reflog, git_reflog_free>;
 using WalkHandle = Handle<git_revwalk, git_revwalk_free>;
 using BranchIterHandle = Handle<git_branch_iterator, git_branch_iterator_free>;
 
@@ -425,30 +426,57 @@ Result<std::vector<BranchRef>> Repository::branches() const
   return out;
 }
 
-Result<std::string> Repository::default_base(const std::optional<std::string>& configured) const
+Result<std::string> Repository::default_base(const std::optional<std::string>& configured,
+                                             const std::string& remote_name) const
 {
   if (configured) {
     return *configured;
   }
+  // The remote: the one named, else origin, else the only remote with tracking branches.
+  std::string remote = remote_name;
+  auto all = branches();
+  if (remote.empty() && all) {
+    std::set<std::string> remotes;
+    for (const auto& b : *all) {
+      if (b.remote && b.name.find('/') != std::string::npos) {
+        remotes.insert(b.name.substr(0, b.name.find('/')));
+      }
+    }
+    remote = remotes.count("origin") || remotes.size() != 1 ? "origin" : *remotes.begin();
+  }
   git_reference* raw = nullptr;
-  if (git_reference_lookup(&raw, m_impl->repo.get(), "refs/remotes/origin/HEAD") == 0) {
+  const std::string head_ref = "refs/remotes/" + remote + "/HEAD";
+  if (git_reference_lookup(&raw, m_impl->repo.get(), head_ref.c_str()) == 0) {
     RefHandle head(raw);
     if (const char* target = git_reference_symbolic_target(head.get())) {
       std::string name = target;
       const std::string prefix = "refs/remotes/";
-      if (name.starts_with(prefix)) {
+      if (name.starts_with(prefix) && resolve_commit(name)) {
         return name.substr(prefix.size());
       }
     }
   }
-  for (const char* candidate : {"main", "master", "origin/main", "origin/master"}) {
-    if (resolve_commit(candidate)) {
-      return std::string(candidate);
+  // `git init` + `git remote add` + `git push` leaves no <remote>/HEAD: the remote's main
+  // or master as fetched, else the branch new repositories start on here.
+  for (const char* branch : {"main", "master"}) {
+    if (resolve_commit("refs/remotes/" + remote + "/" + branch)) {
+      return remote + "/" + branch;
+    }
+  }
+  auto initial = config_string("init.defaultBranch");
+  if (initial && *initial && !(*initial)->empty() && resolve_commit("refs/heads/" + **initial)) {
+    return **initial;
+  }
+  for (const char* branch : {"main", "master"}) {
+    if (resolve_commit(std::string("refs/heads/") + branch)) {
+      return std::string(branch);
     }
   }
   return model::make_error(
-      "cannot tell the base branch: no origin/HEAD, main or master; pass --against REF or set "
-      "base_ref in miglint.toml",
+      fmt::format("cannot tell the base branch: no {0}/HEAD, {0}/main, {0}/master, "
+                  "init.defaultBranch, main or master; pass --against REF or set base_ref in "
+                  "miglint.toml",
+                  remote),
       Error::Kind::usage);
 }
 
@@ -815,6 +843,35 @@ Repository::introducing_commits(const std::vector<std::string>& heads, const std
     }
   }
   return out;
+}
+
+std::string Repository::head_branch() const
+{
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, m_impl->repo.get(), "HEAD") != 0) {
+    return {};
+  }
+  RefHandle head(raw);
+  const char* target = git_reference_symbolic_target(head.get());
+  const std::string_view prefix = "refs/heads/";
+  if (target == nullptr || !std::string_view(target).starts_with(prefix)) {
+    return {};
+  }
+  return std::string(target).substr(prefix.size());
+}
+
+std::string Repository::last_reflog_message(const std::string& ref) const
+{
+  git_reflog* raw = nullptr;
+  if (git_reflog_read(&raw, m_impl->repo.get(), ref.c_str()) != 0) {
+    return {};
+  }
+  ReflogHandle log(raw);
+  if (git_reflog_entrycount(log.get()) == 0) {
+    return {};
+  }
+  const char* message = git_reflog_entry_message(git_reflog_entry_byindex(log.get(), 0));
+  return message ? message : "";
 }
 
 Result<std::optional<std::string>> Repository::config_string(const std::string& key) const

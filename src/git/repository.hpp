@@ -63,8 +63,11 @@ public:
   // Local branches and remote-tracking branches (symbolic refs such as origin/HEAD skipped).
   model::Result<std::vector<BranchRef>> branches() const;
   // The base branch when none is named: `configured` if given, else the remote's default
-  // branch (origin/HEAD), else main, else master.
-  model::Result<std::string> default_base(const std::optional<std::string>& configured) const;
+  // branch (<remote>/HEAD), else the remote's main or master, else the local branch named
+  // by init.defaultBranch, else main, else master. `remote` defaults to origin (or the only
+  // remote). A usage Error when there is none.
+  model::Result<std::string> default_base(const std::optional<std::string>& configured,
+                                          const std::string& remote = {}) const;
 
   // For each file directly in `dir` (repo-relative) as of `head`, the commit that added
   // it, found by one walk over history that compares the directory's tree id.
@@ -83,6 +86,12 @@ public:
 
   // Where git runs hooks from: core.hooksPath when set, else <common dir>/hooks.
   model::Result<std::filesystem::path> hooks_dir() const;
+  // The branch HEAD names ("feature/x"), even before its first commit; empty when HEAD
+  // is detached.
+  std::string head_branch() const;
+  // The message of the newest entry of `ref`'s reflog ("checkout: moving from a to b");
+  // empty when there is none.
+  std::string last_reflog_message(const std::string& ref) const;
   model::Result<std::optional<std::string>> config_string(const std::string& key) const;
 
   struct Impl;

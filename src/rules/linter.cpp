@@ -5,6 +5,7 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <set>
 #include <fmt/format.h>
 #include <map>
 
@@ -267,6 +268,7 @@ model::Result<LintOutput> run_lint(const LintInput& input)
   }
 
   std::vector<model::Diagnostic> findings;
+  std::set<const RuleInfo*> ran; // a suppression of a rule that did not run is not "unused"
   const RuleInfo* unused_rule = nullptr;
   Severity unused_severity = Severity::warning;
   for (const auto& s : *selected) {
@@ -285,6 +287,7 @@ model::Result<LintOutput> run_lint(const LintInput& input)
                     input.base, &input.precomputed, &input.naming};
     Reporter reporter(*s.rule, s.severity, findings);
     s.rule->check(ctx, reporter);
+    ran.insert(s.rule);
   }
 
   // Suppressions: a comment on the finding's line (or alone on the line above it), or a
@@ -336,7 +339,10 @@ model::Result<LintOutput> run_lint(const LintInput& input)
                                         did_you_mean(r, rule_keys())));
           }
         }
-        if (!use.used) {
+        const bool all_ran =
+            std::all_of(use.suppression->rules.begin(), use.suppression->rules.end(),
+                        [&](const std::string& r) { return ran.count(find_rule(r)) != 0; });
+        if (!use.used && all_ran) {
           reporter.report(*use.rev, use.suppression->span,
                           fmt::format("suppression of {} matches no finding; remove it", names));
         } else if (use.suppression->reason.empty()) {

@@ -201,8 +201,8 @@ class GitTestCase(unittest.TestCase):
 class DivergenceTest(GitTestCase):
     def test_two_branches_add_a_child_to_the_same_parent(self):
         repo, info = diverged_repo(self.where("repo"))
-        # Each side alone has one head: plain lint is clean.
-        self.assertEqual(run_miglint(["lint"], cwd=repo.path).returncode, 0)
+        # Each side alone has one head: lint without the base branch is clean.
+        self.assertEqual(run_miglint(["lint", "--no-against"], cwd=repo.path).returncode, 0)
         proc, doc = lint_json(repo.path, "--against", "main")
         self.assertEqual(proc.returncode, 1, proc.stderr)
         f_text = repo.read(repo.file_of("f2f2f2f2f2f2", "users"))
@@ -304,8 +304,11 @@ class DivergenceTest(GitTestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("nosuchbranch", proc.stderr)
 
-    def test_plain_lint_runs_base_checks_only_with_base_ref(self):
+    def test_plain_lint_runs_base_checks_unless_base_ref_is_false(self):
         repo, info = diverged_repo(self.where("repo"))
+        self.assertEqual(run_miglint(["lint"], cwd=repo.path).returncode, 1)
+        write_file(os.path.join(repo.path, "miglint.toml"),
+                   'versions = "versions"\nbase_ref = false\n')
         self.assertEqual(run_miglint(["lint"], cwd=repo.path).returncode, 0)
         write_file(os.path.join(repo.path, "miglint.toml"),
                    'versions = "versions"\nbase_ref = "main"\n')
@@ -589,7 +592,7 @@ class RefTest(GitTestCase):
         self.assert_divergence(doc, "migrations/versions/f2f2f2f2f2f2_create_users.py", info,
                                ours="feature")
         proc = run_miglint(["-C", "app/db/migrations/versions", "--format", "json", "lint",
-                            "--ref", "feature"], cwd=repo.path)
+                            "--ref", "feature", "--no-against"], cwd=repo.path)
         self.assertEqual((proc.returncode, json.loads(proc.stdout)["diagnostics"]), (0, []),
                          proc.stderr)
         # A bare clone whose HEAD is main: --ref reads feature instead (alembic.ini named
@@ -845,7 +848,10 @@ class BareRepositoryTest(GitTestCase):
 
     def test_lint_heads_history_in_a_bare_repository(self):
         bare, info = self.make_bare()
+        # HEAD (feature) diverges from main: compared with it by default.
         proc, doc = lint_json(bare)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        proc, doc = lint_json(bare, "--no-against")
         self.assertEqual((proc.returncode, doc["diagnostics"]), (0, []), proc.stderr)
         self.assertEqual(doc["summary"]["revisions_checked"], 2)
         heads = run_miglint(["heads"], cwd=bare)
