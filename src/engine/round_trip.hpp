@@ -24,6 +24,8 @@ struct RoundTripOptions {
   // The version rows the scratch database starts at (`verify --start-from DB`, a copy of
   // an existing database): only the revisions above them are run. Empty: from base.
   std::vector<std::string> start_heads;
+  // Where revisions' imports of the application's own modules are read.
+  const source::PythonModules* modules = nullptr;
 };
 
 struct PhaseTiming {

@@ -1,5 +1,6 @@
 #include "ops/interpreter.hpp"
 
+#include "ops/app_module.hpp"
 #include "ops/batch.hpp"
 #include "ops/py_stdlib.hpp"
 #include "util/strings.hpp"
@@ -60,6 +61,9 @@ Value Interpreter::import_module(const std::string& dotted)
                      dotted == "sqlalchemy" || dotted.starts_with("sqlalchemy.") ||
                      dotted == "sqlmodel" || dotted.starts_with("sqlmodel.") ||
                      is_stdlib_module(top);
+  if (!known) {
+    if (auto module = import_app_module(dotted)) return *module;
+  }
   return Value(ObjectPtr(std::make_shared<Namespace>(dotted, known)));
 }
 
@@ -143,6 +147,10 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
         return Value(callee == nullptr ? ObjectPtr() : m->self);
       }
     }
+    if (std::dynamic_pointer_cast<DialectObj>(m->self) && m->name == "type_descriptor") {
+      // SQLAlchemy's dialect.type_descriptor(t) adapts t to the dialect: t itself here.
+      if (const Value* t = args.get(0, "typeobj")) return *t;
+    }
     if (auto self = std::dynamic_pointer_cast<OpaqueCall>(m->self)) {
       auto opaque = std::make_shared<OpaqueCall>(m->describe());
       opaque->import_line = self->import_line;
@@ -155,6 +163,9 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
 Flow<Value> Interpreter::attribute_of_object(const ObjectPtr& object, const std::string& name,
                                              const Expr& expr)
 {
+  if (auto module = std::dynamic_pointer_cast<AppModule>(object)) {
+    return app_module_attribute(module, name, expr);
+  }
   if (auto opaque = std::dynamic_pointer_cast<OpaqueCall>(object)) {
     auto child = std::make_shared<OpaqueCall>(opaque->path + "." + name);
     child->import_line = opaque->import_line;
