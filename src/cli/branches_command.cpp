@@ -36,7 +36,8 @@ int run_branches(const GlobalOptions& global, const BranchesOptions& options)
     }
     LineStyle head_style;
     head_style.include_branches = true;
-    out += options.verbose ? revision_block(graph, n, false) : revision_line(graph, n, head_style);
+    out += options.verbose ? revision_block(graph, n, false, ws->project.cwd)
+                           : revision_line(graph, n, head_style);
     out += "\n";
     graph::NodeList children = node.children;
     std::sort(children.begin(), children.end(),

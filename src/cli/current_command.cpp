@@ -50,7 +50,7 @@ int run_current(const GlobalOptions& global, const CurrentOptions& options)
   }
   for (graph::NodeId n : graph::current_branch_heads(graph, *nodes)) {
     if (options.verbose) {
-      out += revision_block(graph, n, false) + "\n";
+      out += revision_block(graph, n, false, ws->project.cwd) + "\n";
     } else {
       out += revision_line(graph, n, LineStyle{}) + "\n";
     }

@@ -38,7 +38,7 @@ int run_heads(const GlobalOptions& global, const HeadsOptions& options)
   const auto heads = options.resolve_dependencies ? graph.real_heads() : graph.heads();
   for (graph::NodeId h : heads) {
     if (options.verbose) {
-      out += revision_block(graph, h, false, commits[graph.rev(h).path()]) + "\n";
+      out += revision_block(graph, h, false, ws->project.cwd, commits[graph.rev(h).path()]) + "\n";
     } else {
       LineStyle style;
       style.include_branches = true;

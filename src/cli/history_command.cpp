@@ -95,7 +95,7 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
     const bool is_current = mark_current && std::find(current.begin(), current.end(),
                                                       graph.rev(n).id) != current.end();
     if (options.verbose) {
-      out += revision_block(graph, n, is_current, commits[graph.rev(n).path()]) + "\n";
+      out += revision_block(graph, n, is_current, ws->project.cwd, commits[graph.rev(n).path()]) + "\n";
     } else {
       LineStyle style;
       style.include_branches = true;

@@ -136,7 +136,8 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   }
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
                          split_selectors(options.select), split_selectors(options.ignore), {},
-                         base ? &*base : nullptr, {}};
+                         base ? &*base : nullptr, {},
+                         ws->project.ini ? ws->project.ini->naming : config::FileNaming{}};
   if (ws->graph_usable()) {
     // The heads file is read where the revisions were: on disk, or in the commit's tree.
     std::unique_ptr<source::Source> tree;
@@ -165,9 +166,16 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   const std::string snapshot = options.staged ? " (staged)"
                                : ours.empty() ? ""
                                               : fmt::format(" (at {})", ours);
-  return emit_findings(global, result->diagnostics, {result->files_checked, revisions},
-                       fmt::format("{} revision{}{}", revisions, revisions == 1 ? "" : "s",
-                                   snapshot));
+  const int code = emit_findings(global, result->diagnostics, {result->files_checked, revisions},
+                                 fmt::format("{} revision{}{}", revisions,
+                                             revisions == 1 ? "" : "s", snapshot));
+  if (ws->unreadable > 0) {
+    // Findings are still printed in full, but unreadable input is exit 2, not a finding.
+    return usage_failure(fmt::format("{} revision file{} could not be read (reported above as "
+                                     "unparsable-revision)",
+                                     ws->unreadable, ws->unreadable == 1 ? "" : "s"));
+  }
+  return code;
 }
 
 } // namespace

@@ -88,7 +88,7 @@ std::string revision_line(const graph::RevisionGraph& graph, graph::NodeId id,
 }
 
 std::string revision_block(const graph::RevisionGraph& graph, graph::NodeId id, bool current,
-                           const std::string& commit)
+                           const std::filesystem::path& cwd, const std::string& commit)
 {
   const graph::Node& node = graph.node(id);
   const model::Revision& rev = graph.rev(id);
@@ -106,7 +106,7 @@ std::string revision_block(const graph::RevisionGraph& graph, graph::NodeId id, 
   if (!node.labels.empty()) {
     out += fmt::format("Branch names: {}\n", util::join(node.labels, ", "));
   }
-  out += fmt::format("Path: {}\n", rev.path());
+  out += fmt::format("Path: {}\n", (cwd / rev.path()).lexically_normal().string());
   if (!commit.empty()) {
     out += fmt::format("Commit: {}\n", commit);
   }

@@ -4,6 +4,7 @@
 
 #include "graph/revision_graph.hpp"
 
+#include <filesystem>
 #include <string>
 
 namespace miglint::cli {
@@ -23,9 +24,10 @@ std::string revision_line(const graph::RevisionGraph& graph, graph::NodeId id,
 
 // The `--verbose` block (Rev:, Parent:/Merges:, Also depends on:, Branches into:,
 // Branch names:, Path:, then the docstring indented by four spaces), newline-terminated.
+// `Path:` is absolute, as Alembic prints it: revision paths are relative to `cwd`.
 // `commit`, when given, adds a `Commit:` line (the commit that introduced the file).
 std::string revision_block(const graph::RevisionGraph& graph, graph::NodeId id, bool current,
-                           const std::string& commit = {});
+                           const std::filesystem::path& cwd, const std::string& commit = {});
 
 // "<base>" or the down revisions as written, joined by ", ".
 std::string format_down(const model::Revision& rev);

@@ -86,6 +86,7 @@ model::Result<Workspace> open_workspace(config::Project project, const source::S
   for (std::size_t i = 0; i < count; ++i) {
     if (read_errors[i]) {
       ws.read_problems.push_back(readers::unparsable(files.file(i), {}, read_errors[i]->message));
+      ++ws.unreadable;
     }
   }
   std::size_t kept = 0;

@@ -28,6 +28,9 @@ struct GlobalOptions {
 struct Workspace {
   config::Project project;
   std::vector<model::Diagnostic> read_problems; // files that are not usable revisions
+  // How many of read_problems are files that could not be read at all (I/O errors,
+  // broken symbolic links): unreadable input, which `lint` reports with exit 2.
+  std::size_t unreadable = 0;
   graph::GraphBuild build;
   // Read from HEAD's tree because miglint runs inside a bare repository (no working
   // tree): nothing may be written next to the revisions.

@@ -82,7 +82,7 @@ std::vector<std::string> split_locations(const std::string& value, const std::st
 std::filesystem::path resolve_location(const std::filesystem::path& base, std::string location)
 {
   // `package:path` names a directory inside an importable package; without Python we
-  // take the package's dotted name as a path relative to the ini file.
+  // take the package's dotted name as a path relative to where Alembic runs.
   const auto colon = location.find(':');
   if (colon != std::string::npos && colon > 1 && location[0] != '/') {
     std::string package = location.substr(0, colon);
@@ -100,7 +100,8 @@ std::filesystem::path resolve_location(const std::filesystem::path& base, std::s
 } // namespace
 
 model::Result<AlembicIni> parse_alembic_ini(const std::filesystem::path& path,
-                                            const std::string& text, const std::string& wanted)
+                                            const std::string& text, const std::string& wanted,
+                                            const std::filesystem::path& location_base)
 {
   std::map<std::string, Section> sections;
   Section defaults;
@@ -174,21 +175,36 @@ model::Result<AlembicIni> parse_alembic_ini(const std::filesystem::path& path,
                                          "expected 'space', 'os', ':', ';'",
                                          path.string(), separator));
   }
+  const std::filesystem::path base = location_base.empty() ? dir : location_base;
+  ini.script_dir = script_location.empty() ? std::filesystem::absolute(dir).lexically_normal()
+                                           : resolve_location(base, script_location);
   if (!version_locations.empty()) {
     for (const auto& location : split_locations(version_locations, separator)) {
-      ini.version_dirs.push_back(resolve_location(dir, location));
+      ini.version_dirs.push_back(resolve_location(base, location));
     }
-  } else if (!script_location.empty()) {
-    ini.version_dirs.push_back(resolve_location(dir, script_location) / "versions");
   } else {
-    return model::make_error(
-        fmt::format("{}: no 'script_location' key found in section [{}]", path.string(), wanted),
-        model::Error::Kind::usage);
+    ini.version_dirs.push_back(ini.script_dir / "versions");
   }
   const std::string recursive = util::to_lower(get("recursive_version_locations"));
   ini.recursive = recursive == "true" || recursive == "1" || recursive == "yes" || recursive == "on";
   if (auto t = get("file_template"); !t.empty()) {
-    ini.file_template = t;
+    ini.naming.file_template = t;
+  }
+  // Alembic: int(truncate_slug_length) or 40.
+  if (auto length = get("truncate_slug_length"); !length.empty()) {
+    std::size_t used = 0;
+    unsigned long value = 0;
+    try {
+      value = std::stoul(length, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != length.size()) {
+      return model::make_error(fmt::format("{}: truncate_slug_length '{}' is not a number",
+                                           path.string(), length),
+                               model::Error::Kind::usage);
+    }
+    ini.naming.truncate_slug_length = value == 0 ? 40 : value;
   }
   ini.sqlalchemy_url = get("sqlalchemy.url");
   return ini;

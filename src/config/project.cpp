@@ -49,6 +49,22 @@ void add_dir(Project& project, const fs::path& dir, bool recursive)
   }
 }
 
+// Flask-Migrate keeps its alembic.ini inside the migrations directory and passes the
+// location in code, so the ini has no script_location. Found next to a default versions
+// directory, such an ini says how the project names its files.
+std::optional<AlembicIni> script_dir_ini(const fs::path& path,
+                                         const model::Result<std::string>& text)
+{
+  if (!text) {
+    return std::nullopt;
+  }
+  auto ini = parse_alembic_ini(path, *text);
+  if (!ini || ini->main.count("script_location") || ini->main.count("version_locations")) {
+    return std::nullopt;
+  }
+  return std::move(*ini);
+}
+
 } // namespace
 
 std::string display_path(const fs::path& path, const fs::path& base)
@@ -123,7 +139,10 @@ model::Result<Project> discover_project(const fs::path& cwd, const ProjectOption
     if (!text) {
       return text.error();
     }
-    auto ini = parse_alembic_ini(ini_path, *text);
+    // `alembic -c FILE` resolves relative locations against the directory it runs in;
+    // an alembic.ini found by looking is where `alembic` would be run to find it.
+    auto ini = parse_alembic_ini(ini_path, *text, "alembic",
+                                 options.config_file ? project.cwd : fs::path());
     if (ini) {
       project.ini = std::move(*ini);
     } else if (!options.versions && !project.config.versions) {
@@ -164,6 +183,10 @@ model::Result<Project> discover_project(const fs::path& cwd, const ProjectOption
           project.found_by = "default location";
           project.root = place;
           add_dir(project, place / candidate, false);
+          const fs::path ini = (place / candidate).parent_path() / "alembic.ini";
+          if (!project.ini && path_exists(ini)) {
+            project.ini = script_dir_ini(ini, read_text(ini));
+          }
         }
       }
     }
@@ -176,8 +199,10 @@ model::Result<Project> discover_project(const fs::path& cwd, const ProjectOption
   }
   for (const auto& dir : project.version_dirs) {
     if (!is_dir(dir.path)) {
-      return model::make_error(fmt::format("versions directory {} does not exist (from {})",
+      return model::make_error(fmt::format("versions directory {} {} (from {})",
                                            dir.display_path.empty() ? "." : dir.display_path,
+                                           path_exists(dir.path) ? "is not a directory"
+                                                                 : "does not exist",
                                            project.found_by),
                                model::Error::Kind::usage);
     }
@@ -295,7 +320,8 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
       return text.error();
     }
     // %(here)s is the ini's directory under `top`, so locations resolve as on disk.
-    auto ini = parse_alembic_ini(top / ini_file, *text);
+    auto ini = parse_alembic_ini(top / ini_file, *text, "alembic",
+                                 options.config_file ? project.cwd : fs::path());
     if (ini) {
       project.ini = std::move(*ini);
     } else if (!options.versions && !project.config.versions) {
@@ -324,6 +350,10 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
           project.found_by = "default location";
           project.root = place.empty() ? top : top / place;
           wanted.push_back(top / in(place, candidate));
+          const std::string ini = in(parent(in(place, candidate)), "alembic.ini");
+          if (!project.ini) {
+            project.ini = script_dir_ini(top / ini, read(ini));
+          }
         }
       }
       if (!wanted.empty() || place.empty() || !project.config.file.empty()) {
@@ -342,8 +372,10 @@ model::Result<Project> discover_project_in_tree(const source::Source& tree, cons
   for (const auto& dir : wanted) {
     auto path = tree_path(dir, top);
     if (!path || !tree_has_dir(tree, *path)) {
-      return model::make_error(fmt::format("versions directory {} does not exist in {} (from {})",
+      const bool file = path && tree.read(*path);
+      return model::make_error(fmt::format("versions directory {} {} in {} (from {})",
                                            path ? (path->empty() ? "." : *path) : dir.string(),
+                                           file ? "is not a directory" : "does not exist",
                                            tree.describe(), project.found_by),
                                model::Error::Kind::usage);
     }

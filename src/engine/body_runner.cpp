@@ -6,6 +6,7 @@
 #include "sqlite/transaction_guard.hpp"
 #include "util/strings.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <fmt/format.h>
 
@@ -82,6 +83,21 @@ public:
   }
 };
 
+// SQLite's authorizer calls both COMMIT and its synonym END "COMMIT"; name the statement
+// as the revision wrote it.
+std::string transaction_keyword(const std::string& refused, std::string_view sql)
+{
+  const std::string_view text = util::strip(sql);
+  std::size_t n = 0;
+  while (n < text.size() && std::isalpha(static_cast<unsigned char>(text[n])) != 0) {
+    ++n;
+  }
+  if (refused == "COMMIT" && util::to_lower(text.substr(0, n)) == "end") {
+    return "END";
+  }
+  return refused;
+}
+
 bool names_irreversible_rule(const std::string& rule)
 {
   static const char* const k_names[] = {"MG101", "missing-downgrade", "MG302",
@@ -116,7 +132,7 @@ model::Result<void> ConnectionSink::execute(std::string_view sql)
     return model::make_error(fmt::format(
         "`{}` would end the transaction that miglint runs the revision in, together with its "
         "version-table update; a revision must not begin, commit or roll back transactions",
-        *refused));
+        transaction_keyword(*refused, sql)));
   }
   // Keep SQLite's own words: drop the "db: cannot run `...`: " prefix.
   std::string message = done.error().message;

@@ -1,5 +1,6 @@
 #include "engine/migrator.hpp"
 
+#include "ops/ddl.hpp"
 #include "sqlite/version_table.hpp"
 #include "util/strings.hpp"
 
@@ -165,14 +166,17 @@ Result<void> ensure_version_table(sqlite::Connection& db, sqlite::VersionTable& 
 
 std::string version_change_sql(const graph::VersionChange& change, const std::string& table)
 {
+  // Ids are quoted as SQL literals: an id with a quote in it must not end the string.
+  const std::string to = ops::ddl::quote_literal(change.to);
+  const std::string from = ops::ddl::quote_literal(change.from);
   switch (change.kind) {
   case graph::VersionChange::Kind::insert:
-    return fmt::format("INSERT INTO {} (version_num) VALUES ('{}')", table, change.to);
+    return fmt::format("INSERT INTO {} (version_num) VALUES ({})", table, to);
   case graph::VersionChange::Kind::remove:
-    return fmt::format("DELETE FROM {0} WHERE {0}.version_num = '{1}'", table, change.from);
+    return fmt::format("DELETE FROM {0} WHERE {0}.version_num = {1}", table, from);
   case graph::VersionChange::Kind::update:
-    return fmt::format("UPDATE {0} SET version_num='{1}' WHERE {0}.version_num = '{2}'", table,
-                       change.to, change.from);
+    return fmt::format("UPDATE {0} SET version_num={1} WHERE {0}.version_num = {2}", table, to,
+                       from);
   }
   return {};
 }

@@ -50,17 +50,8 @@ std::optional<fs::path> project_mako(const config::Project& project)
   if (!project.ini) {
     return std::nullopt;
   }
-  auto it = project.ini->main.find("script_location");
-  if (it == project.ini->main.end() || it->second.empty() ||
-      it->second.find(':') != std::string::npos) { // package:path locations are not files here
-    return std::nullopt;
-  }
-  fs::path dir(it->second);
-  if (dir.is_relative()) {
-    dir = project.ini->path.parent_path() / dir;
-  }
   std::error_code ec;
-  const fs::path mako = dir / "script.py.mako";
+  const fs::path mako = project.ini->script_dir / "script.py.mako";
   if (fs::is_regular_file(mako, ec)) {
     return mako;
   }
@@ -165,21 +156,9 @@ model::Result<StyleChoice> choose_style(const config::Project& project,
 model::Result<Written> write_new_revision(const config::Project& project, const fs::path& dir,
                                           const NewRevision& rev, const StyleChoice& style)
 {
-  std::size_t truncate = 40;
-  std::string file_template = "%(rev)s_%(slug)s";
-  if (project.ini) {
-    file_template = project.ini->file_template;
-    if (auto it = project.ini->main.find("truncate_slug_length"); it != project.ini->main.end()) {
-      try {
-        truncate = static_cast<std::size_t>(std::stoul(std::string(util::strip(it->second))));
-      } catch (const std::exception&) {
-        return model::make_error(fmt::format("{}: truncate_slug_length '{}' is not a number",
-                                             project.ini->path.string(), it->second),
-                                 model::Error::Kind::usage);
-      }
-    }
-  }
-  auto name = expand_file_template(file_template, rev, slugify(rev.message, truncate));
+  const config::FileNaming naming = project.ini ? project.ini->naming : config::FileNaming{};
+  auto name = expand_file_template(naming.file_template, rev,
+                                   slugify(rev.message, naming.truncate_slug_length));
   if (!name) {
     return name.error();
   }

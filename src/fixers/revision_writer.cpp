@@ -75,12 +75,6 @@ def downgrade() -> None:
     ${downgrades if downgrades else "pass"}
 )MAKO";
 
-bool is_word_byte(unsigned char c)
-{
-  // Python's \w on str: letters, digits, '_' and (approximately) every non-ASCII letter.
-  return std::isalnum(c) || c == '_' || c >= 0x80;
-}
-
 std::tm local_tm(std::chrono::system_clock::time_point when)
 {
   const std::time_t t = std::chrono::system_clock::to_time_t(when);
@@ -304,149 +298,18 @@ std::string generate_revision_id()
   return fmt::format("{:012x}", gen() & 0xffffffffffffULL);
 }
 
-std::string slugify(const std::string& message, std::size_t truncate_length)
-{
-  std::string slug;
-  std::size_t i = 0;
-  while (i < message.size()) {
-    if (!is_word_byte(static_cast<unsigned char>(message[i]))) {
-      ++i;
-      continue;
-    }
-    if (!slug.empty()) {
-      slug += '_';
-    }
-    while (i < message.size() && is_word_byte(static_cast<unsigned char>(message[i]))) {
-      slug += static_cast<char>(std::tolower(static_cast<unsigned char>(message[i])));
-      ++i;
-    }
-  }
-  if (slug.size() > truncate_length) {
-    // slug[:n].rsplit("_", 1)[0] + "_"
-    std::string cut = slug.substr(0, truncate_length);
-    const auto us = cut.rfind('_');
-    slug = (us == std::string::npos ? cut : cut.substr(0, us)) + "_";
-  }
-  return slug;
-}
-
 model::Result<std::string> expand_file_template(const std::string& file_template,
                                                 const NewRevision& rev, const std::string& slug)
 {
-  const std::tm tm = local_tm(rev.created);
-  const long long epoch =
-      std::chrono::duration_cast<std::chrono::seconds>(rev.created.time_since_epoch()).count();
-  std::string out;
-  for (std::size_t i = 0; i < file_template.size(); ++i) {
-    const char c = file_template[i];
-    if (c != '%') {
-      out += c;
-      continue;
-    }
-    if (i + 1 < file_template.size() && file_template[i + 1] == '%') {
-      out += '%';
-      ++i;
-      continue;
-    }
-    auto bad = [&] {
-      return model::make_error(
-          fmt::format("file_template '{}': cannot expand the placeholder at column {}",
-                      file_template, i + 1),
-          model::Error::Kind::usage);
-    };
-    if (i + 1 >= file_template.size() || file_template[i + 1] != '(') {
-      return bad();
-    }
-    const auto close = file_template.find(')', i + 2);
-    if (close == std::string::npos) {
-      return bad();
-    }
-    const std::string key = file_template.substr(i + 2, close - i - 2);
-    // Python %-format spec: flags, width, .precision, then the conversion letter.
-    std::size_t j = close + 1;
-    std::string flags;
-    while (j < file_template.size() && std::string_view("-+ #0").find(file_template[j]) !=
-                                           std::string_view::npos) {
-      flags += file_template[j++];
-    }
-    int width = 0;
-    while (j < file_template.size() && std::isdigit(static_cast<unsigned char>(file_template[j]))) {
-      width = width * 10 + (file_template[j++] - '0');
-    }
-    int precision = -1;
-    if (j < file_template.size() && file_template[j] == '.') {
-      precision = 0;
-      ++j;
-      while (j < file_template.size() &&
-             std::isdigit(static_cast<unsigned char>(file_template[j]))) {
-        precision = precision * 10 + (file_template[j++] - '0');
-      }
-    }
-    if (j >= file_template.size()) {
-      return bad();
-    }
-    const char conv = file_template[j];
-    std::optional<long long> number;
-    std::string text;
-    if (key == "rev") {
-      text = rev.id;
-    } else if (key == "slug") {
-      text = slug;
-    } else if (key == "epoch") {
-      number = epoch;
-    } else if (key == "year") {
-      number = tm.tm_year + 1900;
-    } else if (key == "month") {
-      number = tm.tm_mon + 1;
-    } else if (key == "day") {
-      number = tm.tm_mday;
-    } else if (key == "hour") {
-      number = tm.tm_hour;
-    } else if (key == "minute") {
-      number = tm.tm_min;
-    } else if (key == "second") {
-      number = tm.tm_sec;
-    } else {
-      return model::make_error(
-          fmt::format("file_template '{}': unknown key '{}' (known: rev, slug, epoch, year, month, "
-                      "day, hour, minute, second)",
-                      file_template, key),
-          model::Error::Kind::usage);
-    }
-    std::string piece;
-    if (conv == 's' || conv == 'r') {
-      piece = number ? std::to_string(*number) : text;
-      if (precision >= 0 && piece.size() > static_cast<std::size_t>(precision)) {
-        piece.resize(static_cast<std::size_t>(precision));
-      }
-    } else if (conv == 'd' || conv == 'i') {
-      if (!number) {
-        return model::make_error(fmt::format("file_template '{}': %({}){} needs a number",
-                                             file_template, key, conv),
-                                 model::Error::Kind::usage);
-      }
-      piece = std::to_string(*number < 0 ? -*number : *number);
-      if (precision > 0 && piece.size() < static_cast<std::size_t>(precision)) {
-        piece.insert(0, static_cast<std::size_t>(precision) - piece.size(), '0');
-      }
-      if (*number < 0) {
-        piece.insert(0, "-");
-      }
-    } else {
-      return bad();
-    }
-    if (piece.size() < static_cast<std::size_t>(width)) {
-      const std::size_t pad = static_cast<std::size_t>(width) - piece.size();
-      if (flags.find('-') != std::string::npos) {
-        piece.append(pad, ' ');
-      } else {
-        piece.insert(0, pad, flags.find('0') != std::string::npos && number ? '0' : ' ');
-      }
-    }
-    out += piece;
-    i = j;
+  auto parsed = config::FileTemplate::parse(file_template);
+  if (!parsed) {
+    return parsed.error();
   }
-  return out;
+  const std::tm tm = local_tm(rev.created);
+  const config::CreateDate date{
+    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+    std::chrono::duration_cast<std::chrono::seconds>(rev.created.time_since_epoch()).count()};
+  return parsed->expand({rev.id, slug, date});
 }
 
 std::string python_repr(const std::vector<std::string>& values, bool single_as_string)
@@ -490,9 +353,44 @@ std::string create_date_text(std::chrono::system_clock::time_point when, bool mi
   return out;
 }
 
+namespace {
+
+// An id or label with a line break or another control character would break the header
+// lines it is written into (`-- Revises: ...`, `Revision ID: ...`): the file could not
+// be read back.
+model::Result<void> check_writable_names(const NewRevision& rev)
+{
+  auto check = [](const char* what, const std::string& name) -> model::Result<void> {
+    for (const char c : name) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
+        return model::make_error(
+            fmt::format("{} {} contains the control character 0x{:02x}; it cannot be written "
+                        "into a revision header: fix that revision first",
+                        what, python_repr({name}), static_cast<unsigned char>(c)),
+            model::Error::Kind::usage);
+      }
+    }
+    return {};
+  };
+  MIGLINT_TRY(check("revision id", rev.id));
+  for (const auto& id : rev.down_revisions) {
+    MIGLINT_TRY(check("parent revision", id));
+  }
+  for (const auto& label : rev.branch_labels) {
+    MIGLINT_TRY(check("branch label", label));
+  }
+  for (const auto& id : rev.depends_on) {
+    MIGLINT_TRY(check("dependency", id));
+  }
+  return {};
+}
+
+} // namespace
+
 model::Result<std::string> render_revision(const NewRevision& rev, Style style,
                                            const std::string& mako_template)
 {
+  MIGLINT_TRY(check_writable_names(rev));
   switch (style) {
   case Style::classic:
     return render_mako(k_classic_template, rev);

@@ -3,6 +3,7 @@
 // (classic or typed form, or the project's own template), and the native SQL header.
 #pragma once
 
+#include "config/file_template.hpp"
 #include "model/result.hpp"
 
 #include <chrono>
@@ -34,10 +35,8 @@ struct NewRevision {
 // A 12-hex-digit random id, as Alembic's `uuid.uuid4().hex[-12:]`.
 std::string generate_revision_id();
 
-// Alembic's `_rev_path` slug: the \w+ runs of the message joined by '_', lower-cased,
-// and cut at `truncate_length` characters back to the last '_' (which is kept):
-// "Add users table!" -> "add_users_table".
-std::string slugify(const std::string& message, std::size_t truncate_length = 40);
+// Alembic's `_rev_path` slug.
+using config::slugify;
 
 // Expands an Alembic file_template (after ini interpolation, e.g.
 // "%(year)d_%(month).2d_%(day).2d-%(rev)s_%(slug)s") for `rev`; no extension added.

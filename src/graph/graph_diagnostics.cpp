@@ -59,10 +59,17 @@ model::Diagnostic duplicate_revision(const model::Revision& rev, const model::Re
 
 model::Diagnostic illegal_revision_id(const model::Revision& rev)
 {
-  return make("MG004", "duplicate-revision", rev, rev.id_span,
-              fmt::format("revision id '{}' contains '@', '-' or '+', which Alembic does not "
-                          "allow in revision identifiers",
-                          rev.id));
+  std::string found;
+  for (const char c : std::string_view("@-+")) {
+    if (rev.id.find(c) != std::string::npos) {
+      found += fmt::format("{}'{}'", found.empty() ? "" : ", ", c);
+    }
+  }
+  return make("MG009", "invalid-revision-id", rev, rev.id_span,
+              fmt::format("revision id '{}' contains {}, which Alembic does not allow in a "
+                          "revision id (it reads '@', '-' and '+' as part of a target such as "
+                          "'label@head' or 'abc+1')",
+                          rev.id, found));
 }
 
 model::Diagnostic duplicate_branch_label(const model::Revision& rev, const std::string& label,

@@ -183,6 +183,11 @@ std::string Interpreter::unknown_reason(const Value& v) const
     }
     return fmt::format("the result of `{}`, which miglint cannot evaluate", o->path);
   }
+  if (auto m = v.as<BoundMethod>(); m && !std::dynamic_pointer_cast<LiteralReceiver>(m->self)) {
+    // An attribute of an Alembic/SQLAlchemy object that is not modelled (`bind.engine.url`
+    // before it was), used as a value rather than called.
+    return fmt::format("`{}`, an attribute miglint does not know the value of", m->describe());
+  }
   if (auto ns = v.as<Namespace>(); ns && !ns->known) {
     if (ns->import_line) {
       return fmt::format("`{}` (imported at line {}), which miglint cannot evaluate", ns->path,
@@ -281,10 +286,11 @@ std::optional<Flow<Value>> Interpreter::compare_object(CompareOperator op, const
 {
   if (auto d = data_of(a) ? data_of(a) : data_of(b)) return Flow<Value>(Value(ObjectPtr(d)));
   if (!is_sql(a) && !is_sql(b)) return std::nullopt;
-  if (op == CompareOperator::is || op == CompareOperator::is_not || op == CompareOperator::in ||
-      op == CompareOperator::not_in) {
-    return std::nullopt;
+  if (op == CompareOperator::is || op == CompareOperator::is_not) {
+    // Identity of an SQL construct the revision built is known: `col is None` is False.
+    return Flow<Value>(Value(equal(a, b) == (op == CompareOperator::is)));
   }
+  if (op == CompareOperator::in || op == CompareOperator::not_in) return std::nullopt;
   const Value& column = is_sql(a) ? a : b;
   const Value& other = is_sql(a) ? b : a;
   auto l = sql_operand(column, nullptr, expr.span);
@@ -462,8 +468,18 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
   if (auto d = std::dynamic_pointer_cast<DbData>(object)) {
     return method(); // row.id, result.rowcount, result.fetchall(): still data
   }
+  auto unknown = [&](const std::string& what) {
+    auto v = std::make_shared<OpaqueCall>(what);
+    return Flow<Value>(Value(ObjectPtr(v)));
+  };
   if (std::dynamic_pointer_cast<ConnectionObj>(object)) {
     if (name == "dialect") return Flow<Value>(Value(ObjectPtr(std::make_shared<DialectObj>())));
+    if (name == "url") {
+      auto url = std::make_shared<UrlObj>();
+      if (m_db && m_db->name() != ":memory:" && !m_db->name().empty()) url->database = m_db->name();
+      if (!m_db) return unknown("the database URL of an offline (--sql) run");
+      return Flow<Value>(Value(ObjectPtr(url)));
+    }
     if (name == "engine" || name == "connection" || name == "bind") return Flow<Value>(Value(object));
     if (name == "name") return Flow<Value>(Value("sqlite")); // engine.name
     return method();
@@ -474,7 +490,20 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     if (name == "supports_alter") return Flow<Value>(Value(false));
     return std::nullopt;
   }
+  if (auto url = std::dynamic_pointer_cast<UrlObj>(object)) {
+    if (name == "drivername") return Flow<Value>(Value("sqlite"));
+    if (name == "database") return Flow<Value>(url->database.empty() ? Value() : Value(url->database));
+    if (name == "host" || name == "port" || name == "username" || name == "password") return Flow<Value>(Value());
+    if (name == "query") return Flow<Value>(Value(std::make_shared<DictValue>()));
+    return method();
+  }
+  if (std::dynamic_pointer_cast<ConfigObj>(object)) {
+    // Options, the ini section name and command-line options depend on alembic.ini,
+    // env.py and the command Alembic was started with.
+    return unknown(fmt::format("context.config.{}", name));
+  }
   if (std::dynamic_pointer_cast<MigrationContextObj>(object)) {
+    if (name == "config") return Flow<Value>(Value(ObjectPtr(std::make_shared<ConfigObj>())));
     if (name == "dialect") return Flow<Value>(Value(ObjectPtr(std::make_shared<DialectObj>())));
     if (name == "bind" || name == "connection") {
       return Flow<Value>(Value(ObjectPtr(std::make_shared<ConnectionObj>())));
@@ -653,6 +682,12 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
       return Flow<Value>(Value());
     }
     if (name == "scalar") return data(fmt::format("the result of `{}`", text(span)));
+    return std::nullopt;
+  }
+  if (auto url = std::dynamic_pointer_cast<UrlObj>(m.self)) {
+    if (name == "get_backend_name" || name == "get_dialect") return Flow<Value>(Value("sqlite"));
+    if (name == "get_driver_name") return Flow<Value>(Value("pysqlite"));
+    if (name == "render_as_string" || name == "__str__") return Flow<Value>(Value(url->text()));
     return std::nullopt;
   }
   if (std::dynamic_pointer_cast<InspectorObj>(m.self)) return inspector_call(name, args, call);

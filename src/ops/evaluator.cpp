@@ -1,4 +1,5 @@
 #include "ops/evaluator.hpp"
+#include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
 
 #include <algorithm>
@@ -28,6 +29,21 @@ bool is_builtin_name(const std::string& n)
       "sum", "abs", "round", "isinstance", "getattr", "hasattr", "frozenset", "object"};
   return std::find_if(std::begin(k_names), std::end(k_names),
                       [&](const char* k) { return n == k; }) != std::end(k_names);
+}
+
+// A typing construct or a builtin generic (`Optional`, `typing.List`, `list`, `dict`):
+// subscripting it only makes a type hint.
+bool is_type_hint(const Value& v)
+{
+  if (auto ns = v.as<Namespace>()) {
+    return ns->path.starts_with("typing.") || ns->path.starts_with("typing_extensions.") ||
+           ns->path.starts_with("collections.abc.");
+  }
+  if (auto b = v.as<BuiltinValue>()) {
+    return b->name == "list" || b->name == "dict" || b->name == "tuple" || b->name == "set" ||
+           b->name == "frozenset" || b->name == "type";
+  }
+  return false;
 }
 
 std::optional<double> as_number(const Value& v)
@@ -385,6 +401,11 @@ std::optional<Stop> Evaluator::check_size(const Value& v, Span span)
 Flow<bool> Evaluator::condition(const Value& v, const Expr& expr, std::string_view use)
 {
   if (auto stop = check_known(v, expr, use)) return *stop;
+  if (auto inst = v.as<InstanceValue>(); inst && (inst->cls->attr("__bool__") || inst->cls->attr("__len__"))) {
+    return unsupported(fmt::format("{} on an instance of {}, whose truth its __bool__/__len__ decides",
+                                   use, inst->cls->name),
+                       expr.span);
+  }
   return truthy(v);
 }
 
@@ -606,9 +627,29 @@ std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& de
     if (auto ns = v->as<Namespace>(); ns && (ns->path == "enum.Enum" || ns->path == "enum.IntEnum" ||
                                             ns->path == "enum.StrEnum")) {
       cls->is_enum = true;
+      cls->value_enum = cls->value_enum || ns->path != "enum.Enum";
     }
-    if (auto base = v->as<ClassValue>(); base && base->is_enum) cls->is_enum = true;
+    if (auto ns = v->as<Namespace>(); ns && (ns->path == "typing.NamedTuple" || ns->path == "typing_extensions.NamedTuple")) {
+      cls->is_dataclass = true;
+    }
+    if (auto b = v->as<BuiltinValue>(); b && (b->name == "str" || b->name == "int")) cls->value_enum = true;
+    if (auto base = v->as<ClassValue>()) {
+      cls->is_enum = cls->is_enum || base->is_enum;
+      cls->value_enum = cls->value_enum || base->value_enum;
+      if (base->is_dataclass) cls->fields = base->fields;
+    }
     cls->bases.push_back(*v);
+  }
+  if (!cls->is_enum) cls->value_enum = false;
+  for (const ExprPtr& d : def.decorators) {
+    auto v = eval(*d);
+    if (!v) return v.stop();
+    auto ns = v->as<Namespace>();
+    if (ns && (ns->path == "dataclasses.dataclass" || ns->path == "enum.unique")) {
+      cls->is_dataclass = cls->is_dataclass || ns->path == "dataclasses.dataclass";
+      continue;
+    }
+    cls->unknown_decorator = text(d->span);
   }
   // The body runs in its own scope; what it binds becomes the class's attributes.
   auto frame = std::make_shared<Frame>();
@@ -617,7 +658,16 @@ std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& de
   std::optional<Stop> stop = exec_block(def.body);
   m_frames.pop_back();
   if (stop) return stop;
+  std::int64_t next_auto = 1;
   for (const StmtPtr& s : def.body) {
+    if (const auto* a = s->as<AnnAssign>(); a && cls->is_dataclass) {
+      // Dataclass fields: annotated names, except ClassVar ones.
+      const std::string hint = text(a->annotation->span);
+      if (const auto* n = a->target->as<Name>(); n && hint.find("ClassVar") == std::string::npos &&
+                                                 std::find(cls->fields.begin(), cls->fields.end(), n->id) == cls->fields.end()) {
+        cls->fields.push_back(n->id);
+      }
+    }
     // Definition order, as Python keeps it (enum members, declarative columns).
     std::vector<std::string> bound;
     if (const auto* a = s->as<Assign>()) {
@@ -637,11 +687,31 @@ std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& de
       if (seen) continue;
       Value v = it->second;
       if (cls->is_enum && !n.starts_with("_") && !v.as<FunctionValue>()) {
-        auto member = std::make_shared<EnumMember>();
-        member->cls = def.name;
-        member->name = n;
-        member->value = v;
-        v = Value(ObjectPtr(member));
+        if (v.as<AutoValue>()) {
+          // enum.auto(): the next integer, or the lowercased name for a StrEnum.
+          const bool str_enum = cls->value_enum && std::any_of(cls->bases.begin(), cls->bases.end(), [](const Value& b) {
+            auto ns = b.as<Namespace>();
+            auto builtin = b.as<BuiltinValue>();
+            return (ns && ns->path == "enum.StrEnum") || (builtin && builtin->name == "str");
+          });
+          if (str_enum) {
+            return unsupported(fmt::format("enum.auto() in the str enum {}", def.name), s->span);
+          }
+          v = Value(next_auto);
+        }
+        if (auto i = v.integer()) next_auto = *i + 1;
+        for (const auto& kv : cls->attrs) {
+          // An alias: a second name for an existing value is the same member.
+          if (auto m = kv.second.as<EnumMember>(); m && equal(m->value, v)) v = kv.second;
+        }
+        if (!v.as<EnumMember>()) {
+          auto member = std::make_shared<EnumMember>();
+          member->cls = def.name;
+          member->name = n;
+          member->value = v;
+          member->value_like = cls->value_enum;
+          v = Value(ObjectPtr(member));
+        }
       }
       cls->attrs.emplace_back(n, v);
     }
@@ -794,6 +864,12 @@ std::optional<Stop> Evaluator::exec_inner(const Stmt& stmt)
     return exec_block(t->finalbody);
   }
   if (stmt.is<Global>() || stmt.is<Nonlocal>()) return std::nullopt;
+  if (const auto* m = stmt.as<Match>()) return exec_match(*m);
+  if (const auto* t = stmt.as<TypeAlias>()) {
+    // Only a name for a type hint; nothing a migration runs depends on it.
+    set(t->name, Value(ObjectPtr(std::make_shared<Namespace>("typing.TypeAliasType", true))));
+    return std::nullopt;
+  }
   if (const auto* a = stmt.as<Assert>()) {
     auto test = eval(*a->test);
     if (!test) return test.stop();
@@ -828,7 +904,8 @@ Flow<std::vector<Value>> Evaluator::iterate(const Value& v, const Expr& expr)
   if (auto cls = v.as<ClassValue>(); cls && cls->is_enum) {
     std::vector<Value> members;
     for (const auto& kv : cls->attrs) {
-      if (kv.second.as<EnumMember>()) members.push_back(kv.second);
+      // Aliases (a second name for a value) are not iterated.
+      if (auto m = kv.second.as<EnumMember>(); m && m->name == kv.first) members.push_back(kv.second);
     }
     return members;
   }
@@ -848,6 +925,8 @@ Flow<Value> Evaluator::eval_inner(const Expr& expr)
   if (const auto* n = expr.as<Name>()) {
     if (const Value* v = lookup(n->id)) return *v;
     if (is_builtin_name(n->id)) return make_builtin(n->id);
+    // The module's import name depends on how Alembic loads the file: unknown here.
+    if (n->id == "__name__") return Value(ObjectPtr(std::make_shared<OpaqueCall>("__name__")));
     if (n->id == "True") return Value(true);
     if (n->id == "False") return Value(false);
     if (n->id == "None") return Value();
@@ -1056,6 +1135,7 @@ Flow<Value> Evaluator::subscript(const Expr& expr, const Subscript& s)
 {
   auto base = eval(*s.value);
   if (!base) return base.stop();
+  if (is_type_hint(*base)) return *base; // Tuple[int, ...], Callable[[int], str]
   if (const auto* sl = s.slice->as<Slice>()) {
     // `x[a:b:c]` on a list, tuple or string.
     std::optional<std::int64_t> bounds[3];
@@ -1094,6 +1174,9 @@ Flow<Value> Evaluator::subscript(const Expr& expr, const Subscript& s)
   }
   auto key = eval(*s.slice);
   if (!key) return key.stop();
+  if (base->list() || base->dict() || base->str()) {
+    if (auto stop = check_known(*key, *s.slice, "a subscript")) return *stop;
+  }
   if (auto l = base->list()) {
     if (auto i = as_int(*key)) {
       const auto n = static_cast<std::int64_t>(l->items.size());
@@ -1121,6 +1204,7 @@ Flow<Value> Evaluator::subscript(const Expr& expr, const Subscript& s)
     if (const Value* v = cls->attr(*key->str())) return *v;
     return failure(fmt::format("KeyError: {}", to_repr(*key)), expr.span);
   }
+  if (is_type_hint(*base)) return *base; // Optional[str], List[int], dict[str, int]
   if (const ObjectPtr* o = base->object()) return subscript_object(*o, *key, expr);
   return unsupported(fmt::format("subscript `{}`", text(expr.span)), expr.span);
 }
@@ -1267,8 +1351,19 @@ Flow<Value> Evaluator::binary(BinaryOperator op, const Value& a, const Value& b,
 
 Flow<Value> Evaluator::compare(CompareOperator op, const Value& a, const Value& b, const Expr& expr)
 {
+  if ((op == CompareOperator::eq || op == CompareOperator::not_eq_) && (a.object() || b.object())) {
+    if (auto same = equal_values(a, b)) return Value(*same == (op == CompareOperator::eq));
+  }
   if (a.object() || b.object()) {
     if (auto r = compare_object(op, a, b, expr)) return std::move(*r);
+    // Identity is not equality for a value nobody knows: `row == 5`, `result is None`.
+    if (auto stop = check_known(a, expr, "a comparison")) return *stop;
+    if (auto stop = check_known(b, expr, "a comparison")) return *stop;
+  }
+  if (auto items = b.list(); items && (op == CompareOperator::in || op == CompareOperator::not_in)) {
+    for (const Value& v : items->items) {
+      if (auto stop = check_known(v, expr, "a membership test")) return *stop;
+    }
   }
   switch (op) {
   case CompareOperator::eq: return Value(equal(a, b));
@@ -1316,13 +1411,52 @@ Flow<Value> Evaluator::compare(CompareOperator op, const Value& a, const Value& 
   return unsupported(fmt::format("comparison `{}`", text(expr.span)), expr.span);
 }
 
+std::optional<bool> Evaluator::equal_values(const Value& a, const Value& b)
+{
+  // A str/int mixin enum member equals its value.
+  if (auto m = a.as<EnumMember>(); m && m->value_like && !b.object()) return equal(m->value, b);
+  if (auto m = b.as<EnumMember>(); m && m->value_like && !a.object()) return equal(a, m->value);
+  // Dataclass instances compare their fields.
+  auto x = a.as<InstanceValue>();
+  auto y = b.as<InstanceValue>();
+  if (x && y && x->cls->is_dataclass && y->cls->is_dataclass) {
+    if (x->cls != y->cls) return false;
+    for (const std::string& f : x->cls->fields) {
+      auto same = equal_values(x->attrs[f], y->attrs[f]);
+      if (!same || !*same) return same;
+    }
+    return true;
+  }
+  // Values of the standard library compare by value.
+  auto text = [](const Value& v) -> std::optional<std::string> {
+    if (auto t = v.as<TemporalValue>()) return t->python_type() + t->describe();
+    if (auto u = v.as<UuidValue>()) return "uuid" + u->hex;
+    if (auto by = v.as<BytesValue>()) return "bytes" + by->data;
+    return std::nullopt;
+  };
+  const auto tx = text(a);
+  const auto ty = text(b);
+  if (tx || ty) {
+    if (tx && ty) return *tx == *ty;
+    return a.is_none() || b.is_none() || !(a.object() && b.object()) ? std::optional<bool>(false) : std::nullopt;
+  }
+  if (!a.object() && !b.object()) return equal(a, b);
+  return std::nullopt;
+}
+
 Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
 {
   auto base = eval(*attr.value);
   if (!base) return base.stop();
   if (const ObjectPtr* o = base->object()) {
     if (auto ns = std::dynamic_pointer_cast<Namespace>(*o)) {
-      auto child = std::make_shared<Namespace>(ns->path + "." + attr.attr, ns->known);
+      if ((ns->path == "typing" || ns->path == "typing_extensions") && attr.attr == "TYPE_CHECKING") {
+        return Value(false);
+      }
+      // The options of Alembic's Config (`context.config.cmd_opts`) depend on alembic.ini,
+      // env.py and the command line: unknown values.
+      const bool known = ns->known && ns->path != "alembic.context.config";
+      auto child = std::make_shared<Namespace>(ns->path + "." + attr.attr, known);
       child->import_line = ns->import_line;
       return Value(ObjectPtr(child));
     }
@@ -1543,6 +1677,13 @@ Flow<Value> Evaluator::call_class(const std::shared_ptr<ClassValue>& cls, CallAr
     return failure(fmt::format("ValueError: {} is not a valid {}", v ? to_repr(*v) : "None", cls->name),
                    call.span);
   }
+  if (!cls->unknown_decorator.empty()) {
+    return unsupported(fmt::format("an instance of class {}, decorated with `{}`, which miglint cannot "
+                                   "evaluate",
+                                   cls->name, cls->unknown_decorator),
+                       call.span);
+  }
+  if (cls->is_dataclass) return call_dataclass(cls, args, call);
   for (const Value& b : cls->bases) {
     if (auto ns = b.as<Namespace>(); ns && !ns->known && ns->path != "object") {
       return unsupported(fmt::format("an instance of class {}, whose base `{}` miglint cannot "
@@ -1570,6 +1711,68 @@ Flow<Value> Evaluator::call_class(const std::shared_ptr<ClassValue>& cls, CallAr
   return self;
 }
 
+Flow<Value> Evaluator::call_dataclass(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
+                                      const Expr& call)
+{
+  auto inst = std::make_shared<InstanceValue>();
+  inst->cls = cls;
+  Value self{ObjectPtr(inst)};
+  if (args.args.size() > cls->fields.size()) {
+    return failure(fmt::format("TypeError: {}.__init__() takes {} positional arguments but {} were given",
+                               cls->name, cls->fields.size() + 1, args.args.size() + 1),
+                   call.span);
+  }
+  for (const auto& [k, v] : args.kwargs) {
+    if (std::find(cls->fields.begin(), cls->fields.end(), k) == cls->fields.end()) {
+      return failure(fmt::format("TypeError: {}.__init__() got an unexpected keyword argument '{}'", cls->name, k),
+                     call.span);
+    }
+  }
+  for (std::size_t i = 0; i < cls->fields.size(); ++i) {
+    const std::string& field = cls->fields[i];
+    if (i < args.args.size()) {
+      inst->attrs[field] = args.args[i];
+      continue;
+    }
+    if (const Value* v = args.kw(field)) {
+      inst->attrs[field] = *v;
+      continue;
+    }
+    const Value* fallback = cls->attr(field);
+    if (auto spec = fallback ? fallback->as<FieldSpec>() : nullptr) {
+      if (spec->default_value) {
+        inst->attrs[field] = *spec->default_value;
+        continue;
+      }
+      if (spec->factory) {
+        CallArgs none;
+        none.span = call.span;
+        auto made = call_value(*spec->factory, none, call);
+        if (!made) return made;
+        inst->attrs[field] = *made;
+        continue;
+      }
+      fallback = nullptr;
+    }
+    if (!fallback) {
+      return failure(fmt::format("TypeError: {}.__init__() missing 1 required positional argument: '{}'",
+                                 cls->name, field),
+                     call.span);
+    }
+    inst->attrs[field] = *fallback;
+  }
+  if (const Value* post = cls->attr("__post_init__")) {
+    auto fn = post->as<FunctionValue>();
+    if (!fn) return unsupported(fmt::format("class {} with an unusual __post_init__", cls->name), call.span);
+    CallArgs post_args;
+    post_args.span = call.span;
+    post_args.args.push_back(self);
+    auto r = call_function_value(*fn->def, fn->closure, fn->module, post_args, call);
+    if (!r) return r;
+  }
+  return self;
+}
+
 Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, const Expr& call)
 {
   const Value* first = args.get(0, "");
@@ -1578,11 +1781,28 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
     if (auto s = first->str()) return Value(static_cast<std::int64_t>(s->size()));
     if (auto l = first->list()) return Value(static_cast<std::int64_t>(l->items.size()));
     if (auto d = first->dict()) return Value(static_cast<std::int64_t>(d->items.size()));
+    if (auto b = first->as<BytesValue>()) return Value(static_cast<std::int64_t>(b->data.size()));
+    if (auto cls = first->as<ClassValue>(); cls && cls->is_enum) {
+      auto members = iterate(*first, call);
+      if (!members) return members.stop();
+      return Value(static_cast<std::int64_t>(members->size()));
+    }
+  }
+  // A value nobody knows statically (rows read back, an application call) has no text
+  // and no truth value here.
+  if ((name == "str" || name == "repr" || name == "bool" || name == "isinstance") && first) {
+    if (auto stop = check_known(*first, call, fmt::format("{}()", name))) return *stop;
   }
   if (name == "str") return Value(first ? to_str(*first) : std::string());
   if (name == "repr" && first) return Value(to_repr(*first));
-  if (name == "bool") return Value(first ? truthy(*first) : false);
+  if (name == "bool") {
+    if (!first) return Value(false);
+    auto t = condition(*first, call, "bool()");
+    if (!t) return t.stop();
+    return Value(*t);
+  }
   if (name == "int" && first) {
+    if (auto m = first->as<EnumMember>(); m && m->value_like && m->value.integer()) return m->value;
     if (auto i = as_int(*first)) return Value(*i);
     if (auto d = first->floating()) return Value(static_cast<std::int64_t>(*d));
     if (auto s = first->str()) {
@@ -1971,10 +2191,18 @@ Flow<Value> Evaluator::call_method(const Value& self, const std::string& name, C
       }
       return Value(ok);
     } else if (name == "encode") {
-      return Value(*s);
+      const Value* enc = args.get(0, "encoding");
+      if (!enc || (enc->str() && (*enc->str() == "utf-8" || *enc->str() == "utf8" || *enc->str() == "ascii"))) {
+        auto b = std::make_shared<BytesValue>();
+        b->data = *s;
+        return Value(ObjectPtr(b));
+      }
     }
   }
   if (ListValue* l = self.mutable_list()) {
+    if (a0 && (name == "index" || name == "count" || name == "remove")) {
+      if (auto stop = check_known(*a0, call, fmt::format("list.{}()", name))) return *stop;
+    }
     if (!l->tuple && name == "append" && a0) {
       l->items.push_back(*a0);
       if (auto stop = check_size(self, call.span)) return *stop;
@@ -2043,6 +2271,9 @@ Flow<Value> Evaluator::call_method(const Value& self, const std::string& name, C
     }
   }
   if (DictValue* d = self.mutable_dict()) {
+    if (a0 && (name == "get" || name == "pop" || name == "setdefault")) {
+      if (auto stop = check_known(*a0, call, fmt::format("dict.{}()", name))) return *stop;
+    }
     if (name == "items" || name == "keys" || name == "values") {
       std::vector<Value> out;
       for (const auto& [k, v] : d->items) {

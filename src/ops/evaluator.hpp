@@ -193,6 +193,9 @@ private:
                           const python::Expr& call);
   Flow<Value> binary(python::BinaryOperator op, const Value& a, const Value& b,
                      const python::Expr& expr);
+  // == between values whose equality is by value (mixin enum members, dataclasses,
+  // dates, uuids, bytes); nullopt when it is not decided here.
+  std::optional<bool> equal_values(const Value& a, const Value& b);
   Flow<Value> compare(python::CompareOperator op, const Value& a, const Value& b,
                       const python::Expr& expr);
   Flow<Value> comprehension(const python::Expr& expr, const python::Expr& elt,
@@ -203,6 +206,12 @@ private:
   std::optional<Stop> exec_inner(const python::Stmt& stmt);
   Flow<Value> eval_inner(const python::Expr& expr);
   std::optional<Stop> define_class(const python::Stmt& stmt, const python::ClassDef& def);
+  // `match` (evaluator_match.cpp): whether `pattern` matches, binding its captures.
+  std::optional<Stop> exec_match(const python::Match& m);
+  Flow<bool> match_pattern(const python::Pattern& pattern, const Value& subject,
+                           const python::Expr& where);
+  Flow<Value> call_dataclass(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
+                             const python::Expr& call);
   Flow<Value> call_lambda(const LambdaValue& fn, CallArgs& args, const python::Expr& call);
   Flow<Value> subscript(const python::Expr& expr, const python::Subscript& s);
   std::optional<Stop> bind_params(const python::Arguments& params, CallArgs& args,
@@ -240,6 +249,13 @@ struct ClassValue : Object {
   std::vector<Value> bases;
   std::vector<std::pair<std::string, Value>> attrs; // in definition order
   bool is_enum = false;
+  // A str/int mixin enum (`class S(str, Enum)`, IntEnum, StrEnum): members equal their values.
+  bool value_enum = false;
+  // @dataclass or a typing.NamedTuple: built from `fields` (annotated names, in order).
+  bool is_dataclass = false;
+  std::vector<std::string> fields;
+  // A decorator miglint does not know may have replaced the class: instances are unknown.
+  std::string unknown_decorator;
   const Value* attr(const std::string& key) const;
   std::string describe() const override { return "class " + name; }
 };
@@ -256,7 +272,15 @@ struct EnumMember : Object {
   std::string cls;
   std::string name;
   Value value;
+  bool value_like = false; // of a str/int mixin enum: == compares the value
   std::string describe() const override { return cls + "." + name; }
+};
+
+// dataclasses.field(default=..., default_factory=...).
+struct FieldSpec : Object {
+  std::optional<Value> default_value;
+  std::optional<Value> factory;
+  std::string describe() const override { return "dataclasses.field(...)"; }
 };
 
 // A function bound to an instance (`self.helper`).

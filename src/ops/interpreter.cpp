@@ -2,6 +2,7 @@
 
 #include "ops/app_module.hpp"
 #include "ops/batch.hpp"
+#include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
 #include "util/strings.hpp"
 
@@ -60,7 +61,9 @@ Value Interpreter::import_module(const std::string& dotted)
   const bool known = dotted == "alembic" || dotted.starts_with("alembic.") ||
                      dotted == "sqlalchemy" || dotted.starts_with("sqlalchemy.") ||
                      dotted == "sqlmodel" || dotted.starts_with("sqlmodel.") ||
-                     is_stdlib_module(top);
+                     is_stdlib_module(top) || is_known_stdlib_module(top);
+  // Type-checking-only imports are skipped at run time.
+  if (dotted == "typing.TYPE_CHECKING" || dotted == "typing_extensions.TYPE_CHECKING") return Value(false);
   if (!known) {
     if (auto module = import_app_module(dotted)) return *module;
   }
@@ -115,9 +118,26 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
       if (name == "is_offline_mode") return Value(m_db == nullptr);
       if (name == "get_context") return Value(ObjectPtr(std::make_shared<MigrationContextObj>()));
       if (name == "get_bind") return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
-      if (name == "get_x_argument") return make_list({});
+      // miglint takes no -x arguments: Alembic run without -x returns [] (or {}).
+      if (name == "get_x_argument") {
+        const Value* dict = args.get(0, "as_dictionary");
+        if (dict && truthy(*dict)) return Value(std::make_shared<DictValue>());
+        return make_list({});
+      }
+      if (name.starts_with("config.")) {
+        auto unknown = std::make_shared<OpaqueCall>("context." + name);
+        return Value(ObjectPtr(unknown));
+      }
+    }
+    if (path == "sqlalchemy.engine_from_config" || path == "sqlalchemy.create_engine" ||
+        path == "sqlalchemy.engine.engine_from_config" || path == "sqlalchemy.engine.create_engine") {
+      // A second engine, to the database of the configuration rather than the one being
+      // migrated: what it says or does is not known here.
+      return Value(ObjectPtr(std::make_shared<OpaqueCall>(
+          fmt::format("{}(...), a new engine beside the migration's connection", ns->leaf()))));
     }
     if (auto made = call_stdlib(path, args)) return std::move(*made);
+    if (auto made = call_module_function(path, args)) return std::move(*made);
     if (ns->known && (canonical_module(path) != path || path.starts_with("sqlmodel"))) {
       return call_sqlalchemy(path, args, call);
     }
@@ -136,6 +156,7 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
       return call_batch(*batch, m->name, args, call);
     }
     if (auto r = call_database(*m, args, call)) return std::move(*r);
+    if (auto r = stdlib_method(m->self, m->name, args)) return std::move(*r);
     if (auto type = std::dynamic_pointer_cast<SqlType>(m->self)) {
       if (m->name == "with_variant") {
         // The variant applies on SQLite only when it is registered for "sqlite".
@@ -172,6 +193,7 @@ Flow<Value> Interpreter::attribute_of_object(const ObjectPtr& object, const std:
     return Value(ObjectPtr(child));
   }
   if (auto r = attribute_database(object, name, expr)) return std::move(*r);
+  if (auto v = stdlib_attribute(object, name)) return *v;
   if (auto table = std::dynamic_pointer_cast<TableClause>(object); table && name == "name") {
     return Value(table->name);
   }

@@ -5,6 +5,7 @@
 #include "ops/add_column.hpp"
 #include "ops/batch.hpp"
 #include "ops/interpreter.hpp"
+#include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
 
 #include <cmath>
@@ -27,42 +28,6 @@ const std::string* str_arg(const CallArgs& args, std::size_t position, std::stri
   return v ? v->str() : nullptr;
 }
 
-// Python's json.dumps with default separators.
-std::string json_dumps(const Value& v)
-{
-  if (v.is_none()) return "null";
-  if (auto b = v.boolean()) return *b ? "true" : "false";
-  if (auto s = v.str()) {
-    std::string out = "\"";
-    for (unsigned char c : *s) {
-      switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
-      }
-    }
-    return out + "\"";
-  }
-  if (auto l = v.list()) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < l->items.size(); ++i) out += (i ? ", " : "") + json_dumps(l->items[i]);
-    return out + "]";
-  }
-  if (auto d = v.dict()) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < d->items.size(); ++i) {
-      out += (i ? ", " : "") + json_dumps(Value(to_str(d->items[i].first))) + ": " +
-             json_dumps(d->items[i].second);
-    }
-    return out + "}";
-  }
-  return to_str(v);
-}
 
 } // namespace
 
@@ -193,7 +158,7 @@ std::optional<std::string> data_literal(const Value& v, const SqlType* type)
 {
   if (auto bound = bind_stdlib(v, processor_type(type))) return bound->literal;
   const bool json = type && (type->name == "JSON" || type->name == "JSONB");
-  if (json) return ddl::quote_literal(json_dumps(v));
+  if (json) return ddl::quote_literal(json_dumps(v, false, nullptr));
   if (v.is_none()) return "NULL";
   if (float_bound(type)) {
     // float(value): Numeric, Float and the like bind REALs on SQLite.

@@ -148,6 +148,20 @@ struct ConnectionObj : Object {
   std::string describe() const override { return "op.get_bind()"; }
 };
 
+// `bind.engine.url`: the URL SQLAlchemy shows for the database being migrated
+// ("sqlite://" in memory, "sqlite:///rel.db", "sqlite:////abs/x.db").
+struct UrlObj : Object {
+  std::string database; // the file as opened, empty in memory
+  std::string text() const { return database.empty() ? "sqlite://" : "sqlite:///" + database; }
+  std::string describe() const override { return text(); }
+};
+
+// `context.config` / `op.get_context().config`: the Alembic Config. Its options come from
+// alembic.ini as env.py may have changed them, so what is read from it is unknown here.
+struct ConfigObj : Object {
+  std::string describe() const override { return "context.config"; }
+};
+
 // `bind.dialect`: SQLite's (name "sqlite").
 struct DialectObj : Object {
   std::string describe() const override { return "dialect"; }

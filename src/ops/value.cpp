@@ -1,5 +1,6 @@
 #include "ops/value.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -44,6 +45,17 @@ bool equal(const Value& a, const Value& b)
     if (l.size() != r.size()) return false;
     for (std::size_t i = 0; i < l.size(); ++i) {
       if (!equal(l[i], r[i])) return false;
+    }
+    return true;
+  }
+  if (a.dict() && b.dict()) {
+    // Same keys with equal values, in any order.
+    const auto& l = a.dict()->items;
+    const auto& r = b.dict()->items;
+    if (l.size() != r.size()) return false;
+    for (const auto& [k, v] : l) {
+      const auto match = std::find_if(r.begin(), r.end(), [&](const auto& kv) { return equal(kv.first, k); });
+      if (match == r.end() || !equal(match->second, v)) return false;
     }
     return true;
   }

@@ -424,6 +424,7 @@ struct ExceptHandler {
   std::string name;
   Block body;
   Span span;
+  bool star = false; // `except*` (an exception group handler)
 };
 
 struct Try {
@@ -450,11 +451,51 @@ struct Delete {
   ExprList targets;
 };
 
+// A pattern of a `case` clause (PEP 634).
+struct Pattern {
+  enum class Kind : std::uint8_t {
+    value,    // a literal, a dotted name or a signed/complex number: compared with ==
+    singleton, // None, True, False: compared with `is`
+    capture,  // a bare name binds the subject; `_` (empty name) matches anything
+    sequence, // [p, *rest, q] or (p, q)
+    mapping,  // {"k": p, **rest}
+    class_,   // Cls(p, key=q)
+    or_,      // p | q
+    as,       // p as name
+  };
+  Kind kind = Kind::capture;
+  Span span;
+  ExprPtr value;                 // value/singleton: the expression; class_: the class
+  std::string name;              // capture/as: the bound name; sequence/mapping: `*rest`/`**rest`
+  std::vector<Pattern> patterns; // sequence/or_/class_ positional/mapping values; as: the inner one
+  ExprList keys;                 // mapping keys
+  std::vector<std::string> keyword_names; // class_ keywords, matching keyword_patterns
+  std::vector<Pattern> keyword_patterns;
+  std::ptrdiff_t star = -1;      // sequence: index of the `*rest` entry (not in patterns)
+};
+
+struct MatchCase {
+  Pattern pattern;
+  ExprPtr guard; // `if guard`, or null
+  Block body;
+};
+
+struct Match {
+  ExprPtr subject;
+  std::vector<MatchCase> cases;
+};
+
+// `type Name[T] = value` (PEP 695).
+struct TypeAlias {
+  std::string name;
+  ExprPtr value;
+};
+
 struct Stmt {
   Span span; // a def/class span starts at its first decorator
   std::variant<ExprStmt, Assign, AnnAssign, AugAssign, FunctionDef, ClassDef, If, For, While,
                With, Return, Pass, Break, Continue, Raise, Import, ImportFrom, Try, Global,
-               Nonlocal, Assert, Delete>
+               Nonlocal, Assert, Delete, Match, TypeAlias>
     node;
 
   template <typename T> const T* as() const { return std::get_if<T>(&node); }

@@ -54,6 +54,19 @@ void visit_keywords(const std::vector<KeywordArg>& keywords, const ExprVisitor& 
   }
 }
 
+// The value expressions of a pattern: literals, dotted names, class names and mapping keys.
+void visit_pattern(const Pattern& p, const ExprVisitor& f)
+{
+  visit_opt(p.value, f);
+  visit_list(p.keys, f);
+  for (const Pattern& inner : p.patterns) {
+    visit_pattern(inner, f);
+  }
+  for (const Pattern& inner : p.keyword_patterns) {
+    visit_pattern(inner, f);
+  }
+}
+
 } // namespace
 
 void for_each_child(const Expr& expr, const ExprVisitor& f)
@@ -217,6 +230,15 @@ void for_each_child(const Stmt& stmt, const ExprVisitor& fe, const StmtVisitor& 
                  visit_opt(n.msg, fe);
                },
                [&](const Delete& n) { visit_list(n.targets, fe); },
+               [&](const Match& n) {
+                 visit_opt(n.subject, fe);
+                 for (const MatchCase& c : n.cases) {
+                   visit_pattern(c.pattern, fe);
+                   visit_opt(c.guard, fe);
+                   visit_block(c.body, fs);
+                 }
+               },
+               [&](const TypeAlias& n) { visit_opt(n.value, fe); },
              },
              stmt.node);
 }

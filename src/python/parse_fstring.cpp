@@ -3,6 +3,8 @@
 // enclosing quote, so its source text is a plain slice of the file).
 #include "python/parser_impl.hpp"
 
+#include <cctype>
+
 namespace miglint::python::detail {
 
 namespace {
@@ -161,12 +163,17 @@ ExprPtr Parser::fstring_field(std::uint32_t& i, std::uint32_t end, bool raw, int
   while (p < end) {
     const char c = m_src[p];
     if (c == '\'' || c == '"') {
-      const std::size_t close = m_src.find(c, p + 1);
-      if (close == std::string_view::npos || close >= end) {
+      // A nested string, with any quotes and its own fields (Python 3.12).
+      std::uint32_t word = p;
+      while (word > open + 1 && p - word < 2 && std::isalpha(static_cast<unsigned char>(m_src[word - 1]))) {
+        --word;
+      }
+      const StringScan inner = scan_string_literal(m_src, m_src.substr(word, p - word), p, end);
+      if (!inner.error.empty()) {
         fail("f-string: unterminated string", {p, p + 1});
         return nullptr;
       }
-      p = static_cast<std::uint32_t>(close + 1);
+      p = inner.end;
       continue;
     }
     if (c == '(' || c == '[' || c == '{') {

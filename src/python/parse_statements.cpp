@@ -132,6 +132,23 @@ bool Parser::statement(Block& out)
     }
     default: break;
     }
+    if (starts_match_statement() || starts_type_alias()) {
+      StmtPtr s = starts_type_alias() ? type_alias() : match_statement();
+      if (!s) {
+        return false;
+      }
+      if (s->is<TypeAlias>()) {
+        // A simple statement: it ends its line.
+        if (at_kind(TokenKind::newline)) {
+          advance();
+        } else if (!at_kind(TokenKind::end_of_file)) {
+          fail_here();
+          return false;
+        }
+      }
+      out.push_back(std::move(s));
+      return true;
+    }
   } else if (at_op("@")) {
     StmtPtr s = decorated();
     if (!s) {
@@ -168,10 +185,7 @@ bool Parser::simple_statements(Block& out)
   if (at_kind(TokenKind::end_of_file)) {
     return true;
   }
-  if (first.kind == TokenKind::name && text(first) == "match") {
-    fail("`match` statements are not supported", first.span);
-    return false;
-  }
+  (void)first;
   fail_here();
   return false;
 }
@@ -557,6 +571,9 @@ StmtPtr Parser::function_def(ExprList decorators, std::uint32_t start)
   }
   f.name_span = tok().span;
   f.name = text(advance());
+  if (at_op("[") && !type_parameters()) {
+    return nullptr;
+  }
   if (!expect_op("(") || !parameters(f.args, ")", true) || !expect_op(")")) {
     return nullptr;
   }
@@ -620,6 +637,33 @@ bool Parser::parameters(Arguments& args, std::string_view closer, bool annotatio
   return true;
 }
 
+// `[T, U: bound, *Ts, **P]` (and 3.13 defaults `T = int`); the evaluator has no use for
+// them, so they are only parsed.
+bool Parser::type_parameters()
+{
+  advance(); // [
+  do {
+    if (at_op("]")) {
+      break;
+    }
+    if (!accept_op("**")) {
+      accept_op("*");
+    }
+    if (!at_name()) {
+      fail_here("a type parameter name");
+      return false;
+    }
+    advance();
+    if (accept_op(":") && !test()) {
+      return false;
+    }
+    if (accept_op("=") && !test()) {
+      return false;
+    }
+  } while (accept_op(","));
+  return expect_op("]");
+}
+
 StmtPtr Parser::class_def(ExprList decorators, std::uint32_t start)
 {
   ClassDef c;
@@ -631,6 +675,9 @@ StmtPtr Parser::class_def(ExprList decorators, std::uint32_t start)
   }
   c.name_span = tok().span;
   c.name = text(advance());
+  if (at_op("[") && !type_parameters()) {
+    return nullptr;
+  }
   if (at_op("(")) {
     const std::uint32_t open = advance().span.begin;
     Call call;
@@ -760,6 +807,11 @@ StmtPtr Parser::try_statement()
   while (at_kw(Keyword::except)) {
     ExceptHandler h;
     h.span = advance().span;
+    h.star = accept_op("*");
+    if (h.star && at_op(":")) {
+      fail_here("an exception type after 'except*'");
+      return nullptr;
+    }
     if (!at_op(":")) {
       if (!(h.type = test())) {
         return nullptr;

@@ -124,6 +124,19 @@ private:
   StmtPtr with_statement(std::uint32_t start, bool is_async);
   StmtPtr try_statement();
   bool parameters(Arguments& args, std::string_view closer, bool annotations);
+  bool type_parameters(); // PEP 695 `[T, *Ts, **P]` after a def/class name: checked, not kept
+
+  // soft keywords and `match` (parse_match.cpp)
+  bool at_soft_keyword(std::string_view word) const;
+  bool starts_match_statement() const;
+  bool starts_type_alias() const;
+  StmtPtr match_statement();
+  StmtPtr type_alias();
+  bool pattern(Pattern& out, bool allow_open_sequence);
+  bool closed_pattern(Pattern& out);
+  bool or_pattern(Pattern& out);
+  bool sequence_items(std::vector<Pattern>& items, Pattern& seq);
+  bool value_expression(Pattern& out);
   bool check_target(const Expr& target, bool allow_tuple);
 
   // expressions

@@ -1,5 +1,7 @@
 #include "python/string_literal.hpp"
 
+#include <vector>
+
 namespace miglint::python {
 
 namespace {
@@ -174,6 +176,109 @@ void decode_string_body(std::string_view body, bool raw, bool bytes, std::string
       out.push_back(e);
       break;
     }
+  }
+}
+
+namespace {
+
+bool has_prefix_letter(std::string_view prefix, char letter)
+{
+  for (char c : prefix) {
+    if ((c | 0x20) == letter) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ident_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Nested replacement fields deeper than this are refused (CPython also bounds them).
+constexpr std::size_t k_max_field_nesting = 64;
+
+} // namespace
+
+StringScan scan_string_literal(std::string_view src, std::string_view prefix, std::uint32_t quote,
+                               std::uint32_t limit)
+{
+  StringScan out;
+  const char q = src[quote];
+  const bool triple = quote + 2 < limit && src[quote + 1] == q && src[quote + 2] == q;
+  const bool format = has_prefix_letter(prefix, 'f');
+  std::uint32_t p = quote + (triple ? 3 : 1);
+  // Open replacement fields, innermost last: brackets open inside the expression, or -1
+  // once its `:` format spec started (literal text again, until the field's `}`).
+  std::vector<int> fields;
+  auto newline = [&](std::uint32_t i) { return src[i] == '\n' || src[i] == '\r'; };
+  while (true) {
+    if (p >= limit) {
+      out.end = limit;
+      out.error = triple ? "unterminated triple-quoted string literal" : "unterminated string literal";
+      return out;
+    }
+    const char c = src[p];
+    const bool literal = fields.empty() || fields.back() < 0;
+    if (literal) {
+      if (c == '\\') {
+        p += (p + 2 < limit && src[p + 1] == '\r' && src[p + 2] == '\n') ? 3 : 2;
+        continue;
+      }
+      if (c == q && (!triple || (p + 2 < limit && src[p + 1] == q && src[p + 2] == q))) {
+        out.end = p + (triple ? 3 : 1);
+        return out;
+      }
+      if (newline(p) && !triple && fields.empty()) {
+        out.end = p;
+        out.error = "unterminated string literal";
+        return out;
+      }
+      if (format && c == '{') {
+        if (fields.empty() && p + 1 < limit && src[p + 1] == '{') {
+          p += 2;
+          continue;
+        }
+        if (fields.size() >= k_max_field_nesting) {
+          out.end = p;
+          out.error = "f-string: expressions nested too deeply";
+          return out;
+        }
+        fields.push_back(0);
+      } else if (format && c == '}' && !fields.empty()) {
+        fields.pop_back(); // the end of a format spec ends its field
+      }
+      ++p;
+      continue;
+    }
+    // Inside a replacement field's expression.
+    int& brackets = fields.back();
+    if (c == '\'' || c == '"') {
+      std::uint32_t word = p;
+      while (word > 0 && ident_char(src[word - 1]) && p - word < 2) {
+        --word;
+      }
+      StringScan inner = scan_string_literal(src, src.substr(word, p - word), p, limit);
+      if (!inner.error.empty()) {
+        return inner;
+      }
+      p = inner.end;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') {
+      ++brackets;
+    } else if ((c == ')' || c == ']' || c == '}') && brackets > 0) {
+      --brackets;
+    } else if (c == '}') {
+      fields.pop_back();
+    } else if (c == ':' && brackets == 0) {
+      brackets = -1;
+    } else if (c == '!' && brackets == 0 && p + 1 < limit && src[p + 1] == '=') {
+      ++p;
+    }
+    ++p;
   }
 }
 

@@ -1,4 +1,5 @@
 #include "python/tokenizer.hpp"
+#include "python/string_literal.hpp"
 
 #include <array>
 #include <span>
@@ -340,47 +341,15 @@ private:
   // `start` is where the prefix begins, `quote` the opening quote.
   void string(std::uint32_t start, std::uint32_t quote)
   {
-    const unsigned char q = at(quote);
-    const bool triple = quote + 2 < m_end && at(quote + 1) == q && at(quote + 2) == q;
-    std::uint32_t p = quote + (triple ? 3 : 1);
-    while (true) {
-      if (p >= m_end) {
-        if (triple) {
-          fail("unterminated triple-quoted string literal", {start, quote + 3});
-        } else {
-          fail("unterminated string literal", {start, m_end});
-        }
-        m_pos = m_end;
-        return;
-      }
-      const unsigned char c = at(p);
-      if (c == '\\') {
-        // A backslash protects the next character, in raw strings too (r"\"" is valid).
-        if (p + 2 < m_end && at(p + 1) == '\r' && at(p + 2) == '\n') {
-          p += 3;
-        } else {
-          p += 2;
-        }
-        continue;
-      }
-      if (c == q) {
-        if (!triple) {
-          ++p;
-          break;
-        }
-        if (p + 2 < m_end && at(p + 1) == q && at(p + 2) == q) {
-          p += 3;
-          break;
-        }
-      } else if ((c == '\n' || c == '\r') && !triple) {
-        fail("unterminated string literal", {start, p});
-        m_pos = p;
-        return;
-      }
-      ++p;
+    const StringScan scan = scan_string_literal(m_src, m_src.substr(start, quote - start), quote, m_end);
+    if (!scan.error.empty()) {
+      const bool triple = scan.error.starts_with("unterminated triple");
+      fail(scan.error, triple ? Span{start, quote + 3} : Span{start, scan.end});
+      m_pos = triple ? m_end : scan.end;
+      return;
     }
-    m_pos = p;
-    push(TokenKind::string, {start, p});
+    m_pos = scan.end;
+    push(TokenKind::string, {start, scan.end});
   }
 
   void op()
@@ -468,8 +437,10 @@ private:
     const Span eof{m_end, m_end};
     if (!m_out.error && !m_brackets.empty()) {
       const std::uint32_t open = m_brackets.back();
-      fail(std::string("'") + static_cast<char>(at(open)) + "' was never closed",
-           {open, open + 1});
+      std::string message = "' was never closed";
+      message.insert(message.begin(), static_cast<char>(at(open)));
+      message.insert(message.begin(), '\'');
+      fail(std::move(message), {open, open + 1});
     }
     if (!m_out.error && !m_expression) {
       if (m_line_has_tokens) {

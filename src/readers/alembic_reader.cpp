@@ -4,6 +4,7 @@
 #include "python/parser.hpp"
 #include "readers/alembic_module.hpp"
 #include "readers/reader.hpp"
+#include "readers/source_encoding.hpp"
 #include "util/strings.hpp"
 
 #include <array>
@@ -197,6 +198,37 @@ std::optional<std::string_view> header_line(std::string_view source, Span doc,
   return util::strip(value);
 }
 
+// The ids of a `Revises:` line, in the spellings templates of different Alembic and
+// Flask-Migrate versions wrote: `a, b`, `('a', 'b')`, `['a', 'b']`, and for a first
+// revision an empty value, `None` or `(none)`.
+std::vector<std::string> revises_ids(std::string_view value)
+{
+  value = util::strip(value);
+  if (value.size() >= 2 && ((value.front() == '(' && value.back() == ')') ||
+                            (value.front() == '[' && value.back() == ']'))) {
+    value = util::strip(value.substr(1, value.size() - 2));
+  }
+  std::vector<std::string> ids;
+  for (const std::string& piece : util::split(value, ',')) {
+    std::string_view id = util::strip(piece);
+    // Quotes of a repr()ed tuple; a one-line docstring's closing quotes already took
+    // the last one away.
+    while (!id.empty() && (id.front() == '\'' || id.front() == '"')) {
+      id.remove_prefix(1);
+    }
+    while (!id.empty() && (id.back() == '\'' || id.back() == '"')) {
+      id.remove_suffix(1);
+    }
+    if (!id.empty()) {
+      ids.emplace_back(id);
+    }
+  }
+  if (ids.size() == 1 && (util::to_lower(ids.front()) == "none" || ids.front() == "<base>")) {
+    ids.clear();
+  }
+  return ids;
+}
+
 void read_doc(model::Revision& rev, const Block& body, std::string_view source)
 {
   if (body.empty()) {
@@ -216,14 +248,7 @@ void read_doc(model::Revision& rev, const Block& body, std::string_view source)
     rev.header_id_span = span;
   }
   if (auto revises = header_line(source, rev.doc_span, "Revises:", span)) {
-    std::vector<std::string> ids;
-    for (const std::string& piece : util::split(*revises, ',')) {
-      const std::string_view id = util::strip(piece);
-      if (!id.empty()) {
-        ids.emplace_back(id);
-      }
-    }
-    rev.header_revises = std::move(ids);
+    rev.header_revises = revises_ids(*revises);
     rev.header_revises_span = span;
   }
 }
@@ -399,6 +424,12 @@ ReadOutcome read_parsed(const std::shared_ptr<const model::SourceFile>& file,
 ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file, ReadMode mode)
 {
   const std::string_view source = file->text;
+  if (auto problem = python_encoding_problem(source)) {
+    const auto at = static_cast<std::uint32_t>(problem->offset);
+    ReadOutcome out;
+    out.diagnostics.push_back(unparsable(file, {at, at + 1}, std::move(problem->message)));
+    return out;
+  }
   if (mode == ReadMode::graph) {
     // Only the module-level statements; anything the scan or this partial parse is not
     // sure about is read in full below, which also words the error as full mode does.

@@ -18,6 +18,7 @@
 // the semicolons of a `BEGIN ... END;` body do not end the CREATE TRIGGER.
 #include "readers/reader.hpp"
 #include "readers/sql_statement.hpp"
+#include "readers/source_encoding.hpp"
 #include "util/strings.hpp"
 
 #include <cctype>
@@ -159,9 +160,8 @@ private:
 
 ReadOutcome SqlReader::run()
 {
-  if (const void* nul = std::memchr(m_text.data(), '\0', m_text.size())) {
-    const std::size_t at = static_cast<const char*>(nul) - m_text.data();
-    error(span_of(at, at + 1), "file contains NUL bytes: not a text SQL revision");
+  if (auto problem = sql_encoding_problem(m_text)) {
+    error(span_of(problem->offset, problem->offset + 1), std::move(problem->message));
     return std::move(m_out);
   }
   if (m_text.size() > UINT32_MAX) {

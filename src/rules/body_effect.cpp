@@ -2,7 +2,9 @@
 
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <vector>
 
 namespace miglint::rules {
 
@@ -46,20 +48,62 @@ bool is_data_keyword(const std::string& keyword)
          keyword == "REPLACE" || keyword == "SELECT" || keyword == "WITH";
 }
 
-// Python op calls that touch rows only; everything else an op does changes the schema.
-bool is_data_step(const model::Step& step)
+// Settings of the session or transaction (`SET LOCAL lock_timeout`, `PRAGMA
+// foreign_keys=OFF`, `LOCK TABLE`): they change neither schema nor rows.
+bool is_session_keyword(const std::string& keyword)
+{
+  return keyword == "SET" || keyword == "RESET" || keyword == "PRAGMA" || keyword == "LOCK" ||
+         keyword == "SHOW" || keyword == "BEGIN" || keyword == "COMMIT" || keyword == "START" ||
+         keyword == "SAVEPOINT" || keyword == "RELEASE";
+}
+
+// The leading keyword of each statement of SQL text (split at `;` outside quotes).
+std::vector<std::string> statement_keywords(std::string_view sql)
+{
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i <= sql.size(); ++i) {
+    const char c = i < sql.size() ? sql[i] : ';';
+    if (quote != 0) {
+      quote = c == quote ? 0 : quote;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == ';') {
+      if (auto keyword = leading_keyword(sql.substr(start, i - start)); !keyword.empty()) {
+        out.push_back(std::move(keyword));
+      }
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+Effect effect_of_keyword(const std::string& keyword)
+{
+  return is_session_keyword(keyword) ? Effect::none
+         : is_data_keyword(keyword) ? Effect::data
+                                    : Effect::schema;
+}
+
+// What one op call or SQL statement does: Python op calls other than these change the
+// schema; SQL is judged by its leading keyword(s).
+Effect effect_of_step(const model::Step& step)
 {
   if (step.name == "bulk_insert" || step.name == "f" || step.name == "get_bind" ||
       step.name == "get_context" || step.name == "inline_literal") {
-    return true;
+    return Effect::data;
   }
   if (step.name == "execute") {
     // op.execute(sa.update(...)) and friends have no literal text: treat them as data,
-    // the common case; literal SQL is judged by its first keyword.
-    return step.text.empty() || is_data_keyword(leading_keyword(step.text));
+    // the common case; literal SQL is judged statement by statement.
+    Effect effect = step.text.empty() ? Effect::data : Effect::none;
+    for (const std::string& keyword : statement_keywords(step.text)) {
+      effect = std::max(effect, effect_of_keyword(keyword));
+    }
+    return effect;
   }
-  const std::string first = step.name.substr(0, step.name.find(' '));
-  return is_data_keyword(first);
+  return effect_of_keyword(step.name.substr(0, step.name.find(' ')));
 }
 
 } // namespace
@@ -76,13 +120,14 @@ BodyEffect classify(const model::Body* body)
     out.effect = body->raises ? Effect::none : Effect::data;
     return out;
   }
-  out.effect = Effect::data;
   for (const auto& step : body->steps) {
-    if (!is_data_step(step)) {
+    const Effect effect = effect_of_step(step);
+    if (effect == Effect::schema) {
       out.effect = Effect::schema;
       out.first_schema_step = &step;
       break;
     }
+    out.effect = std::max(out.effect, effect);
   }
   return out;
 }

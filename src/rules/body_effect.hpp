@@ -1,12 +1,13 @@
 // What an upgrade/downgrade body does to the database, judged from its steps:
-// nothing, only data (UPDATE/INSERT/DELETE, bulk_insert), or the schema.
+// nothing (or only session settings such as SET, PRAGMA, LOCK TABLE), only data
+// (UPDATE/INSERT/DELETE, bulk_insert), or the schema.
 #pragma once
 
 #include "model/revision.hpp"
 
 namespace miglint::rules {
 
-enum class Effect { none, data, schema };
+enum class Effect { none, data, schema }; // ordered: a body does the most of its steps
 
 struct BodyEffect {
   Effect effect = Effect::none;

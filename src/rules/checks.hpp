@@ -12,6 +12,7 @@ void check_duplicate_revision(const RuleContext& ctx, Reporter& out);
 void check_unknown_dependency(const RuleContext& ctx, Reporter& out);
 void check_duplicate_branch_label(const RuleContext& ctx, Reporter& out);
 void check_multiple_bases(const RuleContext& ctx, Reporter& out);
+void check_invalid_revision_id(const RuleContext& ctx, Reporter& out);
 void check_stale_heads_file(const RuleContext& ctx, Reporter& out);
 void check_missing_downgrade(const RuleContext& ctx, Reporter& out);
 void check_undescriptive_message(const RuleContext& ctx, Reporter& out);

@@ -282,7 +282,7 @@ model::Result<LintOutput> run_lint(const LintInput& input)
     }
     RuleContext ctx{graph,       input.build.errors.empty(), input.build.errors, named_problems,
                     input.config, s.options,                  in_scope,           fix,
-                    input.base, &input.precomputed};
+                    input.base, &input.precomputed, &input.naming};
     Reporter reporter(*s.rule, s.severity, findings);
     s.rule->check(ctx, reporter);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "config/file_template.hpp"
 #include "graph/revision_graph.hpp"
 #include "rules/base_view.hpp"
 #include "rules/rule.hpp"
@@ -22,6 +23,8 @@ struct LintInput {
   // Findings computed outside the rules because they need I/O (the heads file), each
   // carrying its rule code; the rule of that code forwards them.
   std::vector<model::Diagnostic> precomputed;
+  // How the project names its revision files (alembic.ini), for filename-mismatch.
+  config::FileNaming naming;
 };
 
 struct LintOutput {

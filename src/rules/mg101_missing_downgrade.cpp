@@ -17,7 +17,8 @@ void check_missing_downgrade(const RuleContext& ctx, Reporter& out)
       continue; // an empty merge revision needs no downgrade
     }
     const model::Body* down = rev.downgrade ? &*rev.downgrade : nullptr;
-    if (down && !down->does_nothing && !down->raises) {
+    // A downgrade of session settings only (`SET lock_timeout`) reverses nothing either.
+    if (down && !down->raises && classify(down).effect != Effect::none) {
       continue;
     }
     const bool sql = rev.format == model::Format::sql;

@@ -8,6 +8,22 @@
 
 namespace miglint::rules {
 
+namespace {
+
+// The value of the `Revises:` line as the file spells it.
+std::string written_value(const model::Revision& rev)
+{
+  const model::Span at = rev.header_revises_span;
+  std::string_view line = std::string_view(rev.file->text).substr(at.begin, at.end - at.begin);
+  line.remove_prefix(std::min(line.size(), std::string_view("Revises:").size()));
+  while (!line.empty() && (line.back() == '"' || line.back() == '\'')) {
+    line.remove_suffix(1); // the closing quotes of a one-line docstring
+  }
+  return std::string(util::strip(line));
+}
+
+} // namespace
+
 void check_header_mismatch(const RuleContext& ctx, Reporter& out)
 {
   for (std::size_t i = 0; i < ctx.graph.size(); ++i) {
@@ -35,11 +51,11 @@ void check_header_mismatch(const RuleContext& ctx, Reporter& out)
       std::sort(actual.begin(), actual.end());
       if (written != actual) {
         const std::string down = actual.empty() ? "None" : util::join(rev.down_revisions, ", ");
-        // An empty `Revises:` is how Alembic writes a first revision.
+        // Quoted as written (`Revises: None`, `Revises: ('a', 'b')`): that is what to edit.
         const std::string says =
-            rev.header_revises->empty()
+            rev.header_revises->empty() && written_value(rev).empty()
                 ? std::string("docstring's 'Revises:' line is empty")
-                : fmt::format("docstring says 'Revises: {}'", util::join(*rev.header_revises, ", "));
+                : fmt::format("docstring says 'Revises: {}'", written_value(rev));
         out.report(rev, rev.header_revises_span,
                    fmt::format("{} but down_revision is {}; was the revision re-parented by "
                                "hand? update the docstring",

@@ -34,6 +34,8 @@ const std::vector<RuleInfo>& table()
        "more than one revision starts from an empty database", {}},
       {"MG008", "stale-heads-file", Severity::error, Scope::graph, &check_stale_heads_file,
        "versions/HEADS (heads_file = true) does not list the graph's heads", {}},
+      {"MG009", "invalid-revision-id", Severity::error, Scope::graph, &check_invalid_revision_id,
+       "a revision id contains '@', '-' or '+', which Alembic does not allow", {}},
       {"MG101", "missing-downgrade", Severity::error, Scope::content, &check_missing_downgrade,
        "a revision changes the database but its downgrade does nothing", {}},
       {"MG102", "undescriptive-message", Severity::error, Scope::content,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "config/file_template.hpp"
 #include "rules/base_view.hpp"
 #include "graph/revision_graph.hpp"
 #include "model/diagnostic.hpp"
@@ -74,6 +75,7 @@ struct RuleContext {
   // The base branch for git rules (`lint --against REF`); null when not comparing.
   const BaseView* base = nullptr;
   const std::vector<model::Diagnostic>* precomputed = nullptr;
+  const config::FileNaming* naming = nullptr; // null: Alembic's defaults
 };
 
 class Reporter {

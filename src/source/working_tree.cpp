@@ -26,12 +26,19 @@ Result<std::vector<std::string>> WorkingTree::list(const std::string& dir) const
   }
   std::vector<std::string> names;
   while (const dirent* entry = ::readdir(handle)) {
-    bool regular = entry->d_type == DT_REG;
+    bool listed = entry->d_type == DT_REG;
     if (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) {
+      const std::string path = dir + "/" + entry->d_name;
       struct stat st {};
-      regular = ::stat((dir + "/" + entry->d_name).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+      if (::stat(path.c_str(), &st) == 0) {
+        listed = S_ISREG(st.st_mode);
+      } else {
+        // A link that leads nowhere (dangling, or a loop) is listed so that reading it
+        // fails and says so: Alembic fails on it too, rather than run without it.
+        listed = ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+      }
     }
-    if (regular) {
+    if (listed) {
       names.emplace_back(entry->d_name);
     }
   }
@@ -46,6 +53,25 @@ Error read_error(const std::string& path, int error)
 {
   return model::make_error(fmt::format("cannot read {}: {}", path, std::strerror(error)),
                            error == ENOENT ? Error::Kind::not_found : Error::Kind::other);
+}
+
+// Why `link` (a name relative to `dir_fd`, shown as `path`) could not be opened, saying
+// where a symbolic link points when the link is what failed.
+Error open_error(int dir_fd, const std::string& link, const std::string& path, int error)
+{
+  if (error == ENOENT || error == ELOOP) {
+    char target[4096];
+    const ssize_t n = ::readlinkat(dir_fd, link.c_str(), target, sizeof target);
+    if (n >= 0) {
+      const std::string_view to(target, static_cast<std::size_t>(n));
+      return model::make_error(
+          error == ELOOP
+              ? fmt::format("cannot read {}: symbolic link to {} that loops", path, to)
+              : fmt::format("cannot read {}: broken symbolic link to {}, which does not exist",
+                            path, to));
+    }
+  }
+  return read_error(path, error);
 }
 
 Error too_large()
@@ -108,7 +134,8 @@ Result<std::string> WorkingTree::read(const std::string& path) const
   // second copy.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return read_error(path, errno);
+    const int error = errno;
+    return open_error(AT_FDCWD, path, path, error);
   }
   return read_to_end(fd, path, {});
 }
@@ -128,7 +155,8 @@ public:
   {
     const int fd = ::openat(m_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-      return read_error(m_path + "/" + name, errno);
+      const int error = errno;
+      return open_error(m_fd, name, m_path + "/" + name, error);
     }
     // A revision file is a few KiB, so this one read usually holds all of it. list() saw
     // a regular file, and a read of a regular file that returns less than it was asked

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -13,10 +16,14 @@ namespace miglint::sqlite {
 
 namespace {
 
-bool is_scheme_char(char c)
+Error usage(std::string message)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '.' || c == '-' || c == '_';
+  return model::make_error(std::move(message), Error::Kind::usage);
+}
+
+bool is_blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r';
 }
 
 int hex_value(char c)
@@ -33,7 +40,7 @@ int hex_value(char c)
   return -1;
 }
 
-// SQLAlchemy unquotes the database part of a URL: `my%20app.db` is `my app.db`.
+// %XX escapes decoded; a `%` not followed by two hex digits stays as it is.
 std::string percent_decode(std::string_view text)
 {
   std::string out;
@@ -52,14 +59,173 @@ std::string percent_decode(std::string_view text)
   return out;
 }
 
-Error usage(std::string message)
+bool is_word_char(char c)
 {
-  return model::make_error(std::move(message), Error::Kind::usage);
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 
-bool is_blank(char c)
+// Text is taken for a URL when it starts like one: a scheme-like word and a colon
+// (`sqlite:`, `postgresql+psycopg2:`). Everything else, `:memory:` and `./odd:name.db`
+// included, is a plain path.
+bool looks_like_url(std::string_view text)
 {
-  return c == ' ' || c == '\t' || c == '\r';
+  std::size_t i = 0;
+  while (i < text.size() && (is_word_char(text[i]) || text[i] == '+' || text[i] == '.' ||
+                             text[i] == '-')) {
+    ++i;
+  }
+  return i > 0 && i < text.size() && text[i] == ':';
+}
+
+// urllib.parse.parse_qsl as SQLAlchemy calls it: `&`-separated, `+` is a space, %XX
+// decoded, and entries without `=` or with an empty value dropped.
+using QueryOptions = std::vector<std::pair<std::string, std::string>>;
+QueryOptions parse_query(std::string_view query)
+{
+  QueryOptions out;
+  for (std::string pair : util::split(query, '&')) {
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq + 1 == pair.size()) {
+      continue;
+    }
+    std::replace(pair.begin(), pair.end(), '+', ' ');
+    out.emplace_back(percent_decode(std::string_view(pair).substr(0, eq)),
+                     percent_decode(std::string_view(pair).substr(eq + 1)));
+  }
+  return out;
+}
+
+// SQLAlchemy's asbool().
+std::optional<bool> as_bool(std::string_view text)
+{
+  const std::string word = util::to_lower(util::strip(text));
+  for (const char* yes : {"true", "yes", "on", "y", "t", "1"}) {
+    if (word == yes) {
+      return true;
+    }
+  }
+  for (const char* no : {"false", "no", "off", "n", "f", "0"}) {
+    if (word == no) {
+      return false;
+    }
+  }
+  return std::nullopt;
+}
+
+// Whether Python's int() / float() would take the text.
+bool is_python_number(std::string_view text, bool integer)
+{
+  const std::string value(util::strip(text));
+  if (value.empty()) {
+    return false;
+  }
+  errno = 0;
+  char* end = nullptr;
+  if (integer) {
+    (void)std::strtoll(value.c_str(), &end, 10);
+  } else {
+    (void)std::strtod(value.c_str(), &end);
+  }
+  return end == value.c_str() + value.size() && (integer ? errno == 0 : true);
+}
+
+// The options SQLAlchemy's pysqlite dialect hands to the driver; all others reach SQLite
+// only with uri=true, as parameters of a `file:` URI.
+enum class DriverOption { none, boolean, integer, floating, text };
+
+DriverOption driver_option(std::string_view key)
+{
+  if (key == "uri" || key == "check_same_thread") {
+    return DriverOption::boolean;
+  }
+  if (key == "detect_types" || key == "cached_statements") {
+    return DriverOption::integer;
+  }
+  if (key == "timeout") {
+    return DriverOption::floating;
+  }
+  if (key == "isolation_level") {
+    return DriverOption::text;
+  }
+  return DriverOption::none;
+}
+
+std::optional<std::string> bad_driver_value(const std::string& key, const std::string& value)
+{
+  switch (driver_option(key)) {
+  case DriverOption::boolean:
+    return as_bool(value) ? std::nullopt
+                          : std::optional<std::string>("is not true or false");
+  case DriverOption::integer:
+    return is_python_number(value, true) ? std::nullopt
+                                         : std::optional<std::string>("is not an integer");
+  case DriverOption::floating:
+    return is_python_number(value, false) ? std::nullopt
+                                          : std::optional<std::string>("is not a number");
+  default:
+    return std::nullopt;
+  }
+}
+
+// Reads the `file:` URI SQLAlchemy hands to SQLite with uri=true, as sqlite3_open_v2
+// reads it: an empty or `localhost` authority, a %-decoded path ending at `?` or `#`,
+// and the parameters. `mode` (ro, rw, rwc, memory) is honoured and `cache` has nothing
+// to change for one connection; any other parameter (vfs, immutable, nolock, ...) would
+// change how SQLite treats the file behind miglint's back, so it is refused.
+Result<DatabaseTarget> parse_file_uri(std::string_view uri, const QueryOptions& params,
+                                      DatabaseTarget target)
+{
+  std::string_view rest = uri.substr(5); // after "file:"
+  if (rest.starts_with("//")) {
+    const std::size_t slash = rest.find('/', 2);
+    const std::string_view authority = rest.substr(2, slash == std::string_view::npos
+                                                         ? std::string_view::npos
+                                                         : slash - 2);
+    if (!authority.empty() && authority != "localhost") {
+      return usage(fmt::format("invalid SQLite URI '{}': the authority '{}' is not empty or "
+                               "localhost (SQLite refuses it)",
+                               uri, authority));
+    }
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  }
+  const std::string path = percent_decode(rest.substr(0, rest.find('#')));
+  if (path.find('\0') != std::string::npos) {
+    return usage(fmt::format("invalid SQLite URI '{}': %00 in the file name (SQLite would cut "
+                             "the name short there)",
+                             uri));
+  }
+  for (const auto& [key, value] : params) {
+    if (key == "mode") {
+      if (value == "ro") {
+        target.read_only = true;
+      } else if (value == "rw") {
+        target.existing_only = true;
+      } else if (value == "memory") {
+        target.memory = true;
+      } else if (value != "rwc") {
+        return usage(fmt::format("invalid SQLite URI '{}': no such access mode: {} (use ro, rw, "
+                                 "rwc or memory)",
+                                 uri, value));
+      }
+    } else if (key == "cache") {
+      if (value != "shared" && value != "private") {
+        return usage(fmt::format("invalid SQLite URI '{}': no such cache mode: {}", uri, value));
+      }
+    } else {
+      return usage(fmt::format("miglint does not support the SQLite URI parameter '{}' (in "
+                               "'{}'); only mode and cache",
+                               key, uri));
+    }
+  }
+  if (!target.memory && path.empty()) {
+    return usage(fmt::format("SQLite URI '{}' names no file (SQLite would open a temporary "
+                             "database); add a file name, or mode=memory",
+                             uri));
+  }
+  if (!target.memory) {
+    target.path = std::filesystem::path(path);
+  }
+  return target;
 }
 
 } // namespace
@@ -69,7 +235,10 @@ OpenMode DatabaseTarget::open_mode() const
   if (memory) {
     return OpenMode::memory;
   }
-  return read_only ? OpenMode::read_only : OpenMode::read_write_create;
+  if (read_only) {
+    return OpenMode::read_only;
+  }
+  return existing_only ? OpenMode::read_write : OpenMode::read_write_create;
 }
 
 std::string DatabaseTarget::display() const
@@ -85,13 +254,7 @@ Result<DatabaseTarget> parse_database_url(std::string_view text)
   if (text.empty()) {
     return usage("empty database URL: give a path or a URL such as sqlite:///app.db");
   }
-
-  const std::size_t sep = text.find("://");
-  bool is_url = sep != std::string_view::npos && sep > 0;
-  for (std::size_t i = 0; is_url && i < sep; ++i) {
-    is_url = is_scheme_char(text[i]);
-  }
-  if (!is_url) {
+  if (!looks_like_url(text)) {
     // A plain path. `:memory:` is SQLite's own name for an in-memory database.
     if (text == ":memory:") {
       target.memory = true;
@@ -101,56 +264,131 @@ Result<DatabaseTarget> parse_database_url(std::string_view text)
     return target;
   }
 
-  const std::string scheme = util::to_lower(text.substr(0, sep));
+  // SQLAlchemy's URL pattern: `name://[user[:password]@][host][:port][/database][?query]`,
+  // the name made of word characters and `+`.
+  std::size_t name_end = 0;
+  while (name_end < text.size() && (is_word_char(text[name_end]) || text[name_end] == '+')) {
+    ++name_end;
+  }
+  if (name_end == 0 || text.substr(name_end, 3) != "://") {
+    return usage(fmt::format("cannot parse '{}' as a database URL (SQLAlchemy cannot either): "
+                             "write sqlite:///relative/path.db or sqlite:////absolute/path.db, "
+                             "or ./{} for a file whose name has a colon",
+                             text, text));
+  }
+  const std::string scheme(text.substr(0, name_end));
   const std::size_t plus = scheme.find('+');
   const std::string dialect = scheme.substr(0, plus);
   const std::string driver = plus == std::string::npos ? std::string() : scheme.substr(plus + 1);
+  if (util::to_lower(dialect) != "sqlite") {
+    return usage(fmt::format("miglint only runs migrations on SQLite; got {}",
+                             util::to_lower(dialect)));
+  }
   if (dialect != "sqlite") {
-    return usage(fmt::format("miglint only runs migrations on SQLite; got {}", dialect));
+    return usage(fmt::format("unknown database URL scheme '{}': SQLAlchemy's dialect names are "
+                             "lower case (sqlite://)",
+                             scheme));
   }
   if (driver == "pysqlcipher") {
     return usage("miglint cannot open encrypted SQLite databases (sqlite+pysqlcipher)");
   }
+  if (!driver.empty() && driver != "pysqlite" && driver != "aiosqlite") {
+    return usage(fmt::format("unknown SQLite driver '{}' in '{}': SQLAlchemy knows pysqlite, "
+                             "aiosqlite and pysqlcipher",
+                             driver, text));
+  }
 
-  std::string_view rest = text.substr(sep + 3);
+  std::string_view rest = text.substr(name_end + 3);
   std::string_view query;
   if (const std::size_t q = rest.find('?'); q != std::string_view::npos) {
+    // Python's `.` does not match a line break: the query ends at the first one.
     query = rest.substr(q + 1);
+    query = query.substr(0, query.find('\n'));
     rest = rest.substr(0, q);
   }
-
-  bool uri = false;
-  for (const std::string& pair : util::split(query, '&')) {
-    const std::size_t eq = pair.find('=');
-    const std::string key = pair.substr(0, eq);
-    const std::string value = eq == std::string::npos ? std::string() : pair.substr(eq + 1);
-    if (key == "mode" && value == "ro") {
-      target.read_only = true;
-    } else if (key == "mode" && value == "memory") {
-      target.memory = true;
-    } else if (key == "uri" && (value == "true" || value == "1")) {
-      uri = true;
-    }
-  }
-
-  // `sqlite://` is memory; `sqlite:///x` is the relative path x; `sqlite:////x` is /x.
-  // Anything between `//` and the next `/` would be a host, which SQLite has none of.
-  if (!rest.empty() && rest.front() != '/') {
+  // SQLite has no user, password, host or port: SQLAlchemy takes only empty ones
+  // (`sqlite://@/x.db`, `sqlite://:@/x.db`).
+  const std::size_t slash = rest.find('/');
+  const std::string_view authority = rest.substr(0, slash);
+  if (!authority.empty() && authority != "@" && authority != ":@") {
     return usage(fmt::format("invalid SQLite URL '{}': write sqlite:///relative/path.db or "
                              "sqlite:////absolute/path.db",
                              text));
   }
-  std::string database = rest.empty() ? std::string() : percent_decode(rest.substr(1));
-  if (uri && database.rfind("file:", 0) == 0) {
-    database.erase(0, 5);
+  const bool has_database = slash != std::string_view::npos;
+  const std::string database(has_database ? rest.substr(slash + 1) : std::string_view());
+
+  QueryOptions uri_params;
+  bool uri = false;
+  std::vector<std::string> seen;
+  for (auto& [key, value] : parse_query(query)) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      return usage(fmt::format("'{}' is given twice in the database URL '{}'", key, text));
+    }
+    seen.push_back(key);
+    if (auto bad = bad_driver_value(key, value)) {
+      return usage(fmt::format("{}={} {} (in the database URL '{}')", key, value, *bad, text));
+    }
+    if (key == "uri") {
+      uri = *as_bool(value);
+    } else if (driver_option(key) == DriverOption::none) {
+      uri_params.emplace_back(key, value);
+    }
   }
-  if (database.empty() || database == ":memory:") {
-    target.memory = true;
+
+  if (!uri) {
+    // SQLAlchemy opens `database` as a file name, verbatim, and drops every other option.
+    if (!uri_params.empty()) {
+      const auto& [key, value] = uri_params.front();
+      return usage(fmt::format(
+          "'{}={}' in the database URL '{}' does nothing without uri=true: SQLAlchemy (and so "
+          "Alembic) would ignore it{}",
+          key, value, text,
+          key == "mode" ? fmt::format("; write sqlite:///file:{}?{}={}&uri=true",
+                                      database.starts_with("file:") ? database.substr(5)
+                                                                    : database,
+                                      key, value)
+                        : std::string()));
+    }
+    if (database.starts_with("file:")) {
+      return usage(fmt::format("'{}' names a SQLite URI but has no uri=true: SQLAlchemy would "
+                               "create a file literally named '{}'; add ?uri=true",
+                               text, database));
+    }
+    if (database.empty() || database == ":memory:") {
+      target.memory = true;
+    } else {
+      target.path = std::filesystem::path(database);
+    }
+    return target;
   }
-  if (!target.memory) {
-    target.path = std::filesystem::path(database);
+
+  if (!has_database) {
+    return usage(fmt::format("'{}' names no database, and with uri=true SQLAlchemy cannot open "
+                             "that; write sqlite:///:memory:?uri=true",
+                             text));
   }
-  return target;
+  std::sort(uri_params.begin(), uri_params.end());
+  if (!database.starts_with("file:")) {
+    // SQLite reads a name without `file:` as a plain file name, options and all.
+    if (!uri_params.empty()) {
+      std::string name = database + "?";
+      for (std::size_t i = 0; i < uri_params.size(); ++i) {
+        name += fmt::format("{}{}={}", i ? "&" : "", uri_params[i].first, uri_params[i].second);
+      }
+      return usage(fmt::format("with uri=true the options of '{}' reach SQLite only after "
+                               "'file:': SQLite would create a file literally named '{}'; "
+                               "write sqlite:///file:{}?...&uri=true",
+                               text, name, database));
+    }
+    if (database.empty() || database == ":memory:") {
+      target.memory = true;
+    } else {
+      target.path = std::filesystem::path(database);
+    }
+    return target;
+  }
+  return parse_file_uri(database, uri_params, std::move(target));
 }
 
 std::map<std::string, std::string> parse_dotenv(std::string_view text, const EnvLookup& env)

@@ -19,25 +19,34 @@ namespace miglint::sqlite {
 struct DatabaseTarget {
   std::filesystem::path path;
   bool memory = false;
-  bool read_only = false; // `?mode=ro`
-  std::string url;        // the text as given
-  std::string origin;     // where it came from: "--db", "DATABASE_URL (environment)", ...
+  bool read_only = false;     // `mode=ro` in a `file:` URI
+  bool existing_only = false; // `mode=rw`: open for writing, never create
+  std::string url;            // the text as given
+  std::string origin;         // where it came from: "--db", "DATABASE_URL (environment)", ...
 
-  // read_only, memory, or read_write_create (upgrade/stamp create the file like Alembic).
+  // read_only, memory, read_write (mode=rw), or read_write_create (upgrade/stamp create
+  // the file like Alembic).
   OpenMode open_mode() const;
   // The path, or ":memory:", for messages.
   std::string display() const;
 };
 
-// Parses a `--db` value:
-//   app.db, /abs/app.db, :memory:            a plain path
-//   sqlite:///rel.db                          relative path rel.db
-//   sqlite:////abs.db                         absolute path /abs.db
-//   sqlite+pysqlite:///..., sqlite+aiosqlite:///...   same, any driver
-//   sqlite://, sqlite:///, sqlite:///:memory:  in memory
-// A query string is ignored except `mode=ro` (read only) and `mode=memory`. Percent
-// escapes in the path are decoded. Any other dialect is an Error of kind usage:
-// "miglint only runs migrations on SQLite; got postgresql".
+// Parses a `--db` value exactly as SQLAlchemy 1.4 (make_url, then the pysqlite dialect)
+// reads it, refusing (Error of kind usage) what it refuses and what it would silently
+// get wrong:
+//   app.db, /abs/app.db, :memory:, ./odd:name.db   a plain path (no scheme before a colon)
+//   sqlite:///rel.db, sqlite:////abs.db          the file name, verbatim (no %-decoding)
+//   sqlite+pysqlite:///..., sqlite+aiosqlite:///...   the same
+//   sqlite://, sqlite:///, sqlite:///:memory:     in memory
+//   sqlite:///file:app.db?mode=ro&uri=true      a SQLite URI: mode (ro, rw, rwc, memory)
+//                                                and cache are honoured, other parameters
+//                                                refused
+// The driver's own options (timeout, check_same_thread, ...) are checked as SQLAlchemy
+// converts them and otherwise ignored. Refused: text SQLAlchemy cannot parse
+// (`sqlite:app.db`), a host, user or port, options SQLAlchemy ignores without uri=true
+// (`?mode=ro` alone), a `file:` name without uri=true, and anything else that would make
+// SQLite create a file under a name nobody meant. Any other dialect: "miglint only runs
+// migrations on SQLite; got postgresql".
 Result<DatabaseTarget> parse_database_url(std::string_view text);
 
 // Reads `.env` text as python-dotenv does, for the forms projects use: `KEY=value`,

@@ -180,7 +180,7 @@ class FaultsTest(unittest.TestCase):
     def test_read_only_url(self):
         db = self.make_db(os.path.join(self.root, "app.db"))
         before = digest(db)
-        url = "sqlite:///%s?mode=ro" % db
+        url = "sqlite:///file:%s?mode=ro&uri=true" % db
         for args in (["upgrade", "head"], ["downgrade", "base"], ["stamp", "head"]):
             with self.subTest(args=args):
                 done = self.miglint(*args, "--db", url)

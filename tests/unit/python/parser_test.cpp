@@ -303,11 +303,75 @@ async def helper(a, b: int = 1, /, *args, c, d=2, **kw) -> None:
     src = "f() = 1\n";
     r = parse_module(src);
     CHECK(r.error->message == "cannot assign to function call");
-    src = "match x:\n    case 1:\n        pass\n";
+    src = "match x:\n    case 1 +:\n        pass\n";
     r = parse_module(src);
-    CHECK(r.error->message == "`match` statements are not supported");
-    CHECK(error_line(src, r) == 1);
+    CHECK(error_line(src, r) == 2);
     CHECK(parse_module("match = 1\nmatch(x)\n").ok());
+  }
+
+  TEST_CASE("match statements: every kind of pattern, guards, and soft keywords as names")
+  {
+    const ParseResult r = parse_ok("match command.split(), x:\n"
+                                   "    case [\"go\", (\"north\" | \"south\") as d, *rest], _ if d:\n"
+                                   "        pass\n"
+                                   "    case {\"k\": 1, \"v\": -2.5, **others}, None:\n"
+                                   "        pass\n"
+                                   "    case Point(1, y=mod.CONST) | str(), 1 + 2j:\n"
+                                   "        pass\n"
+                                   "    case _:\n"
+                                   "        pass\n"
+                                   "match = case = type = 1\n"
+                                   "print(match, case, type)\n"
+                                   "match.x = 2\n"
+                                   "match[1]: int = 3\n");
+    REQUIRE(r.module.body.size() == 5);
+    const auto* m = r.module.body[0]->as<Match>();
+    REQUIRE(m != nullptr);
+    REQUIRE(m->cases.size() == 4);
+    const Pattern& first = m->cases[0].pattern;
+    CHECK(first.kind == Pattern::Kind::sequence);
+    REQUIRE(first.patterns.size() == 2);
+    CHECK(first.patterns[0].kind == Pattern::Kind::sequence);
+    CHECK(first.patterns[0].star == 2);
+    CHECK(first.patterns[0].name == "rest");
+    CHECK(first.patterns[0].patterns[1].kind == Pattern::Kind::as);
+    CHECK(first.patterns[0].patterns[1].patterns[0].kind == Pattern::Kind::or_);
+    CHECK(m->cases[0].guard != nullptr);
+    CHECK(m->cases[1].pattern.patterns[0].kind == Pattern::Kind::mapping);
+    CHECK(m->cases[1].pattern.patterns[0].name == "others");
+    CHECK(m->cases[1].pattern.patterns[1].kind == Pattern::Kind::singleton);
+    const Pattern& cls = m->cases[2].pattern.patterns[0].patterns[0];
+    CHECK(cls.kind == Pattern::Kind::class_);
+    CHECK(cls.keyword_names == std::vector<std::string>{"y"});
+    CHECK(m->cases[3].pattern.kind == Pattern::Kind::capture);
+    CHECK(m->cases[3].pattern.name.empty());
+    CHECK(r.module.body[1]->is<Assign>());
+    CHECK(r.module.body[4]->is<AnnAssign>());
+  }
+
+  TEST_CASE("Python 3.8-3.12 syntax: type aliases, type parameters, except*, nested f-strings")
+  {
+    const ParseResult r = parse_ok("type Pair[T] = tuple[T, T]\n"
+                                   "def first[T: (int, str), *Ts, **P](x: T, /, y=1, *, z) -> T:\n"
+                                   "    return *x, y\n"
+                                   "class Box[T]:\n    pass\n"
+                                   "try:\n    pass\nexcept* (ValueError, TypeError) as group:\n    pass\n"
+                                   "s = f\"{d[\"key\"]} {f'{x!r:>{width}}'} {\"\\n\".join(xs)}\"\n"
+                                   "@buttons[0].clicked.connect\n@(lambda f: f)\ndef g(): pass\n"
+                                   "async def h():\n"
+                                   "    async with a as b, c:\n        await b\n"
+                                   "    async for i in x:\n        pass\n"
+                                   "    return [i async for i in y]\n"
+                                   "if (n := len(a)) > 1: a[*idx] = n\n"
+                                   "for v in *a, b: pass\n");
+    REQUIRE(r.module.body.size() == 9);
+    CHECK(r.module.body[0]->as<TypeAlias>()->name == "Pair");
+    CHECK(r.module.body[1]->as<FunctionDef>()->args.params.size() == 3);
+    CHECK(r.module.body[3]->as<Try>()->handlers[0].star);
+    const auto* f = value_of(*r.module.body[4]).as<JoinedStr>();
+    REQUIRE(f != nullptr);
+    CHECK(f->values.size() == 5);
+    CHECK(r.module.body[5]->as<FunctionDef>()->decorators.size() == 2);
   }
 
   TEST_CASE("tokenizer errors come through parse_module")

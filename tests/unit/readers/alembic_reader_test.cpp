@@ -335,7 +335,8 @@ def upgrade():
     CHECK(line_of(out) == 1);
     out = read(std::string("\x89PNG\r\n\x1a\n\0\0", 10));
     CHECK_FALSE(out.revision);
-    CHECK(out.diagnostics[0].message.starts_with("cannot parse Python: "));
+    CHECK(out.diagnostics[0].message.starts_with("NUL byte at offset 8: "));
+    CHECK(line_of(out) == 3);
   }
 
   TEST_CASE("CRLF file with BOM reads the same")
