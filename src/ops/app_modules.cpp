@@ -93,7 +93,8 @@ Flow<Value> Interpreter::app_module_attribute(const std::shared_ptr<AppModule>& 
   if (auto it = module->frame->vars.find(name); it != module->frame->vars.end()) {
     return it->second;
   }
-  if (auto sub = import_app_module(module->file->dotted + "." + name)) return *sub;
+  const std::string sub = module->file->dotted + "." + name;
+  if (m_modules->find(sub)) return *import_app_module(sub);
   if (module->parsed && !module->parsed->ok()) {
     return unsupported(fmt::format("`{}` of {} ({}), which does not parse", name,
                                    module->file->dotted, module->file->display_path),

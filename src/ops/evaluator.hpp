@@ -181,11 +181,13 @@ protected:
                                   const python::Expr& call);
   virtual Flow<Value> call_class(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
                                  const python::Expr& call);
+  Flow<Value> call_value(const Value& callee, CallArgs& args, const python::Expr& call);
+  // One frame per active function call (an application module's top level too).
+  std::vector<std::shared_ptr<Frame>> m_frames;
 
 private:
   Flow<Value> eval_call(const python::Expr& expr, const python::Call& call);
   Flow<Value> eval_attribute(const python::Expr& expr, const python::Attribute& attr);
-  Flow<Value> call_value(const Value& callee, CallArgs& args, const python::Expr& call);
   Flow<Value> call_function(const python::FunctionDef& def, CallArgs& args,
                             const python::Expr& call, std::shared_ptr<Frame> closure);
   Flow<Value> call_builtin(const std::string& name, CallArgs& args, const python::Expr& call);
@@ -220,7 +222,6 @@ private:
 
   // Scopes: module globals, then one frame per active function call.
   std::unordered_map<std::string, Value> m_globals;
-  std::vector<std::shared_ptr<Frame>> m_frames;
   int m_depth = 0;
   Limits m_limits;
   std::size_t m_steps = 0;
