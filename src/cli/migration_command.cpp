@@ -1,4 +1,5 @@
 #include "cli/migration_command.hpp"
+#include "cli/python_modules.hpp"
 
 #include "cli/database_access.hpp"
 #include "engine/migrator.hpp"
@@ -38,6 +39,8 @@ int run_offline(const Workspace& ws, const MigrationOptions& options, bool up)
   }
   engine::MigrateOptions migrate;
   migrate.log = [&](const std::string& line) { log_info(line, options.quiet); };
+  const source::PythonModules modules = project_python_modules(ws);
+  migrate.modules = &modules;
   auto script = engine::render_script(graph, *plan, migrate);
   if (!script) {
     return fail(script.error().message, 1);
@@ -103,6 +106,8 @@ int run_migration_command(const GlobalOptions& global, const MigrationOptions& o
   }
   engine::MigrateOptions migrate;
   migrate.log = [&](const std::string& line) { log_info(line, options.quiet); };
+  const source::PythonModules modules = project_python_modules(*ws);
+  migrate.modules = &modules;
   auto done = engine::migrate(graph, *db, planner, migrate);
   if (!done) {
     return fail(done.error().message, done.error().kind == model::Error::Kind::not_found ? 2 : 1);

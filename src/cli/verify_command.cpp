@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/database_access.hpp"
 #include "cli/findings_output.hpp"
+#include "cli/python_modules.hpp"
 #include "cli/verify_summary.hpp"
 #include "engine/round_trip.hpp"
 #include "rules/linter.hpp"
@@ -161,6 +162,8 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
   }
   const auto& graph = ws->graph();
   engine::RoundTripOptions rt;
+  const source::PythonModules modules = project_python_modules(*ws);
+  rt.modules = &modules;
   auto from = resolve_bound(graph, options.from);
   auto to = resolve_bound(graph, options.to);
   if (!from || !to) {

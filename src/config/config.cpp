@@ -139,7 +139,8 @@ model::Result<Config> read_table(const std::filesystem::path& path, const toml::
       }
     } else {
       // Keys owned by features outside this file; anything else is most likely a typo.
-      static const std::vector<std::string> known = {"baseline", "fix", "heads_file", "template"};
+      static const std::vector<std::string> known = {"baseline", "fix", "heads_file", "python-path",
+                                                     "template"};
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         std::vector<std::string> all = known;
         all.insert(all.end(), {"versions", "database_url", "base_ref", "select", "ignore", "rules"});

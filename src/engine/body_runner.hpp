@@ -5,6 +5,7 @@
 
 #include "model/revision.hpp"
 #include "model/result.hpp"
+#include "source/python_modules.hpp"
 #include "sqlite/database.hpp"
 
 #include <memory>
@@ -69,6 +70,8 @@ struct BodyOutcome {
 struct RunContext {
   sqlite::Connection* db = nullptr;
   StatementSink& sink;
+  // The application's own Python modules, for revisions that import them (null: opaque).
+  const source::PythonModules* modules = nullptr;
 };
 
 class BodyRunner {

@@ -17,6 +17,8 @@ struct MigrateOptions {
   std::string version_table = "alembic_version";
   // Receives Alembic's log text for each step ("Running upgrade a1 -> b2, message").
   std::function<void(const std::string&)> log;
+  // Where revisions' imports of the application's own modules are read.
+  const source::PythonModules* modules = nullptr;
 };
 
 // Computes a plan from the version rows read inside the migration (so that a process

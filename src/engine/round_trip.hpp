@@ -28,6 +28,8 @@ struct RoundTripOptions {
   // `--rows N`: before each upgrade, tables with fewer rows get sample rows up to N
   // (0: no seeding). Rows are compared after each downgrade either way.
   std::size_t seed_rows = 3;
+  // Where revisions' imports of the application's own modules are read.
+  const source::PythonModules* modules = nullptr;
 };
 
 struct PhaseTiming {

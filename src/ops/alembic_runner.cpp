@@ -47,6 +47,7 @@ engine::BodyOutcome run_alembic_body(const model::Revision& rev, bool up,
     return out;
   }
   Interpreter interpreter(source, context.sink, context.db);
+  interpreter.set_modules(context.modules);
   interpreter.load_module(parsed.module);
   std::optional<Stop> stop = interpreter.run_function(*def);
   out.statements = interpreter.statements();

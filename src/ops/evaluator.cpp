@@ -482,6 +482,22 @@ std::optional<Stop> Evaluator::bind_import(const Stmt& stmt)
     return std::nullopt;
   }
   const auto& from = *stmt.as<ImportFrom>();
+  if (from.level > 0 && m_module) {
+    // Relative to the application module this code belongs to.
+    std::string package = m_module->dotted;
+    for (int up = m_module->package ? 1 : 0; up < from.level; ++up) {
+      const auto dot = package.rfind('.');
+      package = dot == std::string::npos ? std::string() : package.substr(0, dot);
+    }
+    const std::string base = from.module.empty() ? package
+                             : package.empty()   ? from.module
+                                                 : package + "." + from.module;
+    for (const Alias& a : from.names) {
+      if (a.name == "*" || base.empty()) continue;
+      set(a.asname.empty() ? a.name : a.asname, at_line(import_module(base + "." + a.name)));
+    }
+    return std::nullopt;
+  }
   if (from.level > 0) {
     for (const Alias& a : from.names) {
       auto ns = std::make_shared<Namespace>("." + from.module + "." + a.name, false);
@@ -604,7 +620,9 @@ std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& de
   auto cls = std::make_shared<ClassValue>();
   cls->name = def.name;
   for (const ExprPtr& b : def.bases) {
-    auto v = eval(*b);
+    // `class T(TypeDecorator[datetime])`: a generic alias stands for its origin.
+    const Expr& base = b->is<Subscript>() ? *b->as<Subscript>()->value : *b;
+    auto v = eval(base);
     if (!v) return v.stop();
     if (auto ns = v->as<Namespace>(); ns && (ns->path == "enum.Enum" || ns->path == "enum.IntEnum" ||
                                             ns->path == "enum.StrEnum")) {
@@ -827,6 +845,7 @@ std::optional<Stop> Evaluator::exec_inner(const Stmt& stmt)
   if (const auto* f = stmt.as<FunctionDef>()) {
     auto fn = std::make_shared<FunctionValue>();
     fn->def = f;
+    fn->module = m_module;
     if (!m_frames.empty()) fn->closure = m_frames.back();
     set(f->name, Value(ObjectPtr(fn)));
     return std::nullopt;
@@ -1456,6 +1475,7 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
           bound->self = *base;
           bound->def = fn->def;
           bound->closure = fn->closure;
+          bound->module = fn->module;
           return Value(ObjectPtr(bound));
         }
         return *v;
@@ -1525,11 +1545,11 @@ Flow<Value> Evaluator::call_value(const Value& callee, CallArgs& args, const Exp
                        call.span);
   }
   if (auto fn = std::dynamic_pointer_cast<FunctionValue>(*o)) {
-    return call_function(*fn->def, args, call, fn->closure);
+    return call_function_value(*fn->def, fn->closure, fn->module, args, call);
   }
   if (auto fn = std::dynamic_pointer_cast<BoundFunction>(*o)) {
     args.args.insert(args.args.begin(), fn->self);
-    return call_function(*fn->def, args, call, fn->closure);
+    return call_function_value(*fn->def, fn->closure, fn->module, args, call);
   }
   if (auto fn = std::dynamic_pointer_cast<LambdaValue>(*o)) return call_lambda(*fn, args, call);
   if (auto cls = std::dynamic_pointer_cast<ClassValue>(*o)) return call_class(cls, args, call);
@@ -1617,6 +1637,14 @@ Flow<Value> Evaluator::call_function(const FunctionDef& def, CallArgs& args, con
   return *stop;
 }
 
+Flow<Value> Evaluator::call_function_value(const FunctionDef& def,
+                                           const std::shared_ptr<Frame>& closure,
+                                           const std::shared_ptr<const ModuleText>& module,
+                                           CallArgs& args, const Expr& call)
+{
+  return in_module(module, call, [&] { return call_function(def, args, call, closure); });
+}
+
 Flow<Value> Evaluator::call_lambda(const LambdaValue& fn, CallArgs& args, const Expr& call)
 {
   if (m_depth >= m_limits.max_depth) {
@@ -1671,7 +1699,7 @@ Flow<Value> Evaluator::call_class(const std::shared_ptr<ClassValue>& cls, CallAr
     auto fn = init->as<FunctionValue>();
     if (!fn) return unsupported(fmt::format("class {} with an unusual __init__", cls->name), call.span);
     args.args.insert(args.args.begin(), self);
-    auto r = call_function(*fn->def, args, call, fn->closure);
+    auto r = call_function_value(*fn->def, fn->closure, fn->module, args, call);
     if (!r) return r;
     return self;
   }
@@ -1739,7 +1767,7 @@ Flow<Value> Evaluator::call_dataclass(const std::shared_ptr<ClassValue>& cls, Ca
     CallArgs post_args;
     post_args.span = call.span;
     post_args.args.push_back(self);
-    auto r = call_function(*fn->def, post_args, call, fn->closure);
+    auto r = call_function_value(*fn->def, fn->closure, fn->module, post_args, call);
     if (!r) return r;
   }
   return self;

@@ -14,6 +14,8 @@
 #include "ops/value.hpp"
 #include "python/ast.hpp"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -81,6 +83,15 @@ struct Limits {
   std::size_t max_string = 16 * 1024 * 1024; // bytes in one string (and items in one list)
 };
 
+// The text of a module other than the revision (an application module imported by it):
+// functions defined there keep it, so that their spans read their own file.
+struct ModuleText {
+  std::string dotted; // "myapp.db.types"
+  std::string path;   // as shown in messages
+  std::string text;
+  bool package = false; // an __init__.py: `from . import x` is relative to itself
+};
+
 // The variables of one function call; `parent` is the frame a nested function or lambda
 // was defined in (its closure).
 struct Frame {
@@ -90,7 +101,7 @@ struct Frame {
 
 class Evaluator {
 public:
-  explicit Evaluator(std::string_view source) : m_source(source) {}
+  explicit Evaluator(std::string_view source) : m_source(source), m_revision_source(source) {}
   virtual ~Evaluator() = default;
 
   // Binds module-level imports, constants and function definitions. Statements the
@@ -155,11 +166,28 @@ protected:
   Flow<bool> condition(const Value& v, const python::Expr& expr, std::string_view use);
 
   std::string_view m_source;
+  // The module whose code runs now; null while the revision's own code runs.
+  std::shared_ptr<const ModuleText> m_module;
+  std::string_view m_revision_source;
+
+  // Runs code of `module` (null: the revision) with its text as the source of spans.
+  // A Stop raised there comes back at `call` in the revision, naming the module's line.
+  template <typename Run> auto in_module(const std::shared_ptr<const ModuleText>& module,
+                                         const python::Expr& call, Run run) -> decltype(run());
+  // Calls a function defined in the revision or in an application module.
+  Flow<Value> call_function_value(const python::FunctionDef& def,
+                                  const std::shared_ptr<Frame>& closure,
+                                  const std::shared_ptr<const ModuleText>& module, CallArgs& args,
+                                  const python::Expr& call);
+  virtual Flow<Value> call_class(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
+                                 const python::Expr& call);
+  Flow<Value> call_value(const Value& callee, CallArgs& args, const python::Expr& call);
+  // One frame per active function call (an application module's top level too).
+  std::vector<std::shared_ptr<Frame>> m_frames;
 
 private:
   Flow<Value> eval_call(const python::Expr& expr, const python::Call& call);
   Flow<Value> eval_attribute(const python::Expr& expr, const python::Attribute& attr);
-  Flow<Value> call_value(const Value& callee, CallArgs& args, const python::Expr& call);
   Flow<Value> call_function(const python::FunctionDef& def, CallArgs& args,
                             const python::Expr& call, std::shared_ptr<Frame> closure);
   Flow<Value> call_builtin(const std::string& name, CallArgs& args, const python::Expr& call);
@@ -184,8 +212,6 @@ private:
   std::optional<Stop> exec_match(const python::Match& m);
   Flow<bool> match_pattern(const python::Pattern& pattern, const Value& subject,
                            const python::Expr& where);
-  Flow<Value> call_class(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
-                         const python::Expr& call);
   Flow<Value> call_dataclass(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
                              const python::Expr& call);
   Flow<Value> call_lambda(const LambdaValue& fn, CallArgs& args, const python::Expr& call);
@@ -196,7 +222,6 @@ private:
 
   // Scopes: module globals, then one frame per active function call.
   std::unordered_map<std::string, Value> m_globals;
-  std::vector<std::shared_ptr<Frame>> m_frames;
   int m_depth = 0;
   Limits m_limits;
   std::size_t m_steps = 0;
@@ -208,6 +233,7 @@ private:
 struct FunctionValue : Object {
   const python::FunctionDef* def = nullptr;
   std::shared_ptr<Frame> closure;
+  std::shared_ptr<const ModuleText> module; // null: defined in the revision
   std::string describe() const override { return def->name + "()"; }
 };
 
@@ -263,6 +289,7 @@ struct BoundFunction : Object {
   Value self;
   const python::FunctionDef* def = nullptr;
   std::shared_ptr<Frame> closure;
+  std::shared_ptr<const ModuleText> module;
   std::string describe() const override { return def->name + "()"; }
 };
 
@@ -277,5 +304,33 @@ struct BuiltinValue : Object {
   std::string name;
   std::string describe() const override { return name; }
 };
+
+template <typename Run>
+auto Evaluator::in_module(const std::shared_ptr<const ModuleText>& module, const python::Expr& call,
+                          Run run) -> decltype(run())
+{
+  if (module == m_module) return run();
+  const std::string_view saved_source = m_source;
+  auto saved_module = m_module;
+  std::vector<std::uint32_t> saved_lines;
+  saved_lines.swap(m_line_starts);
+  m_module = module;
+  m_source = module ? std::string_view(module->text) : m_revision_source;
+  auto result = run();
+  std::string where;
+  if (module && !result) {
+    where = fmt::format("{}:{}", module->path, line_of(result.stop().span));
+  }
+  m_module = std::move(saved_module);
+  m_source = saved_source;
+  m_line_starts.swap(saved_lines);
+  if (!where.empty()) {
+    Stop stop = result.stop();
+    stop.message = fmt::format("{} (in {})", stop.message, where);
+    stop.span = call.span;
+    return stop;
+  }
+  return result;
+}
 
 } // namespace miglint::ops

@@ -1,5 +1,6 @@
 #include "ops/interpreter.hpp"
 
+#include "ops/app_module.hpp"
 #include "ops/batch.hpp"
 #include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
@@ -63,6 +64,9 @@ Value Interpreter::import_module(const std::string& dotted)
                      is_stdlib_module(top) || is_known_stdlib_module(top);
   // Type-checking-only imports are skipped at run time.
   if (dotted == "typing.TYPE_CHECKING" || dotted == "typing_extensions.TYPE_CHECKING") return Value(false);
+  if (!known) {
+    if (auto module = import_app_module(dotted)) return *module;
+  }
   return Value(ObjectPtr(std::make_shared<Namespace>(dotted, known)));
 }
 
@@ -164,6 +168,10 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
         return Value(callee == nullptr ? ObjectPtr() : m->self);
       }
     }
+    if (std::dynamic_pointer_cast<DialectObj>(m->self) && m->name == "type_descriptor") {
+      // SQLAlchemy's dialect.type_descriptor(t) adapts t to the dialect: t itself here.
+      if (const Value* t = args.get(0, "typeobj")) return *t;
+    }
     if (auto self = std::dynamic_pointer_cast<OpaqueCall>(m->self)) {
       auto opaque = std::make_shared<OpaqueCall>(m->describe());
       opaque->import_line = self->import_line;
@@ -176,6 +184,9 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
 Flow<Value> Interpreter::attribute_of_object(const ObjectPtr& object, const std::string& name,
                                              const Expr& expr)
 {
+  if (auto module = std::dynamic_pointer_cast<AppModule>(object)) {
+    return app_module_attribute(module, name, expr);
+  }
   if (auto opaque = std::dynamic_pointer_cast<OpaqueCall>(object)) {
     auto child = std::make_shared<OpaqueCall>(opaque->path + "." + name);
     child->import_line = opaque->import_line;

@@ -9,7 +9,10 @@
 #include "ops/evaluator.hpp"
 #include "ops/result_rows.hpp"
 #include "ops/sa_objects.hpp"
+#include "source/python_modules.hpp"
 
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 namespace miglint::ops {
 
 struct BatchProxy;
+struct AppModule;
 
 class Interpreter : public Evaluator {
 public:
@@ -49,6 +53,8 @@ public:
                                 const CallArgs& args, std::vector<ddl::IndexDef>& indexes);
   sqlite::Connection* db() const { return m_db; }
   void count_op() { ++m_op_calls; }
+  // Where the application's own modules are read from; without it they stay opaque.
+  void set_modules(const source::PythonModules* modules) { m_modules = modules; }
 
   // A value as SQL: a literal bound as SQLAlchemy binds it for `type` (JSON dumped,
   // booleans 1/0), a column ("t"."c" qualified when reached through t.c), an expression,
@@ -68,6 +74,8 @@ protected:
   std::optional<Stop> exit_context(const Value& manager, const Value& entered,
                                    bool body_completed) override;
   Value import_module(const std::string& dotted) override;
+  Flow<Value> call_class(const std::shared_ptr<ClassValue>& cls, CallArgs& args,
+                         const python::Expr& call) override;
   std::optional<Stop> expression_statement(const Value& value, const python::Stmt& stmt) override;
   std::optional<Flow<Value>> binary_object(python::BinaryOperator op, const Value& a,
                                            const Value& b, const python::Expr& expr) override;
@@ -114,6 +122,15 @@ private:
   // Why a value is unknown statically (data read from the database, an application
   // call), or "" when it is known.
   std::string unknown_reason(const Value& v) const;
+  // The application's own modules (app_modules.cpp): a module found through m_modules,
+  // an attribute of one (evaluated on first use), and what a TypeDecorator subclass
+  // declares on SQLite.
+  std::optional<Value> import_app_module(const std::string& dotted);
+  Flow<Value> app_module_attribute(const std::shared_ptr<AppModule>& module,
+                                   const std::string& name, const python::Expr& expr);
+  void load_app_module(AppModule& module);
+  std::optional<Flow<Value>> decorated_type(const std::shared_ptr<ClassValue>& cls,
+                                            CallArgs& args, const python::Expr& call);
 
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;
@@ -122,6 +139,8 @@ private:
   std::size_t m_op_calls = 0;
   std::string m_current_op;
   std::shared_ptr<ResultState> m_result; // of the last execute()
+  const source::PythonModules* m_modules = nullptr;
+  std::map<std::string, std::shared_ptr<AppModule>> m_app_modules;
 };
 
 // A literal as the SQL SQLAlchemy binds for a column of `type` (null when untyped);

@@ -1,0 +1,39 @@
+#include "cli/python_modules.hpp"
+
+#include <regex>
+#include <variant>
+
+namespace miglint::cli {
+
+source::PythonModules project_python_modules(const Workspace& workspace)
+{
+  const config::Project& project = workspace.project;
+  std::vector<std::filesystem::path> roots;
+  auto add = [&](const std::filesystem::path& base, const std::string& entry) {
+    if (entry.empty()) return;
+    const std::filesystem::path path(entry);
+    roots.push_back((path.is_absolute() ? path : base / path).lexically_normal());
+  };
+  if (auto it = project.config.settings.find("python-path"); it != project.config.settings.end()) {
+    const std::filesystem::path base = project.config.file.parent_path();
+    if (const auto* one = std::get_if<std::string>(&it->second.value)) add(base, *one);
+    if (const auto* list = std::get_if<std::vector<std::string>>(&it->second.value)) {
+      for (const auto& entry : *list) add(base, entry);
+    }
+  }
+  if (project.ini) {
+    if (auto it = project.ini->main.find("prepend_sys_path"); it != project.ini->main.end()) {
+      // Alembic splits it on commas, spaces and colons.
+      static const std::regex separators(", *| +|:");
+      for (std::sregex_token_iterator part(it->second.begin(), it->second.end(), separators, -1), end;
+           part != end; ++part) {
+        add(project.cwd, *part);
+      }
+    }
+  }
+  add(project.root, ".");
+  add(project.root, "src");
+  return source::PythonModules(std::move(roots), project.cwd);
+}
+
+} // namespace miglint::cli
