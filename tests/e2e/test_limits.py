@@ -177,7 +177,8 @@ class HostileFilesTest(unittest.TestCase):
 
     def test_oversized_file_is_reported_not_read(self):
         done = self.lint("aaaaaaaaaaaa_big.py", PY_HEADER + "#" * (17 << 20) + "\n")
-        self.assertEqual(done.returncode, 1, done.stderr[-2000:])
+        # A file that cannot be read is unreadable input: exit 2, as the README says.
+        self.assertEqual(done.returncode, 2, done.stderr[-2000:])
         self.assertIn("aaaaaaaaaaaa_big.py", done.stdout + done.stderr)
 
     def test_binary_and_invalid_utf8(self):
