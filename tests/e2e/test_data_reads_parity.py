@@ -180,8 +180,11 @@ class DataReadsParityTest(unittest.TestCase):
             project(root)
             report = evaluator_parity.verify_json(root)
             statuses = {r["revision"]: r["status"] for r in report["revisions"]}
-            self.assertEqual(set(statuses.values()), {"ok"},
-                             json.dumps(report["diagnostics"], indent=1)[:3000])
+            # Every reading revision ran; one whose downgrade leaves the rows it changed
+            # is rows-not-restored by design (test_verify_depth).
+            self.assertLessEqual(set(statuses.values()), {"ok", "rows-not-restored"},
+                                 json.dumps(report["diagnostics"], indent=1)[:3000])
+            self.assertNotIn("unverifiable", statuses.values())
 
 
 if __name__ == "__main__":

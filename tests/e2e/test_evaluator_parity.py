@@ -248,8 +248,8 @@ def unverifiable_project(root, body, module=""):
                                                   "import sqlalchemy as sa\n" + module, 1))
 
 
-def verify_json(root):
-    proc = e2e.run_miglint(["-C", root, "--format", "json", "verify"])
+def verify_json(root, *args):
+    proc = e2e.run_miglint(["-C", root, "--format", "json", "verify"] + list(args))
     if proc.returncode == 2:
         raise AssertionError("verify failed: " + proc.stderr)
     return json.loads(proc.stdout)
@@ -281,8 +281,11 @@ class EvaluatorParityTest(unittest.TestCase):
             project(root, REVISIONS)
             report = verify_json(root)
             statuses = {r["revision"]: r["status"] for r in report["revisions"]}
-            self.assertEqual(set(statuses.values()), {"ok"},
-                             json.dumps(report["diagnostics"], indent=1)[:3000])
+            # Every construct ran; data migrations whose downgrade leaves their row
+            # changes in place are rows-not-restored by design (test_verify_depth).
+            self.assertLessEqual(set(statuses.values()), {"ok", "rows-not-restored"},
+                                 json.dumps(report["diagnostics"], indent=1)[:3000])
+            self.assertIn("ok", set(statuses.values()))
 
     def test_what_cannot_be_evaluated_is_unverifiable_with_a_reason(self):
         cases = [
@@ -308,7 +311,8 @@ class EvaluatorParityTest(unittest.TestCase):
         for module, body, words in cases:
             with self.subTest(body=body), e2e.TempDir() as root:
                 unverifiable_project(root, body, module)
-                report = verify_json(root)
+                # Without sample rows: the bodies insert fixed ids of their own.
+                report = verify_json(root, "--rows", "0")
                 statuses = [r["status"] for r in report["revisions"]]
                 self.assertEqual(statuses, ["ok", "unverifiable"], report)
                 messages = " ".join(d["message"] for d in report["diagnostics"])
@@ -321,7 +325,9 @@ class EvaluatorParityTest(unittest.TestCase):
             shutil.copytree(source, os.path.join(root, "app"))
             report = verify_json(os.path.join(root, "app"))
             revisions = report["revisions"]
-            verified = [r for r in revisions if r["status"] == "ok"]
+            # A verdict: round-tripped, irreversible, or a finding about the revision itself
+            # (seeded rows break a CHECK added later: fails-on-populated-table).
+            verified = [r for r in revisions if r["status"] not in ("unverifiable", "not-reached")]
             self.assertGreaterEqual(len(revisions), 15)
             share = len(verified) / len(revisions)
             others = {r["revision"]: r["status"] for r in revisions if r["status"] != "ok"}

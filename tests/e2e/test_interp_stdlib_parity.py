@@ -195,8 +195,7 @@ class StdlibParityTest(unittest.TestCase):
     def test_unknown_values_never_become_definite(self):
         app = "from myapp.models import helper\nfrom alembic import context\n"
         cases = [
-            ("", "row = op.get_bind().execute(sa.text('SELECT 1')).first()\n"
-                 "if bool(row):\n    op.drop_table('t')", ["bool()", "database"]),
+            (app, "if bool(helper()):\n    op.drop_table('t')", ["bool()", "helper"]),
             (app, "if helper() == 3:\n    op.drop_table('t')", ["comparison", "helper"]),
             (app, "if 2 in [1, helper()]:\n    op.drop_table('t')", ["membership", "helper"]),
             (app, "op.execute('UPDATE t SET a = %d' % {'a': 1}[helper()])", ["subscript", "helper"]),
@@ -264,7 +263,7 @@ async def fetch(session):
             self.assertTrue(heads.stdout.startswith("0002"), heads.stdout)
             lint = e2e.run_miglint(["-C", root, "--format", "json", "lint"])
             self.assertNotIn("syntax", lint.stdout.lower() + lint.stderr.lower())
-            report = verify_json(root)
+            report = verify_json(root, "--rows", "0")
             self.assertEqual([r["status"] for r in report["revisions"]], ["ok", "ok"],
                              json.dumps(report["diagnostics"], indent=1)[:3000])
 
