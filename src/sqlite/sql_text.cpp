@@ -45,14 +45,7 @@ std::string canonical_identifier(const std::string& name)
   if (plain) {
     return lower(name);
   }
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
+  return double_quoted(name);
 }
 
 std::vector<Token> tokenize(std::string_view sql)

@@ -1,5 +1,7 @@
 #include "sqlite/version_table.hpp"
 
+#include "sqlite/sql_text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -19,14 +21,7 @@ std::string quote_identifier(std::string_view name)
   if (plain) {
     return std::string(name);
   }
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
+  return double_quoted(name);
 }
 
 } // namespace
