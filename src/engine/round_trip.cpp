@@ -1,6 +1,7 @@
 #include "engine/round_trip.hpp"
 
 #include "graph/planner.hpp"
+#include "rules/linter.hpp"
 #include "rules/registry.hpp"
 #include "sqlite/error.hpp"
 #include "sqlite/row_digest.hpp"
@@ -109,14 +110,10 @@ void attach_differences(Diagnostic& d, const std::vector<std::string>& differenc
 bool suppressed_with_reason(const model::Revision& rev, const char* code)
 {
   const rules::RuleInfo* rule = rules::find_rule(code);
-  for (const auto& s : rev.suppressions) {
-    for (const auto& name : s.rules) {
-      if (!s.reason.empty() && (name == code || (rule != nullptr && name == rule->name))) {
-        return true;
-      }
-    }
-  }
-  return false;
+  return rule != nullptr &&
+         std::any_of(rev.suppressions.begin(), rev.suppressions.end(), [&](const auto& s) {
+           return !s.reason.empty() && rules::suppression_names(s, *rule);
+         });
 }
 
 // The table an upgrade that failed on existing rows was working on, and why the rows were in

@@ -1,5 +1,7 @@
 #include "ops/ddl.hpp"
 
+#include "sqlite/sql_text.hpp"
+
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -96,14 +98,7 @@ std::string quote(std::string_view id)
 
 std::string quote_literal(std::string_view text)
 {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') {
-      out += '\'';
-    }
-  }
-  return out + "'";
+  return sqlite::single_quoted(text);
 }
 
 namespace {

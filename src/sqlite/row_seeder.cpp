@@ -20,18 +20,6 @@ constexpr int k_parent_rows = 16;
 // Tries per row when a value collides with a unique one already there.
 constexpr std::size_t k_attempts = 4;
 
-std::string sql_string(std::string_view text)
-{
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') {
-      out += '\'';
-    }
-  }
-  return out + "'";
-}
-
 bool has(const std::string& text, std::string_view part)
 {
   return text.find(part) != std::string::npos;
@@ -68,25 +56,25 @@ std::string value_for(const ColumnInfo& column, std::size_t seq)
     return fmt::format("X'{:04x}'", seq);
   }
   if (has(type, "JSON")) {
-    return sql_string(fmt::format("{{\"seed\": {}}}", seq));
+    return single_quoted(fmt::format("{{\"seed\": {}}}", seq));
   }
   if (has(type, "DATE") || has(type, "TIME")) {
     const std::size_t day = (seq - 1) % 28 + 1;
     const std::size_t month = (seq - 1) / 28 % 12 + 1;
     const std::size_t year = 2000 + (seq - 1) / 336;
     if (has(type, "DATETIME") || has(type, "TIMESTAMP")) {
-      return sql_string(fmt::format("{}-{:02}-{:02} 12:00:00", year, month, day));
+      return single_quoted(fmt::format("{}-{:02}-{:02} 12:00:00", year, month, day));
     }
     if (has(type, "DATE")) {
-      return sql_string(fmt::format("{}-{:02}-{:02}", year, month, day));
+      return single_quoted(fmt::format("{}-{:02}-{:02}", year, month, day));
     }
-    return sql_string(fmt::format("12:{:02}:{:02}", (seq - 1) / 60 % 60, (seq - 1) % 60));
+    return single_quoted(fmt::format("12:{:02}:{:02}", (seq - 1) / 60 % 60, (seq - 1) % 60));
   }
   std::string text = fmt::format("{} {}", column.name, seq);
   if (const std::size_t n = declared_length(type); n > 0 && text.size() > n) {
     text = std::to_string(seq).substr(0, n);
   }
-  return sql_string(text);
+  return single_quoted(text);
 }
 
 // The choices of CHECK constraints written `col IN ('a', 'b')` (SQLAlchemy's Enum and

@@ -199,6 +199,18 @@ std::string upper_keyword(std::string_view keyword)
   return out;
 }
 
+std::string single_quoted(std::string_view text)
+{
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') {
+      out += '\'';
+    }
+  }
+  return out + "'";
+}
+
 std::string double_quoted(std::string_view name)
 {
   std::string out = "\"";

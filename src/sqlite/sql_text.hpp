@@ -19,6 +19,8 @@ std::string normalize_sql(std::string_view sql);
 // `name` in double quotes, embedded quotes doubled: safe for any table or column name,
 // keywords included ("order" -> "\"order\"").
 std::string double_quoted(std::string_view name);
+// `text` as an SQL string literal: in single quotes, embedded quotes doubled.
+std::string single_quoted(std::string_view text);
 
 // A lower-cased keyword as SQL is usually written, for messages: "replace" -> "REPLACE".
 std::string upper_keyword(std::string_view keyword);
