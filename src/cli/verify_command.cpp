@@ -281,6 +281,14 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
                    graph.rev(entry.rev).id.c_str(), note.c_str());
     }
   }
+  if (!report->final_check) {
+    // A check that did not run is said so, not left out.
+    std::fprintf(stderr, "miglint: note: the final downgrade of every revision to base was not "
+                         "run (%s)\n",
+                 options.from || options.to || options.against || options.start_from
+                     ? "only part of the history was verified"
+                     : "not every revision round-tripped");
+  }
   const int findings_code = emit_findings(global, *findings, summary, what,
                                           summary_line(graph, tally, accept_unverifiable));
   return std::max(findings_code, outcome_code);

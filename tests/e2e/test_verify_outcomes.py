@@ -104,6 +104,8 @@ class VerifyOutcomesTest(unittest.TestCase):
             "miglint: 2 of 4 revisions round-tripped, 1 not verifiable (first: "
             "versions/b0000002_backfill_users.py:17: "), last)
         self.assertTrue(last.endswith(", 1 not reached"), last)
+        # The final downgrade to base did not run: said so, not left out.
+        self.assertIn("final downgrade of every revision to base was not run", r.stderr)
 
     def test_allow_unverifiable_opt_in(self):
         root = self.branching_history()
@@ -187,6 +189,7 @@ class VerifyOutcomesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout)
         self.assertEqual(r.stdout.strip().splitlines()[-1],
                          "miglint: 2 of 2 revisions round-tripped")
+        self.assertNotIn("final downgrade", r.stderr)
 
 
 class StartFromTest(unittest.TestCase):
