@@ -1,6 +1,7 @@
 #include "engine/migrator.hpp"
 
 #include "ops/ddl.hpp"
+#include "engine/version_changes.hpp"
 #include "sqlite/version_table.hpp"
 #include "util/strings.hpp"
 
@@ -17,25 +18,6 @@ using model::Result;
 std::string describe_heads(const std::vector<std::string>& heads)
 {
   return heads.empty() ? "base (no revision applied)" : util::join(heads, ", ");
-}
-
-Result<void> apply_changes(sqlite::VersionTable& table,
-                           const std::vector<graph::VersionChange>& changes)
-{
-  for (const auto& change : changes) {
-    switch (change.kind) {
-    case graph::VersionChange::Kind::insert:
-      MIGLINT_TRY(table.insert(change.to));
-      break;
-    case graph::VersionChange::Kind::remove:
-      MIGLINT_TRY(table.remove(change.from));
-      break;
-    case graph::VersionChange::Kind::update:
-      MIGLINT_TRY(table.update(change.from, change.to));
-      break;
-    }
-  }
-  return {};
 }
 
 // Where a failed step left the database: the version rows read back after the rollback,
@@ -124,7 +106,7 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connect
         "{}:{}:{}: error: cannot {} revision {}: {}\n{}", rev.path(), at.line, at.column,
         step.up ? "upgrade" : "downgrade", rev.id, outcome.message, left_at(db, table, step)));
   }
-  if (auto done = apply_changes(table, step.changes); !done) {
+  if (auto done = apply_version_changes(table, step.changes); !done) {
     return model::make_error(step_failure(db, table, rev, step, function_offset(rev, step.up),
                                           done.error().message));
   }
@@ -233,7 +215,7 @@ Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, sqlite::Con
       if (options.log) {
         options.log("Running " + graph::describe_step(graph, step));
       }
-      MIGLINT_TRY(apply_changes(table, step.changes));
+      MIGLINT_TRY(apply_version_changes(table, step.changes));
     }
     return {};
   };

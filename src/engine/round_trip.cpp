@@ -9,6 +9,7 @@
 #include "sqlite/schema_diff.hpp"
 #include "sqlite/schema_snapshot.hpp"
 #include "sqlite/sql_text.hpp"
+#include "engine/version_changes.hpp"
 #include "sqlite/version_table.hpp"
 
 #include <algorithm>
@@ -69,25 +70,6 @@ std::vector<graph::VersionChange> inverse(const std::vector<graph::VersionChange
     }
   }
   return out;
-}
-
-Result<void> apply_changes(sqlite::VersionTable& table,
-                           const std::vector<graph::VersionChange>& changes)
-{
-  for (const auto& change : changes) {
-    switch (change.kind) {
-    case graph::VersionChange::Kind::insert:
-      MIGLINT_TRY(table.insert(change.to));
-      break;
-    case graph::VersionChange::Kind::remove:
-      MIGLINT_TRY(table.remove(change.from));
-      break;
-    case graph::VersionChange::Kind::update:
-      MIGLINT_TRY(table.update(change.from, change.to));
-      break;
-    }
-  }
-  return {};
 }
 
 // A difference list as one message plus notes at the same place.
@@ -295,7 +277,7 @@ private:
             .count();
     entry.phases.push_back(std::move(timing));
     if (outcome.status == BodyStatus::ok) {
-      MIGLINT_TRY(apply_changes(m_table, changes));
+      MIGLINT_TRY(apply_version_changes(m_table, changes));
       MIGLINT_TRY(m_db.exec("RELEASE miglint_body"));
     } else {
       MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_body; RELEASE miglint_body"));

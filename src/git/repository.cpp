@@ -19,7 +19,8 @@ using model::Result;
 // The git_* calls below go to the lazily loaded library.
 using namespace libgit2;
 
-namespace {
+// Named, not anonymous: Repository::Impl holds a RepoHandle.
+namespace handles {
 
 template <typename T, const auto& Free> struct Deleter {
   void operator()(T* p) const
@@ -42,6 +43,11 @@ using ConfigHandle = Handle<git_config, git_config_free>;
 using ReflogHandle = Handle<git_reflog, git_reflog_free>;
 using WalkHandle = Handle<git_revwalk, git_revwalk_free>;
 using BranchIterHandle = Handle<git_branch_iterator, git_branch_iterator_free>;
+
+} // namespace handles
+using namespace handles;
+
+namespace {
 
 // libgit2's last error, translated once here.
 Error last_error(const std::string& what, int rc)

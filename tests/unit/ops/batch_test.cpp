@@ -14,7 +14,7 @@ using namespace miglint;
 
 namespace {
 
-model::Revision revision(const std::string& up)
+model::Revision batch_revision(const std::string& up)
 {
   auto file = std::make_shared<model::SourceFile>();
   file->path = "versions/b1_x.py";
@@ -30,7 +30,7 @@ engine::BodyOutcome run(sqlite::Connection& db, const std::string& up)
 {
   engine::ConnectionSink sink(db);
   engine::RunContext context{&db, sink};
-  return ops::run_alembic_body(revision(up), true, context, nullptr);
+  return ops::run_alembic_body(batch_revision(up), true, context, nullptr);
 }
 
 std::string table_sql(sqlite::Connection& db, const std::string& table)

@@ -1,4 +1,5 @@
 // Runs the real miglint binary over every lint fixture and compares its output with the
+#include "test_text.hpp"
 // golden files next to the input:
 //
 //   tests/fixtures/rules/<CODE>-<name>/<case>/   one rule, a failing or a clean case
@@ -26,15 +27,9 @@
 
 namespace fs = std::filesystem;
 
-namespace {
+using miglint::testing::read_text;
 
-std::string read_text(const fs::path& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+namespace {
 
 void write_text(const fs::path& path, const std::string& text)
 {

@@ -2,6 +2,7 @@
 // folders (tests/fixtures/rules/<CODE>-<name>/) describe the same set of rules.
 #include "rules/registry.hpp"
 #include "rules/rule_docs.hpp"
+#include "test_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,6 +15,8 @@
 
 namespace fs = std::filesystem;
 using namespace miglint;
+
+using miglint::testing::read_text;
 
 namespace {
 
@@ -47,14 +50,6 @@ bool is_lint_rule(const rules::RuleInfo& rule)
 {
   return rule.scope == rules::Scope::graph || rule.scope == rules::Scope::content ||
          rule.scope == rules::Scope::tool;
-}
-
-std::string read_text(const fs::path& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 std::string severity_word(rules::Severity s)

@@ -1,6 +1,7 @@
 #include "sqlite/database.hpp"
 
 #include "temp_dir.hpp"
+#include "test_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,12 +13,9 @@
 using namespace miglint::sqlite;
 using miglint::sqlite::testing::TempDir;
 
-namespace {
+using miglint::testing::contains;
 
-bool contains(const std::string& text, std::string_view part)
-{
-  return text.find(part) != std::string::npos;
-}
+namespace {
 
 std::int64_t count_rows(Connection& db, const std::string& table)
 {

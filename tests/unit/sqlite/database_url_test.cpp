@@ -1,6 +1,7 @@
 #include "sqlite/database_url.hpp"
 
 #include "temp_dir.hpp"
+#include "test_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,12 +11,9 @@
 using namespace miglint::sqlite;
 using miglint::sqlite::testing::TempDir;
 
-namespace {
+using miglint::testing::contains;
 
-bool contains(const std::string& text, std::string_view part)
-{
-  return text.find(part) != std::string::npos;
-}
+namespace {
 
 DatabaseTarget parse_ok(std::string_view text)
 {

@@ -1,4 +1,5 @@
 #include "sqlite/version_table.hpp"
+#include "test_text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,14 +8,11 @@
 
 using namespace miglint::sqlite;
 
+using miglint::testing::contains;
+
 namespace {
 
 using Heads = std::vector<std::string>;
-
-bool contains(const std::string& text, std::string_view part)
-{
-  return text.find(part) != std::string::npos;
-}
 
 Connection memory_db()
 {

@@ -1,0 +1,16 @@
+#pragma once
+// Applying a plan step's version-row changes (insert, remove, update of alembic_version rows),
+// shared by `upgrade`/`downgrade` and by verify's round trips.
+
+#include "graph/planner.hpp"
+#include "model/result.hpp"
+#include "sqlite/version_table.hpp"
+
+#include <vector>
+
+namespace miglint::engine {
+
+model::Result<void> apply_version_changes(sqlite::VersionTable& table,
+                                          const std::vector<graph::VersionChange>& changes);
+
+} // namespace miglint::engine
