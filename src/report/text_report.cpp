@@ -29,7 +29,7 @@ model::Position position_of(const model::Location& at)
 
 namespace {
 
-std::string where(const model::Location& at)
+std::string location_text(const model::Location& at)
 {
   const auto pos = position_of(at);
   if (pos.line == 0) {
@@ -59,7 +59,7 @@ std::string render_text(const std::vector<model::Diagnostic>& diagnostics, bool 
   const char* bold = color ? "\033[1m" : "";
   const char* reset = color ? "\033[0m" : "";
   for (const auto& d : diagnostics) {
-    out += fmt::format("{}{}{} {}{}:{} {}", bold, where(d.at), reset,
+    out += fmt::format("{}{}{} {}{}:{} {}", bold, location_text(d.at), reset,
                        color ? colour_of(d.severity) : "", model::to_string(d.severity), reset,
                        d.message);
     if (!d.rule.empty()) {
@@ -67,7 +67,7 @@ std::string render_text(const std::vector<model::Diagnostic>& diagnostics, bool 
     }
     out += '\n';
     for (const auto& note : d.notes) {
-      out += fmt::format("{}{}{} {}note:{} {}\n", bold, where(note.at), reset,
+      out += fmt::format("{}{}{} {}note:{} {}\n", bold, location_text(note.at), reset,
                          color ? "\033[1;36m" : "", reset, note.message);
     }
   }

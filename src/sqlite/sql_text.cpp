@@ -15,15 +15,15 @@ struct Token {
   std::size_t offset; // where the token starts in the source
 };
 
-bool is_word_start(char c)
+bool is_identifier_start(char c)
 {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-bool is_word_char(char c)
+bool is_identifier_char(char c)
 {
-  return is_word_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+  return is_identifier_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
 }
 
 std::string lower(std::string_view text)
@@ -38,9 +38,9 @@ std::string lower(std::string_view text)
 // A quoted identifier that needs no quotes is written bare, so `"users"` == `users`.
 std::string canonical_identifier(const std::string& name)
 {
-  bool plain = !name.empty() && is_word_start(name.front());
+  bool plain = !name.empty() && is_identifier_start(name.front());
   for (char c : name) {
-    plain = plain && is_word_char(c);
+    plain = plain && is_identifier_char(c);
   }
   if (plain) {
     return lower(name);
@@ -96,9 +96,9 @@ std::vector<Token> tokenize(std::string_view sql)
       }
       tokens.push_back({TokenKind::word, canonical_identifier(name), i});
       i = j;
-    } else if (is_word_start(c)) {
+    } else if (is_identifier_start(c)) {
       std::size_t j = i;
-      while (j < n && is_word_char(sql[j])) {
+      while (j < n && is_identifier_char(sql[j])) {
         ++j;
       }
       // X'0A' is a blob literal, not the word x.
@@ -438,7 +438,7 @@ TableClauses parse_table_clauses(std::string_view create_table_sql)
       if (item < k) {
         // Table constraints are bare keywords; a quoted "unique" is a column name.
         const Token& first = tokens[item];
-        const bool bare = is_word_start(create_table_sql[first.offset]);
+        const bool bare = is_identifier_start(create_table_sql[first.offset]);
         if (bare && starts_table_constraint(first)) {
           parse_table_constraint(tokens, item, k, clauses);
         } else {
@@ -536,7 +536,7 @@ std::optional<std::size_t> add_column_offset(std::string_view create_table_sql)
     } else if (depth == 0 && is(tokens[k], ",")) {
       const Token& next = tokens[k + 1];
       const bool bare_word = next.kind == TokenKind::word &&
-                             is_word_start(create_table_sql[next.offset]);
+                             is_identifier_start(create_table_sql[next.offset]);
       for (std::string_view start : k_constraint_starts) {
         if (bare_word && next.text == start) {
           return tokens[k].offset;
