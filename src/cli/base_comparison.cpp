@@ -200,7 +200,7 @@ model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Reposit
   std::vector<model::Revision> ref_revisions;
   for (const auto& file : view.ref_files) {
     // REF's revisions only feed the merged graph: ids and links, not bodies.
-    auto outcome = readers::read_revision(file, readers::ReadMode::graph);
+    auto outcome = readers::read_revision(file, readers::ReadMode::links);
     if (outcome.revision) {
       ref_revisions.push_back(std::move(*outcome.revision));
     }
@@ -231,7 +231,7 @@ model::Result<rules::BaseView> read_base(const Workspace& ws, const git::Reposit
       by_path[f->path] = f;
       if (!our_paths.count(f->path)) {
         // Gone from its path here: its revision id tells a move from a deletion.
-        if (auto outcome = readers::read_revision(f, readers::ReadMode::graph);
+        if (auto outcome = readers::read_revision(f, readers::ReadMode::links);
             outcome.revision) {
           view.moved_or_deleted_ids[f->path] = outcome.revision->id;
         }

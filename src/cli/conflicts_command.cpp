@@ -47,7 +47,7 @@ model::Result<std::vector<model::Revision>> revisions_at(const git::Repository& 
       continue; // no versions directory on that branch
     }
     for (const auto& file : loaded->files) {
-      auto read = readers::read_revision(file, readers::ReadMode::graph); // links only
+      auto read = readers::read_revision(file, readers::ReadMode::links);
       if (read.revision) {
         out.push_back(std::move(*read.revision));
       }

@@ -46,7 +46,8 @@ struct Workspace {
 // Finds the project and reads every revision through `source` (the working tree when
 // null). A git source (index, tree) takes repository-relative directories: pass `dirs`.
 // Commands that only print the graph (heads, history, branches) pass ReadMode::graph,
-// which skips upgrade()/downgrade() bodies; everything else reads in full.
+// which parses but does not analyse upgrade()/downgrade() bodies; everything else reads
+// in full.
 model::Result<Workspace> open_workspace(const GlobalOptions& options,
                                         const source::Source* source = nullptr,
                                         readers::ReadMode mode = readers::ReadMode::full);

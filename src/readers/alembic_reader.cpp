@@ -430,7 +430,7 @@ ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file, R
     out.diagnostics.push_back(unparsable(file, {at, at + 1}, std::move(problem->message)));
     return out;
   }
-  if (mode == ReadMode::graph) {
+  if (mode == ReadMode::links) {
     // Only the module-level statements; anything the scan or this partial parse is not
     // sure about is read in full below, which also words the error as full mode does.
     const alembic::TopLevelScan scan = alembic::scan_top_level(source);

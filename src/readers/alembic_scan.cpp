@@ -1,4 +1,4 @@
-// The byte scan behind ReadMode::graph: finds a module's top-level logical lines without
+// The byte scan behind ReadMode::links: finds a module's top-level logical lines without
 // tokenizing, so that only the few module-level statements reach the parser. It tracks
 // exactly what decides where a logical line ends (strings of every quoting, comments,
 // brackets and backslash continuations) and gives up on anything else it cannot vouch

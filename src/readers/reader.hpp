@@ -21,13 +21,15 @@ struct ReadOutcome {
 //   full:  everything, including upgrade()/downgrade() bodies and suppression comments.
 //   graph: what the revision graph and its listings need: id, down_revisions,
 //          branch_labels, depends_on, the docstring and its header lines (with their
-//          spans), `unresolved`, and the same MG901 findings for files that are not
-//          revisions or whose variables cannot be read. Bodies and suppressions are left
-//          empty, and a syntax error inside a top-level def or class (its header or its
-//          block) goes unnoticed: Alembic itself would fail to import such a file, and
-//          `lint` reads in full and reports it. Much faster: only module-level simple
-//          statements are parsed.
-enum class ReadMode { full, graph };
+//          spans), `unresolved`, and the same MG901 findings as full mode, a syntax
+//          error anywhere in the file included (Alembic cannot import such a file, so its
+//          graph commands fail on it). Bodies are parsed but not analysed; suppressions
+//          are left empty. For heads, history and branches.
+//   links: the graph fields of graph mode from a byte scan that parses only module-level
+//          simple statements, much faster: a syntax error inside a top-level def or class
+//          goes unnoticed. For the comparisons that read other commits' revisions (the
+//          base branch, conflicts), where the working tree's own files are read in full.
+enum class ReadMode { full, graph, links };
 
 // Alembic revision module (.py), read by parsing, never by running Python.
 ReadOutcome read_alembic(const std::shared_ptr<const model::SourceFile>& file,

@@ -323,6 +323,23 @@ class MessagesAndExitCodesTest(unittest.TestCase):
         self.assertIn("is not a directory", done.stderr)
         self.assertNotIn("does not exist", done.stderr)
 
+    def test_graph_commands_refuse_a_syntax_error_in_a_body(self):
+        # Alembic cannot import the file, so its heads fails; so do miglint's heads, history
+        # and branches, as upgrade does.
+        broken = revision_bytes(SECOND, FIRST).replace(b"op.execute('DROP", b"x = (1 +)\n    op.execute('DROP")
+        self.add(SECOND + "_second.py", broken)
+        alembic = e2e.run_alembic(["-c", self.ini, "heads"])
+        self.assertNotEqual(alembic.returncode, 0)
+        self.assertIn("SyntaxError", alembic.stderr)
+        for command in ("heads", "history", "branches", "upgrade"):
+            with self.subTest(command=command):
+                done = e2e.run_miglint(["-C", self.root, command] +
+                                       (["head", "--db", os.path.join(self.root, "x.db")]
+                                        if command == "upgrade" else []))
+                self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
+                self.assertIn(SECOND + "_second.py:19:13:", done.stderr)
+                self.assertIn("[unparsable-revision]", done.stderr)
+
     def test_id_with_a_dash_is_an_invalid_id(self):
         self.add("x_second.py", revision_bytes("2b3c-4d5e", FIRST))
         alembic = e2e.run_alembic(["-c", self.ini, "heads"])

@@ -1,4 +1,4 @@
-// ReadMode::graph must read the same graph fields as ReadMode::full: on every sample and
+// ReadMode::links (and graph) must read the same graph fields as ReadMode::full: on every sample and
 // fixture file, on the generator's quirky files, and on hostile inputs.
 #include "model/source.hpp"
 #include "readers/reader.hpp"
@@ -40,7 +40,7 @@ std::string join(const std::vector<std::string>& items)
   return out + "]";
 }
 
-// Every field ReadMode::graph promises, one per line, so a failing CHECK shows the diff.
+// Every field ReadMode::links promises, one per line, so a failing CHECK shows the diff.
 std::string graph_fields(const readers::ReadOutcome& out)
 {
   std::ostringstream s;
@@ -76,7 +76,7 @@ std::string read_fields(const std::string& text, readers::ReadMode mode,
 void check_same(const std::string& text, const std::string& path = "versions/abc_rev.py")
 {
   CAPTURE(text);
-  CHECK(read_fields(text, readers::ReadMode::graph, path) ==
+  CHECK(read_fields(text, readers::ReadMode::links, path) ==
         read_fields(text, readers::ReadMode::full, path));
 }
 
@@ -98,7 +98,7 @@ std::size_t check_tree(const fs::path& root)
     const std::string path = entry.path().generic_string();
     CAPTURE(path);
     const std::string text = slurp(entry.path());
-    CHECK(read_fields(text, readers::ReadMode::graph, path) ==
+    CHECK(read_fields(text, readers::ReadMode::links, path) ==
           read_fields(text, readers::ReadMode::full, path));
     ++count;
   }
@@ -141,7 +141,7 @@ TEST_SUITE("readers::alembic graph mode")
   TEST_CASE("graph mode reads the template like full mode and leaves bodies out")
   {
     const auto full = readers::read_alembic(make_file(k_template), readers::ReadMode::full);
-    const auto graph = readers::read_alembic(make_file(k_template), readers::ReadMode::graph);
+    const auto graph = readers::read_alembic(make_file(k_template), readers::ReadMode::links);
     REQUIRE(graph.revision);
     CHECK(graph_fields(graph) == graph_fields(full));
     CHECK(graph.revision->id == "3f2a9c1b7d4e");
@@ -329,13 +329,18 @@ depends_on: Union[str, Sequence[str], None] = ["x",
     for (const std::string& text : cases) {
       CAPTURE(text);
       const auto full = readers::read_alembic(make_file(text), readers::ReadMode::full);
-      const auto graph = readers::read_alembic(make_file(text), readers::ReadMode::graph);
+      const auto graph = readers::read_alembic(make_file(text), readers::ReadMode::links);
       CHECK(!full.revision);
       REQUIRE(full.diagnostics.size() == 1);
       CHECK(full.diagnostics.front().message.starts_with("cannot parse Python"));
       REQUIRE(graph.revision);
       CHECK(graph.diagnostics.empty());
       CHECK(graph.revision->id == "a");
+      // Graph mode, for heads/history/branches, refuses the file as Alembic does.
+      const auto listing = readers::read_alembic(make_file(text), readers::ReadMode::graph);
+      CHECK(!listing.revision);
+      REQUIRE(listing.diagnostics.size() == 1);
+      CHECK(listing.diagnostics.front().message == full.diagnostics.front().message);
     }
   }
 
@@ -361,7 +366,7 @@ depends_on: Union[str, Sequence[str], None] = ["x",
         }
       }
       const std::string full = read_fields(text, readers::ReadMode::full);
-      const std::string graph = read_fields(text, readers::ReadMode::graph);
+      const std::string graph = read_fields(text, readers::ReadMode::links);
       if (full == graph) {
         continue;
       }
