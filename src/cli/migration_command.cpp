@@ -39,8 +39,9 @@ int run_offline(const Workspace& ws, const MigrationOptions& options, bool up)
   }
   engine::MigrateOptions migrate;
   migrate.log = [&](const std::string& line) { log_info(line, options.quiet); };
-  const source::PythonModules modules = project_python_modules(ws);
+  const source::PythonModules modules = project_python_modules(ws, python_files());
   migrate.modules = &modules;
+  migrate.config_engine_is_target = env_connects_with_config_engine(ws, python_files());
   auto script = engine::render_script(graph, *plan, migrate);
   if (!script) {
     return fail(script.error().message, 1);
@@ -106,8 +107,9 @@ int run_migration_command(const GlobalOptions& global, const MigrationOptions& o
   }
   engine::MigrateOptions migrate;
   migrate.log = [&](const std::string& line) { log_info(line, options.quiet); };
-  const source::PythonModules modules = project_python_modules(*ws);
+  const source::PythonModules modules = project_python_modules(*ws, python_files());
   migrate.modules = &modules;
+  migrate.config_engine_is_target = env_connects_with_config_engine(*ws, python_files());
   auto done = engine::migrate(graph, *db, planner, migrate);
   if (!done) {
     return fail(done.error().message, done.error().kind == model::Error::Kind::not_found ? 2 : 1);

@@ -162,8 +162,17 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
   }
   const auto& graph = ws->graph();
   engine::RoundTripOptions rt;
-  const source::PythonModules modules = project_python_modules(*ws);
+  // The application's modules and env.py come from where the revisions do.
+  std::unique_ptr<source::Source> staged_files;
+  if (staged_repo) {
+    auto index = staged_repo->index_source();
+    if (!index) return usage_failure(index.error().message);
+    staged_files = std::move(*index);
+  }
+  const auto files = python_files(staged_files.get(), staged_repo ? &*staged_repo : nullptr);
+  const source::PythonModules modules = project_python_modules(*ws, files);
   rt.modules = &modules;
+  rt.config_engine_is_target = env_connects_with_config_engine(*ws, files);
   auto from = resolve_bound(graph, options.from);
   auto to = resolve_bound(graph, options.to);
   if (!from || !to) {

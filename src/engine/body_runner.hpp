@@ -72,6 +72,9 @@ struct RunContext {
   StatementSink& sink;
   // The application's own Python modules, for revisions that import them (null: opaque).
   const source::PythonModules* modules = nullptr;
+  // env.py connects with engine_from_config(config.get_section(config.config_ini_section),
+  // prefix="sqlalchemy."): the same call in a revision opens the database being migrated.
+  bool config_engine_is_target = false;
 };
 
 class BodyRunner {

@@ -93,7 +93,7 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connect
     options.log("Running " + graph::describe_step(graph, step));
   }
   ConnectionSink sink(db);
-  RunContext context{&db, sink, options.modules};
+  RunContext context{&db, sink, options.modules, options.config_engine_is_target};
   const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
   if (outcome.status == BodyStatus::failed) {
     return model::make_error(step_failure(db, table, rev, step, outcome.span.begin,
@@ -266,7 +266,7 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
     sink.comment("Running " + short_log);
     if (!step.is_stamp()) {
       const model::Revision& rev = graph.rev(step.rev);
-      RunContext context{nullptr, sink, options.modules};
+      RunContext context{nullptr, sink, options.modules, options.config_engine_is_target};
       const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
       if (outcome.status != BodyStatus::ok) {
         const model::LineIndex lines(rev.file->text);

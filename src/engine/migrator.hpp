@@ -19,6 +19,8 @@ struct MigrateOptions {
   std::function<void(const std::string&)> log;
   // Where revisions' imports of the application's own modules are read.
   const source::PythonModules* modules = nullptr;
+  // See RunContext::config_engine_is_target.
+  bool config_engine_is_target = false;
 };
 
 // Computes a plan from the version rows read inside the migration (so that a process

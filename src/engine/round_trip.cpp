@@ -267,7 +267,7 @@ private:
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_body"));
     const auto started = std::chrono::steady_clock::now();
     ConnectionSink sink(m_db);
-    RunContext context{&m_db, sink, m_options.modules};
+    RunContext context{&m_db, sink, m_options.modules, m_options.config_engine_is_target};
     BodyOutcome outcome = runner_for(rev.format).run(rev, up, context);
     PhaseTiming timing;
     timing.phase = phase;

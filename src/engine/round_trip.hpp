@@ -30,6 +30,8 @@ struct RoundTripOptions {
   std::size_t seed_rows = 3;
   // Where revisions' imports of the application's own modules are read.
   const source::PythonModules* modules = nullptr;
+  // See RunContext::config_engine_is_target.
+  bool config_engine_is_target = false;
 };
 
 struct PhaseTiming {

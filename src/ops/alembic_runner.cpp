@@ -48,6 +48,7 @@ engine::BodyOutcome run_alembic_body(const model::Revision& rev, bool up,
   }
   Interpreter interpreter(source, context.sink, context.db);
   interpreter.set_modules(context.modules);
+  interpreter.set_config_engine_is_target(context.config_engine_is_target);
   interpreter.load_module(parsed.module);
   std::optional<Stop> stop = interpreter.run_function(*def);
   out.statements = interpreter.statements();

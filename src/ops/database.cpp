@@ -579,8 +579,12 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     return method();
   }
   if (std::dynamic_pointer_cast<ConfigObj>(object)) {
-    // Options, the ini section name and command-line options depend on alembic.ini,
-    // env.py and the command Alembic was started with.
+    // Options and command-line options depend on alembic.ini, env.py and the command
+    // Alembic was started with; the main section is followed only into engine_from_config.
+    if (name == "config_ini_section") {
+      return Flow<Value>(Value(ObjectPtr(std::make_shared<ConfigMainSectionName>())));
+    }
+    if (name == "get_section") return method();
     return unknown(fmt::format("context.config.{}", name));
   }
   if (std::dynamic_pointer_cast<MigrationContextObj>(object)) {
@@ -621,6 +625,17 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
   return std::nullopt;
 }
 
+std::optional<Stop> Interpreter::second_engine_read(bool second_engine, Span span)
+{
+  // A second connection sees what is committed. Each revision runs in a transaction of its
+  // own, so before its first statement that is exactly what the migration's connection
+  // sees; after it, the revision's own uncommitted changes would be missing.
+  if (!second_engine || m_runs.empty()) return std::nullopt;
+  return unsupported("a read through a second engine (engine_from_config) after this revision "
+                     "ran statements: that connection does not see their uncommitted changes",
+                     span);
+}
+
 Flow<Value> Interpreter::executed_result(Span span)
 {
   if (!m_db || !m_result) {
@@ -640,6 +655,9 @@ Flow<Value> Interpreter::call_metadata(MetaDataObj& meta, const std::string& nam
   const Value* bind = args.get(0, "bind");
   if (!(bind && bind->as<ConnectionObj>()) && !meta.bound) {
     return unsupported("MetaData.reflect() without bind=op.get_bind()", call.span);
+  }
+  if (auto stop = second_engine_read(bind && bind->as<ConnectionObj>()->second_engine, call.span)) {
+    return *stop;
   }
   if (!m_db) return unsupported("MetaData.reflect() without a database (offline)", call.span);
   if (const Value* views = args.kw("views"); views && truthy(*views)) {
@@ -809,6 +827,22 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
   if (std::dynamic_pointer_cast<DbData>(m.self)) return Flow<Value>(Value(m.self));
   if (auto read = call_result(m.self, name, args, span)) return *read;
   if (auto meta = std::dynamic_pointer_cast<MetaDataObj>(m.self)) return call_metadata(*meta, name, args, call);
+  if (std::dynamic_pointer_cast<ConfigObj>(m.self) && name == "get_section") {
+    const Value* section = args.get(0, "name");
+    if (section && section->as<ConfigMainSectionName>()) { // a default for a missing section does not matter
+      return Flow<Value>(Value(ObjectPtr(std::make_shared<ConfigMainSection>())));
+    }
+    return Flow<Value>(Value(ObjectPtr(std::make_shared<OpaqueCall>("context.config.get_section(...)"))));
+  }
+  if (auto second = std::dynamic_pointer_cast<ConnectionObj>(m.self); second && second->second_engine) {
+    if (name == "connect") return Flow<Value>(Value(m.self));
+    if (name == "dispose" || name == "close") return Flow<Value>(Value());
+    return Flow<Value>(unsupported(
+        fmt::format("`{}` through a second engine (engine_from_config): miglint reads the "
+                    "schema through it but runs no statement on a second connection",
+                    text(span)),
+        span));
+  }
   if (std::dynamic_pointer_cast<ConnectionObj>(m.self) || std::dynamic_pointer_cast<MigrationContextObj>(m.self)) {
     const bool context = std::dynamic_pointer_cast<MigrationContextObj>(m.self) != nullptr;
     if (context && name == "autocommit_block") {
@@ -855,7 +889,10 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     if (name == "render_as_string" || name == "__str__") return Flow<Value>(Value(url->text()));
     return std::nullopt;
   }
-  if (std::dynamic_pointer_cast<InspectorObj>(m.self)) return inspector_call(name, args, call);
+  if (auto inspector = std::dynamic_pointer_cast<InspectorObj>(m.self)) {
+    if (auto stop = second_engine_read(inspector->second_engine, span)) return Flow<Value>(*stop);
+    return inspector_call(name, args, call);
+  }
   if (std::dynamic_pointer_cast<SessionObj>(m.self)) {
     if (name == "close") return Flow<Value>(Value());
     return Flow<Value>(unsupported(fmt::format("an ORM Session call `{}` (miglint does not evaluate "
@@ -1173,7 +1210,11 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
     return wrap(dml);
   }
   if (leaf == "inspect" || path.ends_with("Inspector.from_engine")) {
-    if (a0 && a0->as<ConnectionObj>()) return wrap(std::make_shared<InspectorObj>());
+    if (auto bind = a0 ? a0->as<ConnectionObj>() : nullptr) {
+      auto inspector = std::make_shared<InspectorObj>();
+      inspector->second_engine = bind->second_engine;
+      return wrap(inspector);
+    }
     return Flow<Value>(unsupported(fmt::format("sa.inspect() of {}", a0 ? type_name(*a0) : "nothing"), span));
   }
   if (leaf == "MetaData") {
@@ -1225,6 +1266,8 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
     }
     if (reflect) {
       if (!m_db) return Flow<Value>(unsupported("sa.Table(autoload_with=...) offline", span));
+      const auto engine = autoload ? autoload->as<ConnectionObj>() : nullptr;
+      if (auto stop = second_engine_read(engine && engine->second_engine, span)) return Flow<Value>(*stop);
       auto reflected = reflect_table_clause(*m_db, t->name);
       if (!reflected) return Flow<Value>(failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", t->name), span));
       for (const auto& c : (*reflected)->columns) {

@@ -129,8 +129,21 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
         return Value(ObjectPtr(unknown));
       }
     }
-    if (path == "sqlalchemy.engine_from_config" || path == "sqlalchemy.create_engine" ||
-        path == "sqlalchemy.engine.engine_from_config" || path == "sqlalchemy.engine.create_engine") {
+    const bool from_config =
+        path == "sqlalchemy.engine_from_config" || path == "sqlalchemy.engine.engine_from_config";
+    if (from_config && m_config_engine_is_target) {
+      // The call env.py connects with: the database being migrated, on a second connection.
+      const Value* section = args.get(0, "configuration");
+      const Value* prefix = args.get(1, "prefix");
+      // "sqlalchemy." is SQLAlchemy's default prefix.
+      if (section && section->as<ConfigMainSection>() &&
+          (!prefix || (prefix->str() && *prefix->str() == "sqlalchemy."))) {
+        auto engine = std::make_shared<ConnectionObj>();
+        engine->second_engine = true;
+        return Value(ObjectPtr(engine));
+      }
+    }
+    if (from_config || path == "sqlalchemy.create_engine" || path == "sqlalchemy.engine.create_engine") {
       // A second engine, to the database of the configuration rather than the one being
       // migrated: what it says or does is not known here.
       return Value(ObjectPtr(std::make_shared<OpaqueCall>(

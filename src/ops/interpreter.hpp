@@ -55,6 +55,8 @@ public:
   void count_op() { ++m_op_calls; }
   // Where the application's own modules are read from; without it they stay opaque.
   void set_modules(const source::PythonModules* modules) { m_modules = modules; }
+  // Whether engine_from_config of the ini's main section opens the migrated database.
+  void set_config_engine_is_target(bool yes) { m_config_engine_is_target = yes; }
 
   // A value as SQL: a literal bound as SQLAlchemy binds it for `type` (JSON dumped,
   // booleans 1/0), a column ("t"."c" qualified when reached through t.c), an expression,
@@ -116,6 +118,8 @@ private:
   // Runs one rendered statement: one that returns rows is read into m_result (online).
   std::optional<Stop> run_executable(const std::string& sql, const std::string& label,
                                      python::Span span, const SelectedColumns& columns);
+  // Refuses a read through a second engine once the revision has run a statement.
+  std::optional<Stop> second_engine_read(bool second_engine, python::Span span);
   // What the last execute() returned: its rows online, unknown data offline.
   Flow<Value> executed_result(python::Span span);
   Flow<std::string> render_statement(const Value& v, python::Span span);
@@ -140,6 +144,7 @@ private:
   std::string m_current_op;
   std::shared_ptr<ResultState> m_result; // of the last execute()
   const source::PythonModules* m_modules = nullptr;
+  bool m_config_engine_is_target = false;
   std::map<std::string, std::shared_ptr<AppModule>> m_app_modules;
 };
 

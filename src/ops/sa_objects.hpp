@@ -162,8 +162,16 @@ struct SelectStatement : Object {
 };
 
 // op.get_bind(), op.get_context().bind, context.get_bind(): the migration's connection.
+// `second_engine`: engine_from_config(...) of the ini's main section where env.py connects
+// the same way, a second connection to the migrated database. It sees only what is
+// committed, so it may read the schema before the revision has run any statement.
 struct ConnectionObj : Object {
-  std::string describe() const override { return "op.get_bind()"; }
+  bool second_engine = false;
+  std::string describe() const override
+  {
+    return second_engine ? "engine_from_config(config.get_section(config.config_ini_section))"
+                         : "op.get_bind()";
+  }
 };
 
 // `bind.engine.url`: the URL SQLAlchemy shows for the database being migrated
@@ -178,6 +186,15 @@ struct UrlObj : Object {
 // alembic.ini as env.py may have changed them, so what is read from it is unknown here.
 struct ConfigObj : Object {
   std::string describe() const override { return "context.config"; }
+};
+
+// `config.config_ini_section`, and `config.get_section(config.config_ini_section)`: the ini's
+// main section, whatever its name (`-n`): known only as what engine_from_config is given.
+struct ConfigMainSectionName : Object {
+  std::string describe() const override { return "config.config_ini_section"; }
+};
+struct ConfigMainSection : Object {
+  std::string describe() const override { return "config.get_section(config.config_ini_section)"; }
 };
 
 // `bind.dialect`: SQLite's (name "sqlite").
@@ -199,6 +216,7 @@ struct PassThroughContext : Object {
 // sa.inspect(bind): answers from the live SQLite schema (reading the schema is not
 // reading data, so revisions that check `has_table` stay verifiable).
 struct InspectorObj : Object {
+  bool second_engine = false; // made from a second engine (see ConnectionObj)
   std::string describe() const override { return "sa.inspect(bind)"; }
 };
 

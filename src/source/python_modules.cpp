@@ -33,9 +33,17 @@ std::optional<std::string> read_regular_file(const std::filesystem::path& path)
 
 } // namespace
 
+PythonModules::Files PythonModules::disk()
+{
+  return {read_regular_file, [](const std::filesystem::path& path) {
+            std::error_code ec;
+            return std::filesystem::is_directory(path, ec);
+          }};
+}
+
 PythonModules::PythonModules(std::vector<std::filesystem::path> roots,
-                             std::filesystem::path display_base)
-    : m_roots(std::move(roots)), m_display_base(std::move(display_base))
+                             std::filesystem::path display_base, Files files)
+    : m_roots(std::move(roots)), m_display_base(std::move(display_base)), m_files(std::move(files))
 {
 }
 
@@ -56,14 +64,13 @@ std::shared_ptr<const PythonModule> PythonModules::find(const std::string& dotte
       module->dotted = dotted;
       std::filesystem::path file = base;
       file += ".py";
-      std::optional<std::string> text = read_regular_file(file);
+      std::optional<std::string> text = m_files.read(file);
       if (!text) {
         file = base / "__init__.py";
-        text = read_regular_file(file);
+        text = m_files.read(file);
         module->package = true;
       }
-      std::error_code ec;
-      if (!text && !std::filesystem::is_directory(base, ec)) continue;
+      if (!text && !m_files.is_directory(base)) continue;
       if (!text) file = base;
       module->text = text.value_or("");
       module->display_path =

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,7 +25,17 @@ struct PythonModule {
 // Each module is read once.
 class PythonModules {
 public:
-  PythonModules(std::vector<std::filesystem::path> roots, std::filesystem::path display_base);
+  // How files are read: from disk by default, or from the same git source as the revisions
+  // (`verify --staged`): `read` gives a file's text, `is_directory` whether a path is one.
+  struct Files {
+    std::function<std::optional<std::string>(const std::filesystem::path&)> read;
+    std::function<bool(const std::filesystem::path&)> is_directory;
+  };
+  // Regular files on disk.
+  static Files disk();
+
+  PythonModules(std::vector<std::filesystem::path> roots, std::filesystem::path display_base,
+                Files files = disk());
 
   // Null when no root holds the module (a third-party or standard module).
   std::shared_ptr<const PythonModule> find(const std::string& dotted) const;
@@ -34,6 +45,7 @@ public:
 private:
   std::vector<std::filesystem::path> m_roots;
   std::filesystem::path m_display_base;
+  Files m_files;
   mutable std::map<std::string, std::shared_ptr<const PythonModule>> m_found;
 };
 

@@ -7,6 +7,7 @@ inside those modules stay opaque until something is used from them."""
 import json
 import os
 import sqlite3
+import subprocess
 import unittest
 
 from engine_project import ENV_PY, schema
@@ -194,6 +195,22 @@ class AppModulesTest(unittest.TestCase):
         self.assertEqual(statuses, {"a1b2c3d4e5f6": "ok", "b2c3d4e5f6a7": "unverifiable"})
         d = [x for x in report["diagnostics"] if x["code"] == "MG306"]
         self.assertIn("some_vendor_sdk", d[0]["message"])
+
+    def test_verify_staged_reads_the_staged_modules(self):
+        # The module as committed is what `verify --staged` must use: here the working tree
+        # has lost it (deleted, not staged), so only the index can answer.
+        root = self.project(None, "prepend_sys_path = .")
+        git = lambda *a: subprocess.run(["git", "-C", root] + list(a), check=True,
+                                        capture_output=True)
+        git("init", "-q")
+        git("add", "-A")
+        os.unlink(os.path.join(root, "myapp", "db", "types.py"))
+        staged = run_miglint(["-C", root, "--format", "json", "verify", "--staged"])
+        self.assertEqual(staged.returncode, 0, staged.stdout + staged.stderr)
+        self.assertEqual(json.loads(staged.stdout)["summary"]["ok"], 1)
+        work = run_miglint(["-C", root, "--format", "json", "verify"])
+        self.assertEqual(work.returncode, 1, work.stdout + work.stderr)
+        self.assertEqual(json.loads(work.stdout)["revisions"][0]["status"], "unverifiable")
 
 
 if __name__ == "__main__":
