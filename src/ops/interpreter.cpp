@@ -2,6 +2,7 @@
 
 #include "ops/app_module.hpp"
 #include "ops/batch.hpp"
+#include "ops/flask_sqlalchemy.hpp"
 #include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
 #include "util/strings.hpp"
@@ -201,6 +202,11 @@ Flow<Value> Interpreter::attribute_of_object(const ObjectPtr& object, const std:
     return app_module_attribute(module, name, expr);
   }
   if (auto opaque = std::dynamic_pointer_cast<OpaqueCall>(object)) {
+    if (is_flask_sqlalchemy_class(opaque->path)) {
+      if (auto path = flask_sqlalchemy_attribute(name)) {
+        return Value(ObjectPtr(std::make_shared<Namespace>(*path, true)));
+      }
+    }
     auto child = std::make_shared<OpaqueCall>(opaque->path + "." + name);
     child->import_line = opaque->import_line;
     return Value(ObjectPtr(child));

@@ -212,6 +212,63 @@ class AppModulesTest(unittest.TestCase):
         self.assertEqual(work.returncode, 1, work.stdout + work.stderr)
         self.assertEqual(json.loads(work.stdout)["revisions"][0]["status"], "unverifiable")
 
+    def test_flask_sqlalchemy_names_are_sqlalchemy_names(self):
+        # `db = SQLAlchemy()` re-exports SQLAlchemy: a data migration typing its table
+        # clauses with db.Integer / db.String runs as the same revision written with sa.*
+        # runs under real Alembic (Flask-SQLAlchemy itself is not installed here).
+        body = FLASK_REVISION
+        root = self.project(None, "prepend_sys_path = .", (body.replace("from myapp.models import db\n", "").replace("db.", "sa."),))
+        a = run_alembic(["-c", os.path.join(root, "alembic.ini"), "upgrade", "head"], cwd=root)
+        self.assertEqual(a.returncode, 0, a.stderr)
+        write_file(os.path.join(root, "migrations", "versions", "r0.py"), body)
+        write_file(os.path.join(root, "myapp", "models.py"),
+                   "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n")
+        db = os.path.join(root, "miglint.db")
+        m = run_miglint(["-C", root, "upgrade", "head", "--db", db])
+        self.assertEqual(m.returncode, 0, m.stdout + m.stderr)
+        rows = lambda path: sqlite3.connect(path).execute("SELECT * FROM teams ORDER BY id").fetchall()
+        self.assertEqual(rows(db), rows(os.path.join(root, "alembic.db")))
+        self.assertEqual(rows(db), [(1, "red", 2), (2, "blue", None)])
+        r = run_miglint(["-C", root, "--format", "json", "verify"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # Flask-SQLAlchemy's own names stay opaque: db.Table is not sa.Table.
+        write_file(os.path.join(root, "migrations", "versions", "r0.py"),
+                   body.replace('teams = table(', 'teams = db.Table('))
+        r = run_miglint(["-C", root, "--format", "json", "verify"])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertEqual(json.loads(r.stdout)["revisions"][0]["status"], "unverifiable")
+
+
+FLASK_REVISION = '''"""teams and captains
+
+Revision ID: c3d4e5f6a7b8
+Revises:
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.sql import column, table
+
+from myapp.models import db
+
+revision = "c3d4e5f6a7b8"
+down_revision = None
+
+teams = table("teams", column("id", db.Integer), column("name", db.String), column("captain_id", db.Integer))
+
+
+def upgrade():
+    op.create_table("teams", sa.Column("id", sa.Integer, primary_key=True), sa.Column("name", sa.String(20)),
+                    sa.Column("captain_id", sa.Integer))
+    op.bulk_insert(teams, [{"id": 1, "name": "red"}, {"id": 2, "name": "blue"}])
+    connection = op.get_bind()
+    for team in connection.execute(teams.select().where(teams.c.name == "red")):
+        connection.execute(teams.update().where(teams.c.id == team.id).values(captain_id=team.id + 1))
+
+
+def downgrade():
+    op.drop_table("teams")
+'''
+
 
 if __name__ == "__main__":
     unittest.main()
