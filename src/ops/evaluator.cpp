@@ -1,4 +1,5 @@
 #include "ops/evaluator.hpp"
+#include "ops/database_errors.hpp"
 #include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
 
@@ -851,10 +852,11 @@ std::optional<Stop> Evaluator::exec_inner(const Stmt& stmt)
     return std::nullopt;
   }
   if (const auto* t = stmt.as<Try>()) {
-    // Only a try whose body runs cleanly is understood; its handlers are not needed then.
+    // A try whose body runs cleanly needs no handler. One whose SQL failed goes on failing
+    // when no handler can catch a database error; other handlers are not interpreted.
     if (auto stop = exec_block(t->body)) {
       if (stop->kind == Stop::Kind::failed || stop->kind == Stop::Kind::raised) {
-        if (!t->handlers.empty()) {
+        if (!t->handlers.empty() && !(stop->kind == Stop::Kind::failed && no_handler_catches_sql_failure(*t, *stop))) {
           return unsupported("a try/except whose body fails", stmt.span);
         }
       }
@@ -886,6 +888,39 @@ std::optional<Stop> Evaluator::exec_inner(const Stmt& stmt)
   if (stmt.is<Assert>()) what = "assert";
   else if (stmt.is<Delete>()) what = "del";
   return unsupported(fmt::format("{} `{}`", what, text(stmt.span)), stmt.span);
+}
+
+bool Evaluator::no_handler_catches_sql_failure(const Try& t, const Stop& failure)
+{
+  // Only a statement SQLite refused raises a DatabaseError; a NUL in the text is
+  // pysqlite's ProgrammingError instead (see sqlite::Connection).
+  if (failure.statement.empty() || failure.message.find("NUL character") != std::string::npos) {
+    return false;
+  }
+  auto class_path = [&](const Expr& type) -> std::optional<std::string> {
+    if (const auto* name = type.as<Name>(); name && !lookup(name->id)) return "builtins." + name->id;
+    auto v = eval(type);
+    if (!v) return std::nullopt;
+    if (auto ns = v->as<Namespace>(); ns && ns->known) return ns->path;
+    if (auto ns = v->as<Namespace>(); ns && (ns->path.starts_with("psycopg2") || ns->path.starts_with("psycopg"))) {
+      return ns->path;
+    }
+    return std::nullopt;
+  };
+  for (const ExceptHandler& handler : t.handlers) {
+    if (!handler.type || handler.star) return false;
+    std::vector<const Expr*> types;
+    if (const auto* tuple = handler.type->as<Tuple>()) {
+      for (const auto& e : tuple->elts) types.push_back(e.get());
+    } else {
+      types.push_back(handler.type.get());
+    }
+    for (const Expr* type : types) {
+      auto path = class_path(*type);
+      if (!path || !cannot_catch_database_error(*path)) return false;
+    }
+  }
+  return true;
 }
 
 Flow<std::vector<Value>> Evaluator::iterate(const Value& v, const Expr& expr)

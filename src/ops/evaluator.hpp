@@ -112,6 +112,8 @@ public:
   std::optional<Stop> run_function(const python::FunctionDef& def);
 
   std::optional<Stop> exec_block(const python::Block& block);
+  // Whether a try's handlers all let a failed SQL statement's DatabaseError through.
+  bool no_handler_catches_sql_failure(const python::Try& t, const Stop& failure);
   std::optional<Stop> exec(const python::Stmt& stmt);
   Flow<Value> eval(const python::Expr& expr);
 
