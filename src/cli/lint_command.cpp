@@ -5,12 +5,14 @@
 #include "cli/commands.hpp"
 #include "cli/findings_output.hpp"
 #include "fixers/heads_file.hpp"
+#include "fixers/tree_graph.hpp"
 #include "rules/linter.hpp"
 #include "util/strings.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
+#include <set>
 
 namespace miglint::cli {
 
@@ -81,6 +83,40 @@ std::optional<std::string> implicit_base(const git::Repository& repo, const std:
     return std::nullopt; // on the base branch (or behind it): nothing of its own to compare
   }
   return *ref;
+}
+
+// The revision ids the other side of a merge brought in: with `commit` empty (the working
+// tree or the index), the merge in progress (MERGE_HEAD) if any, else HEAD's own merge;
+// else `commit`'s merge. Empty when that is no merge, or git cannot tell.
+std::set<std::string> merged_in_revisions(const git::Repository& repo,
+                                          const config::Project& project,
+                                          const std::string& commit)
+{
+  const std::string at = commit.empty() ? "HEAD" : commit;
+  auto ours = repo.resolve_commit(at);
+  model::Result<std::string> theirs = model::make_error("not merging");
+  if (commit.empty()) {
+    theirs = repo.resolve_commit("MERGE_HEAD");
+  }
+  if (!theirs) {
+    ours = repo.resolve_commit(at + "^1");
+    theirs = repo.resolve_commit(at + "^2");
+  }
+  if (!ours || !theirs) {
+    return {};
+  }
+  auto our_graph = fixers::graph_at_commit(repo, project, *ours);
+  auto their_graph = fixers::graph_at_commit(repo, project, *theirs);
+  if (!our_graph || !their_graph) {
+    return {};
+  }
+  std::set<std::string> ids;
+  for (const auto& rev : their_graph->graph.revisions()) {
+    if (our_graph->graph.find(rev.id) < 0) {
+      ids.insert(rev.id);
+    }
+  }
+  return ids;
 }
 
 int run_lint(const GlobalOptions& global, const LintOptions& options)
@@ -195,6 +231,16 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
       input.precomputed.push_back(std::move(*stale));
     }
   }
+  input.merged_in = [&repo, &ws]() -> std::set<std::string> {
+    if (!repo) {
+      auto found = git::Repository::discover(ws->project.cwd.string());
+      if (!found) {
+        return {};
+      }
+      repo.emplace(std::move(*found));
+    }
+    return merged_in_revisions(*repo, ws->project, ws->commit);
+  };
   // pre-commit passes the changed files; graph rules still see everything.
   for (const auto& f : options.files) {
     input.only_paths.push_back(config::display_path(ws->project.cwd / f, ws->project.cwd));

@@ -2,9 +2,12 @@
 // User docs: rules/MG001-multiple-heads.md
 #include "rules/checks.hpp"
 
+#include "fixers/rebase.hpp"
+
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace miglint::rules {
@@ -60,6 +63,50 @@ bool heads_have_own_labels(const graph::RevisionGraph& g, const graph::NodeList&
   return true;
 }
 
+// The rebase that leaves one head, as `miglint rebase --onto HEAD` would plan it: one
+// head's own chain moved onto another head. When both ways work, the head kept is the
+// one the merge brought in (its branch may reach the base branch as it is), else the one
+// on the base branch, else the one whose move rewrites fewer revisions.
+std::optional<fixers::RebasePlan> rebase_to_one_head(const RuleContext& ctx,
+                                                     const graph::NodeList& heads)
+{
+  if (heads.size() != 2) {
+    return std::nullopt; // moving one chain leaves a head behind
+  }
+  std::vector<fixers::RebasePlan> plans;
+  for (graph::NodeId h : heads) {
+    if (auto plan = fixers::plan_rebase(ctx.graph, ctx.graph.rev(h).id)) {
+      plans.push_back(std::move(*plan));
+    }
+  }
+  if (plans.size() < 2) {
+    return plans.empty() ? std::nullopt : std::optional(plans.front());
+  }
+  auto keeps = [&](const std::set<std::string>& ids) -> std::optional<fixers::RebasePlan> {
+    const bool first = ids.count(plans[0].onto) > 0;
+    const bool second = ids.count(plans[1].onto) > 0;
+    if (first == second) {
+      return std::nullopt;
+    }
+    return first ? plans[0] : plans[1];
+  };
+  if (ctx.merged_in && *ctx.merged_in) {
+    if (auto plan = keeps((*ctx.merged_in)())) {
+      return plan;
+    }
+  }
+  if (ctx.base) {
+    std::set<std::string> on_base;
+    for (const auto& rev : ctx.base->ref_build.graph.revisions()) {
+      on_base.insert(rev.id);
+    }
+    if (auto plan = keeps(on_base)) {
+      return plan;
+    }
+  }
+  return plans[1].moved.size() < plans[0].moved.size() ? plans[1] : plans[0];
+}
+
 } // namespace
 
 void check_multiple_heads(const RuleContext& ctx, Reporter& out)
@@ -91,13 +138,25 @@ void check_multiple_heads(const RuleContext& ctx, Reporter& out)
     }
     where = fmt::format("they fork at {}", util::join(fork_ids, ", "));
   }
-  const std::string merge_fix =
-      fmt::format("run `miglint merge -m \"merge heads\"` to join them");
-  const std::string rebase_fix =
-      "run `miglint rebase` to re-parent this branch's revisions onto the other head";
-  const std::string fix = ctx.preferred_fix == "rebase"
-                              ? rebase_fix + " (or `miglint merge`)"
-                              : merge_fix + " (or `miglint rebase` to keep history linear)";
+  const std::string merge_fix = "run `miglint merge -m \"merge heads\"` to join them";
+  const auto rebase = rebase_to_one_head(ctx, heads);
+  std::string fix;
+  if (!rebase) {
+    fix = merge_fix; // no single chain can move: only a merge revision joins them
+  } else {
+    const std::string moved =
+        rebase->moved.size() == 1
+            ? rebase->moved.front()
+            : fmt::format("{} (and the {} after it)", rebase->moved.front(),
+                          rebase->moved.size() - 1);
+    const std::string command = fmt::format("miglint rebase --onto {}", rebase->onto);
+    fix = ctx.preferred_fix == "rebase"
+              ? fmt::format("run `{}` to put {} after {} (or `miglint merge -m \"merge "
+                            "heads\"`)",
+                            command, moved, rebase->onto)
+              : fmt::format("{} (or `{}` to put {} after {} and keep history linear)",
+                            merge_fix, command, moved, rebase->onto);
+  }
   // One finding, at the newest head; each head and the fork point as notes.
   const graph::NodeId anchor = heads.back();
   auto& d = out.report(g.rev(anchor), g.rev(anchor).id_span,
