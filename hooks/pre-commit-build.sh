@@ -73,7 +73,6 @@ build() {
         esac
     done
     if grep -q '^miglint-build-failed' "$log" || [ ! -x "$tree/miglint" ]; then
-        rm -rf "$tree"
         echo "miglint: the build failed; see $log" >&2
         echo "miglint: on Debian/Ubuntu: apt-get install cmake g++ make pkg-config libgit2-dev libsqlite3-dev libtomlplusplus-dev libfmt-dev libcli11-dev nlohmann-json3-dev" >&2
         exit 3
@@ -81,6 +80,7 @@ build() {
     mkdir -p "$dir"
     cp "$tree/miglint" "$bin.tmp.$$" && mv "$bin.tmp.$$" "$bin"
     rm -rf "$tree" "$log"
+    tree=
     echo "miglint: built $bin" >&8
     exec 8>&-
 }
@@ -94,6 +94,10 @@ else
     # A binary that no longer starts (a system library it links was replaced) is rebuilt.
     if ! "$bin" --version >/dev/null 2>&1; then
         mkdir -p "$cache"
+        # An interrupted build leaves neither its tree nor the lock behind.
+        tree= lockdir=
+        trap '[ -z "$tree" ] || rm -rf "$tree"; [ -z "$lockdir" ] || rmdir "$lockdir"' EXIT
+        trap 'exit 130' INT TERM HUP
         if command -v flock >/dev/null 2>&1; then
             exec 9>"$cache/$key.lock"
             flock 9
@@ -101,11 +105,12 @@ else
             exec 9>&-
         else
             until mkdir "$cache/$key.lockdir" 2>/dev/null; do sleep 1; done
-            trap 'rmdir "$cache/$key.lockdir"' EXIT
+            lockdir=$cache/$key.lockdir
             build
-            rmdir "$cache/$key.lockdir"
-            trap - EXIT
+            rmdir "$lockdir"
+            lockdir=
         fi
+        trap - EXIT INT TERM HUP
     fi
 fi
 

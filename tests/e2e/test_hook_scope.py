@@ -5,10 +5,11 @@ Real git repositories in temporary directories, the real pre-commit framework an
 binary."""
 
 import os
+import re
 import sqlite3
 import unittest
 
-from miglint_e2e import TempDir, miglint_path, run_miglint, write_file
+from miglint_e2e import SOURCE_DIR, TempDir, miglint_path, run_miglint, write_file
 import test_hooks
 from test_hooks import HookRepoMixin, commit_revision, git, hook_env, revision_text, run
 
@@ -277,6 +278,36 @@ class CliPapercutsTest(HookRepoMixin, unittest.TestCase):
         proc = run_miglint(["lint"], cwd=self.repo)
         self.assertIn("gives no reason", proc.stdout)
         self.assertNotIn("matches no finding", proc.stdout)
+
+    def test_mistyped_down_revision_is_fixed_in_the_code_not_the_docstring(self):
+        text = revision_text("bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        text = text.replace("down_revision = 'aaaaaaaaaaaa'", "down_revision = 'aaaaaaaaaaa4'")
+        write_file(os.path.join(self.repo, "versions", "bbbbbbbbbbbb_create_orders.py"), text)
+        proc = run_miglint(["lint"], cwd=self.repo)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        errors = [line for line in proc.stdout.splitlines() if ": error: " in line]
+        # The first (and only) advice: the docstring's parent exists, so the code is wrong.
+        self.assertIn("did you mean 'aaaaaaaaaaaa', as the docstring's 'Revises:' line says?",
+                      errors[0])
+        self.assertIn("[unknown-parent]", errors[0])
+        self.assertNotIn("[header-mismatch]", proc.stdout)
+        self.assertNotIn("update the docstring", proc.stdout)
+
+    def test_readme_names_the_manifest_minimum_pre_commit_version_and_release(self):
+        with open(os.path.join(SOURCE_DIR, ".pre-commit-hooks.yaml")) as f:
+            versions = set(re.findall(r"minimum_pre_commit_version: '([^']+)'", f.read()))
+        with open(os.path.join(SOURCE_DIR, "README.md")) as f:
+            readme = f.read()
+        with open(os.path.join(SOURCE_DIR, "CMakeLists.txt")) as f:
+            release = re.search(r"project\(miglint VERSION (\S+)", f.read()).group(1)
+        self.assertEqual(len(versions), 1, versions)
+        flat = " ".join(readme.split())
+        self.assertIn("with pre-commit %s and later" % versions.pop(), flat)
+        self.assertIn("rev: v%s\n" % release, readme)
+        for needle in ("pre-commit install -t pre-commit -t pre-merge-commit", "`conflicts",
+                       "`hook post-checkout", "--color", "verify [--staged] [--db URL] "
+                       "[--against [REF]]", "[--start-from DB]", "`sqlalchemy.url`"):
+            self.assertIn(needle, flat)
 
 
 if __name__ == "__main__":
