@@ -85,40 +85,6 @@ std::optional<std::string> implicit_base(const git::Repository& repo, const std:
   return *ref;
 }
 
-// The revision ids the other side of a merge brought in: with `commit` empty (the working
-// tree or the index), the merge in progress (MERGE_HEAD) if any, else HEAD's own merge;
-// else `commit`'s merge. Empty when that is no merge, or git cannot tell.
-std::set<std::string> merged_in_revisions(const git::Repository& repo,
-                                          const config::Project& project,
-                                          const std::string& commit)
-{
-  const std::string at = commit.empty() ? "HEAD" : commit;
-  auto ours = repo.resolve_commit(at);
-  model::Result<std::string> theirs = model::make_error("not merging");
-  if (commit.empty()) {
-    theirs = repo.resolve_commit("MERGE_HEAD");
-  }
-  if (!theirs) {
-    ours = repo.resolve_commit(at + "^1");
-    theirs = repo.resolve_commit(at + "^2");
-  }
-  if (!ours || !theirs) {
-    return {};
-  }
-  auto our_graph = fixers::graph_at_commit(repo, project, *ours);
-  auto their_graph = fixers::graph_at_commit(repo, project, *theirs);
-  if (!our_graph || !their_graph) {
-    return {};
-  }
-  std::set<std::string> ids;
-  for (const auto& rev : their_graph->graph.revisions()) {
-    if (our_graph->graph.find(rev.id) < 0) {
-      ids.insert(rev.id);
-    }
-  }
-  return ids;
-}
-
 int run_lint(const GlobalOptions& global, const LintOptions& options)
 {
   if (options.no_against && options.against) {
@@ -214,7 +180,8 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
                          split_selectors(options.select), split_selectors(options.ignore), {},
                          base ? &*base : nullptr, {},
-                         ws->project.ini ? ws->project.ini->naming : config::FileNaming{}};
+                         ws->project.ini ? ws->project.ini->naming : config::FileNaming{},
+                         {}};
   if (ws->graph_usable()) {
     // The heads file is read where the revisions were: on disk, or in the commit's tree.
     std::unique_ptr<source::Source> tree;
@@ -239,7 +206,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
       }
       repo.emplace(std::move(*found));
     }
-    return merged_in_revisions(*repo, ws->project, ws->commit);
+    return fixers::merged_in_revisions(*repo, ws->project, ws->commit);
   };
   // pre-commit passes the changed files; graph rules still see everything.
   for (const auto& f : options.files) {

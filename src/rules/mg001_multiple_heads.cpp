@@ -7,7 +7,6 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <set>
 
 namespace miglint::rules {
@@ -63,50 +62,6 @@ bool heads_have_own_labels(const graph::RevisionGraph& g, const graph::NodeList&
   return true;
 }
 
-// The rebase that leaves one head, as `miglint rebase --onto HEAD` would plan it: one
-// head's own chain moved onto another head. When both ways work, the head kept is the
-// one the merge brought in (its branch may reach the base branch as it is), else the one
-// on the base branch, else the one whose move rewrites fewer revisions.
-std::optional<fixers::RebasePlan> rebase_to_one_head(const RuleContext& ctx,
-                                                     const graph::NodeList& heads)
-{
-  if (heads.size() != 2) {
-    return std::nullopt; // moving one chain leaves a head behind
-  }
-  std::vector<fixers::RebasePlan> plans;
-  for (graph::NodeId h : heads) {
-    if (auto plan = fixers::plan_rebase(ctx.graph, ctx.graph.rev(h).id)) {
-      plans.push_back(std::move(*plan));
-    }
-  }
-  if (plans.size() < 2) {
-    return plans.empty() ? std::nullopt : std::optional(plans.front());
-  }
-  auto keeps = [&](const std::set<std::string>& ids) -> std::optional<fixers::RebasePlan> {
-    const bool first = ids.count(plans[0].onto) > 0;
-    const bool second = ids.count(plans[1].onto) > 0;
-    if (first == second) {
-      return std::nullopt;
-    }
-    return first ? plans[0] : plans[1];
-  };
-  if (ctx.merged_in && *ctx.merged_in) {
-    if (auto plan = keeps((*ctx.merged_in)())) {
-      return plan;
-    }
-  }
-  if (ctx.base) {
-    std::set<std::string> on_base;
-    for (const auto& rev : ctx.base->ref_build.graph.revisions()) {
-      on_base.insert(rev.id);
-    }
-    if (auto plan = keeps(on_base)) {
-      return plan;
-    }
-  }
-  return plans[1].moved.size() < plans[0].moved.size() ? plans[1] : plans[0];
-}
-
 } // namespace
 
 void check_multiple_heads(const RuleContext& ctx, Reporter& out)
@@ -139,7 +94,16 @@ void check_multiple_heads(const RuleContext& ctx, Reporter& out)
     where = fmt::format("they fork at {}", util::join(fork_ids, ", "));
   }
   const std::string merge_fix = "run `miglint merge -m \"merge heads\"` to join them";
-  const auto rebase = rebase_to_one_head(ctx, heads);
+  fixers::KeptHeadHints hints;
+  if (ctx.merged_in) {
+    hints.merged_in = *ctx.merged_in;
+  }
+  if (ctx.base) {
+    for (const auto& rev : ctx.base->ref_build.graph.revisions()) {
+      hints.on_base.insert(rev.id);
+    }
+  }
+  const auto rebase = fixers::plan_rebase_to_one_head(g, hints);
   std::string fix;
   if (!rebase) {
     fix = merge_fix; // no single chain can move: only a merge revision joins them

@@ -59,7 +59,11 @@ class SiblingMergeFixTest(unittest.TestCase):
         git(self.repo, "commit", "-q", "--no-verify", "-m", table)
 
     def assert_each_printed_fix_works(self, commands):
-        """Runs every printed command on a copy of the repository as it is now."""
+        """Runs every printed command on a copy of the repository as it is now; the
+        revision merged in (C) stays as it is whenever a revision is moved."""
+        merged_in = os.path.join("migrations", "versions", "%s_create_invoices.py" % C)
+        with open(os.path.join(self.repo, merged_in)) as f:
+            merged_in_text = f.read()
         for command in commands:
             with self.subTest(command=command):
                 copy = os.path.join(tempfile.mkdtemp(dir=self.tmp.path), "project")
@@ -75,6 +79,8 @@ class SiblingMergeFixTest(unittest.TestCase):
                 upgrade = alembic(copy, "upgrade", "head")
                 self.assertEqual(upgrade.returncode, 0, upgrade.stdout)
                 self.assertEqual(run_miglint(["lint"], cwd=copy).returncode, 0, command)
+                with open(os.path.join(copy, merged_in)) as f:
+                    self.assertEqual(f.read(), merged_in_text, command)
 
     def test_lint_after_the_merge(self):
         git(self.repo, "merge", "-q", "--no-verify", "--no-edit", "feature-invoices")
@@ -88,6 +94,8 @@ class SiblingMergeFixTest(unittest.TestCase):
         self.assert_each_printed_fix_works(commands)
         # The revision moved is this branch's own: the one merged in stays as it is.
         self.assertIn("miglint rebase --onto %s" % C, commands)
+        # Plain `miglint rebase` (the base branch's head is below both) does the same.
+        self.assert_each_printed_fix_works(["miglint rebase"])
 
     def test_pre_merge_commit_and_post_merge_hooks(self):
         env = hook_env()
