@@ -1,7 +1,8 @@
-"""The packages `cpack` makes from the build directory the tests run from (no build of its
-own): the .deb declares a Depends for every library its miglint loads, each satisfied on
-this Debian machine, and its miglint, unpacked with dpkg-deb, passes CLI checks (git
-included); the tarball holds the same working binary."""
+"""The packages `cpack` makes from the build directory the tests run from (it packages the
+miglint built there; nothing is compiled): the .deb declares a Depends for every library
+its miglint loads, each installed here in a version it accepts, and its miglint, unpacked
+with dpkg-deb (nothing is installed into the machine), passes CLI checks (git included);
+the tarball holds the same binary."""
 
 import os
 import re
@@ -44,6 +45,15 @@ class PackagesTest(unittest.TestCase):
         cls.root = os.path.join(cls.tmp.path, "root")
         check_output(["dpkg-deb", "-x", cls.deb, cls.root])
         cls.binary = os.path.join(cls.root, "usr", "bin", "miglint")
+        cls.project = os.path.join(cls.tmp.path, "project")
+        os.makedirs(os.path.join(cls.project, "versions"))
+        write_file(os.path.join(cls.project, "versions", "aaaaaaaaaaaa_create_users.py"),
+                   revision_text("aaaaaaaaaaaa", None, "users"))
+        write_file(os.path.join(cls.project, "versions", "bbbbbbbbbbbb_create_orders.py"),
+                   revision_text("bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders"))
+        git(cls.project, "init", "-q", "-b", "main")
+        git(cls.project, "add", "-A")
+        git(cls.project, "commit", "-q", "-m", "initial")
 
     @classmethod
     def tearDownClass(cls):
@@ -53,19 +63,28 @@ class PackagesTest(unittest.TestCase):
         return subprocess.run([binary] + args, cwd=cwd, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, encoding="utf-8", timeout=60)
 
+    def libraries_loaded(self):
+        """The libraries the unpacked miglint itself loads, linked or opened (libgit2), as
+        the dynamic loader reports them while it lints a git repository's index."""
+        env = dict(os.environ, LD_DEBUG="files")
+        proc = subprocess.run([self.binary, "lint", "--staged"], cwd=self.project, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              encoding="utf-8", timeout=60)
+        by_us = r"file=(\S+) \[0\];  (?:needed|dynamically loaded) by %s " % re.escape(
+            self.binary)
+        names = re.findall(by_us, proc.stderr)
+        self.assertIn("libfmt.so.9", " ".join(names))
+        self.assertTrue([n for n in names if n.startswith("libgit2.so.")], names)
+        cache = check_output(["ldconfig", "-p"])
+        return [re.search(r"^\s*%s \(.*x86-64.*\) => (\S+)$" % re.escape(name), cache,
+                          re.M).group(1) for name in names]
+
     def test_deb_depends_on_every_library_it_loads_and_this_machine_has_them(self):
         depends = {}
         for item in check_output(["dpkg-deb", "-f", self.deb, "Depends"]).strip().split(","):
             m = re.match(r"\s*([\w.+-]+)\s*(?:\(>=\s*([^)]+)\))?", item)
             depends[m.group(1)] = m.group(2)
-        # Linked libraries, and libgit2, which miglint opens by its SONAME when git is used.
-        loaded = re.findall(r"=> (/\S+)", check_output(["ldd", self.binary]))
-        with open(self.binary, "rb") as f:
-            soname = re.search(rb"libgit2\.so\.\d+\.\d+", f.read()).group(0).decode()
-        cache = check_output(["ldconfig", "-p"])
-        loaded.append(re.search(r"%s \(.*x86-64.*\) => (\S+)" % re.escape(soname),
-                                cache).group(1))
-        for path in loaded:
+        for path in self.libraries_loaded():
             self.assertIn(package_of(path), depends, (path, depends))
         for name, minimum in depends.items():
             installed = check_output(["dpkg-query", "-W", "-f", "${Version}", name])
@@ -78,15 +97,7 @@ class PackagesTest(unittest.TestCase):
         version = self.miglint(self.binary, ["--version"], self.tmp.path)
         self.assertRegex(version.stdout, r"^miglint \d+\.\d+\.\d+\n$")
         self.assertIn("MG001", self.miglint(self.binary, ["rules"], self.tmp.path).stdout)
-        project = os.path.join(self.tmp.path, "project")
-        os.makedirs(os.path.join(project, "versions"))
-        write_file(os.path.join(project, "versions", "aaaaaaaaaaaa_create_users.py"),
-                   revision_text("aaaaaaaaaaaa", None, "users"))
-        write_file(os.path.join(project, "versions", "bbbbbbbbbbbb_create_orders.py"),
-                   revision_text("bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders"))
-        git(project, "init", "-q", "-b", "main")
-        git(project, "add", "-A")
-        git(project, "commit", "-q", "-m", "initial")
+        project = self.project
         heads = self.miglint(self.binary, ["heads"], project)
         self.assertEqual(heads.stdout, "bbbbbbbbbbbb (head)\n")
         staged = self.miglint(self.binary, ["lint", "--staged"], project)  # through libgit2
