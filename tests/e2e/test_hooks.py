@@ -188,7 +188,10 @@ class PreCommitFrameworkTest(HookRepoMixin, unittest.TestCase):
         self.assertNotEqual(proc.returncode, 0, proc.stdout)
         self.assertIn("Failed", proc.stdout)
         self.assertIn("[multiple-heads]", proc.stdout)
-        self.assertIn("merging with origin/feature", proc.stdout)
+        # The pushed commit has the two heads itself: one finding, whose rebase keeps the
+        # head its merge brought in (the remote's).
+        self.assertNotIn("[diverges-from-base]", proc.stdout)
+        self.assertIn("`miglint rebase --onto cccccccccccc`", proc.stdout)
         self.assertIn("(at %s)" % pushed[:8], proc.stdout)
         self.assertEqual(remote.rev("feature"), theirs)
         # A new branch is compared with the remote's default branch, which moved on.
@@ -431,9 +434,12 @@ class InstalledHooksTest(HookRepoMixin, unittest.TestCase):
         main_before = remote.rev("main")
         proc = git(self.repo, "push", "origin", "main", "feature", check=False)
         self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        # feature has the two heads itself: multiple-heads, whose rebase keeps the head its
+        # merge brought in (not diverges-from-base as well: the merge with the remote's
+        # feature adds none).
         self.assertIn("[multiple-heads]", proc.stdout)
-        self.assertIn("[diverges-from-base]", proc.stdout)
-        self.assertIn("merging with origin/feature", proc.stdout)
+        self.assertIn("`miglint rebase --onto cccccccccccc`", proc.stdout)
+        self.assertNotIn("[diverges-from-base]", proc.stdout)
         self.assertIn("(at feature)", proc.stdout)
         self.assertIn("push blocked by the migrations of: feature;", proc.stdout)
         self.assertNotIn("not checked out", proc.stdout)
