@@ -59,11 +59,12 @@ build() {
     tree=$(mktemp -d "$cache/build.XXXXXX")
     log=$cache/$key.build.log
     : >"$log"
-    # Release without debug info, linked stripped: the build type that compiles fastest
-    # among those that make a fast binary. Only the miglint target (no tests).
+    # Only the miglint target (no tests), without debug info, at -O1: it compiles in about
+    # two thirds of the time of CMake's Release (-O3), and -O0's binary would be slow.
+    # Linked stripped.
     {
         cmake -S "$here" -B "$tree" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-            -DCMAKE_EXE_LINKER_FLAGS=-s 2>&1 &&
+            "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" -DCMAKE_EXE_LINKER_FLAGS=-s 2>&1 &&
             cmake --build "$tree" --target miglint --parallel "$jobs" 2>&1 ||
             echo "miglint-build-failed $?"
     } | while IFS= read -r line; do
