@@ -293,6 +293,37 @@ class CliPapercutsTest(HookRepoMixin, unittest.TestCase):
         self.assertNotIn("[header-mismatch]", proc.stdout)
         self.assertNotIn("update the docstring", proc.stdout)
 
+    def test_database_comes_from_the_places_the_readme_lists_in_its_order(self):
+        """--db; ALEMBIC_DATABASE_URL, then DATABASE_URL in the environment; the same two
+        in .env; database_url in miglint.toml; alembic.ini's sqlalchemy.url."""
+        write_file(os.path.join(self.repo, "alembic.ini"),
+                   "[alembic]\nscript_location = .\nsqlalchemy.url = sqlite:///ini.db\n")
+        steps = [("miglint.toml", 'database_url = "sqlite:///toml.db"\n', {}, "toml.db"),
+                 (".env", "DATABASE_URL=sqlite:///dotenv.db\n", {}, "dotenv.db"),
+                 (".env", "DATABASE_URL=sqlite:///dotenv.db\n"
+                  "ALEMBIC_DATABASE_URL=sqlite:///dotenv_alembic.db\n", {},
+                  "dotenv_alembic.db"),
+                 (None, None, {"DATABASE_URL": "sqlite:///env.db"}, "env.db"),
+                 (None, None, {"DATABASE_URL": "sqlite:///env.db",
+                               "ALEMBIC_DATABASE_URL": "sqlite:///env_alembic.db"},
+                  "env_alembic.db")]
+        used = [self.database_upgraded({})]
+        for name, text, env, _ in steps:
+            if name:
+                write_file(os.path.join(self.repo, name), text)
+            used.append(self.database_upgraded(env))
+        used.append(self.database_upgraded({"DATABASE_URL": "sqlite:///env.db"},
+                                           ["--db", "sqlite:///flag.db"]))
+        self.assertEqual(used, ["ini.db"] + [db for *_, db in steps] + ["flag.db"])
+
+    def database_upgraded(self, env, extra=()):
+        """The one database file `upgrade head` created."""
+        before = set(f for f in os.listdir(self.repo) if f.endswith(".db"))
+        proc = run_miglint(["upgrade", "head", "-q"] + list(extra), cwd=self.repo, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        [created] = set(f for f in os.listdir(self.repo) if f.endswith(".db")) - before
+        return created
+
     def test_readme_names_the_manifest_minimum_pre_commit_version_and_release(self):
         with open(os.path.join(SOURCE_DIR, ".pre-commit-hooks.yaml")) as f:
             versions = set(re.findall(r"minimum_pre_commit_version: '([^']+)'", f.read()))
