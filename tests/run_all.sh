@@ -24,9 +24,10 @@ cmake --build "$asan" -j "$(nproc)"
 # double the run time under the sanitizers), the parser's speed test (a time bound for
 # an optimized build; its input is parsed by the other parser tests), and the pre-commit
 # build-on-first-use test (it builds and runs a Release miglint of its own, not this
-# sanitized one, so it would only repeat the first pass's minutes of compiling).
+# sanitized one, so it would only repeat the first pass's minutes of compiling), and the
+# packages test (what ships is the first pass's build, not a sanitized one).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 ctest --test-dir "$asan" --output-on-failure -j "$(nproc)" --timeout 900 \
-  -E '^(e2e\.test_(alembic_parity|ops_parity|ops_random_parity|engine_alembic_interop|hook_build)|a 10 MB file parses quickly)$'
+  -E '^(e2e\.test_(alembic_parity|ops_parity|ops_random_parity|engine_alembic_interop|hook_build|packages)|a 10 MB file parses quickly)$'

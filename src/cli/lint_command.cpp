@@ -5,12 +5,14 @@
 #include "cli/commands.hpp"
 #include "cli/findings_output.hpp"
 #include "fixers/heads_file.hpp"
+#include "fixers/tree_graph.hpp"
 #include "rules/linter.hpp"
 #include "util/strings.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
+#include <set>
 
 namespace miglint::cli {
 
@@ -178,7 +180,8 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
   rules::LintInput input{ws->build, ws->read_problems, ws->project.config,
                          split_selectors(options.select), split_selectors(options.ignore), {},
                          base ? &*base : nullptr, {},
-                         ws->project.ini ? ws->project.ini->naming : config::FileNaming{}};
+                         ws->project.ini ? ws->project.ini->naming : config::FileNaming{},
+                         {}};
   if (ws->graph_usable()) {
     // The heads file is read where the revisions were: on disk, or in the commit's tree.
     std::unique_ptr<source::Source> tree;
@@ -195,6 +198,16 @@ int run_lint(const GlobalOptions& global, const LintOptions& options)
       input.precomputed.push_back(std::move(*stale));
     }
   }
+  input.merged_in = [&repo, &ws]() -> std::set<std::string> {
+    if (!repo) {
+      auto found = git::Repository::discover(ws->project.cwd.string());
+      if (!found) {
+        return {};
+      }
+      repo.emplace(std::move(*found));
+    }
+    return fixers::merged_in_revisions(*repo, ws->project, ws->commit);
+  };
   // pre-commit passes the changed files; graph rules still see everything.
   for (const auto& f : options.files) {
     input.only_paths.push_back(config::display_path(ws->project.cwd / f, ws->project.cwd));

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
+#include <set>
 
 namespace miglint::cli {
 
@@ -87,6 +88,21 @@ model::Result<std::string> base_head(const Base& base_info)
   return heads.front();
 }
 
+// The rebase that leaves the working tree's two heads one: see plan_rebase_to_one_head.
+std::optional<fixers::RebasePlan> rebase_onto_the_other_head(const Workspace& ws,
+                                                             const Base* base)
+{
+  fixers::KeptHeadHints hints;
+  hints.merged_in = [&ws]() -> std::set<std::string> {
+    auto repo = git::Repository::discover(ws.project.cwd);
+    return repo ? fixers::merged_in_revisions(*repo, ws.project, "") : std::set<std::string>{};
+  };
+  if (base) {
+    hints.on_base.insert(base->ids.begin(), base->ids.end());
+  }
+  return fixers::plan_rebase_to_one_head(ws.graph(), hints);
+}
+
 int run_rebase(const GlobalOptions& global, const RebaseOptions& options)
 {
   auto ws = open_workspace(global);
@@ -129,6 +145,18 @@ int run_rebase(const GlobalOptions& global, const RebaseOptions& options)
     base = std::move(*read);
   }
   auto plan = fixers::plan_rebase(graph, onto, base ? base->ids : std::vector<std::string>{});
+  if (!plan && !options.onto) {
+    // After merging a sibling branch, the revisions above the base branch's head are two
+    // chains: move this branch's own onto the other head, as multiple-heads suggests.
+    if (auto one_head = rebase_onto_the_other_head(*ws, base ? &*base : nullptr)) {
+      std::fprintf(stderr,
+                   "miglint: note: the revisions above %s are two heads, not one chain; "
+                   "moving %s onto the other head, %s\n",
+                   onto.c_str(), util::join(one_head->moved, ", ").c_str(),
+                   one_head->onto.c_str());
+      plan = std::move(*one_head);
+    }
+  }
   if (!plan) {
     return usage_failure(plan.error().message);
   }

@@ -132,6 +132,40 @@ model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const s
   return plan;
 }
 
+std::optional<RebasePlan> plan_rebase_to_one_head(const graph::RevisionGraph& graph,
+                                                  const KeptHeadHints& hints)
+{
+  const auto heads = graph.heads();
+  if (heads.size() != 2) {
+    return std::nullopt; // moving one chain leaves a head behind
+  }
+  std::vector<RebasePlan> plans;
+  for (graph::NodeId h : heads) {
+    if (auto plan = plan_rebase(graph, graph.rev(h).id)) {
+      plans.push_back(std::move(*plan));
+    }
+  }
+  if (plans.size() < 2) {
+    return plans.empty() ? std::nullopt : std::optional(plans.front());
+  }
+  auto keeping = [&](const std::set<std::string>& ids) -> std::optional<RebasePlan> {
+    const bool first = ids.count(plans[0].onto) > 0;
+    if (first == (ids.count(plans[1].onto) > 0)) {
+      return std::nullopt;
+    }
+    return first ? plans[0] : plans[1];
+  };
+  if (hints.merged_in) {
+    if (auto plan = keeping(hints.merged_in())) {
+      return plan;
+    }
+  }
+  if (auto plan = keeping(hints.on_base)) {
+    return plan;
+  }
+  return plans[1].moved.size() < plans[0].moved.size() ? plans[1] : plans[0];
+}
+
 model::Result<std::string> reparent_text(const model::Revision& rev, const std::string& new_parent)
 {
   const std::string& text = rev.file->text;

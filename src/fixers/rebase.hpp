@@ -6,6 +6,9 @@
 
 #include "graph/revision_graph.hpp"
 
+#include <functional>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,20 @@ struct RebasePlan {
 // why not: nothing to rebase, already on top, or a chain that branches or merges.
 model::Result<RebasePlan> plan_rebase(const graph::RevisionGraph& graph, const std::string& onto,
                                       const std::vector<std::string>& base_ids = {});
+
+// What tells which of two heads a rebase to one head keeps, in this order: the revisions
+// a merge brought in (asked only when both ways work), the base branch's revisions.
+struct KeptHeadHints {
+  std::function<std::set<std::string>()> merged_in;
+  std::set<std::string> on_base;
+};
+
+// With exactly two heads: the plan_rebase onto one head that moves the other head's own
+// revisions. When both ways work, the head kept is the one the merge brought in (its branch
+// may reach the base branch as it is), else the one on the base branch, else the one whose
+// move rewrites fewer revisions. nullopt when neither way works.
+std::optional<RebasePlan> plan_rebase_to_one_head(const graph::RevisionGraph& graph,
+                                                  const KeptHeadHints& hints);
 
 // The text of `rev` with its parent set to `new_parent`: the down_revision value
 // (quoted like the original) and, when present, the value of the `Revises:` line.

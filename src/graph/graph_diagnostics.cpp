@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
 
 namespace miglint::graph {
 
@@ -91,12 +92,38 @@ model::Diagnostic self_loop(const model::Revision& rev)
                           rev.id));
 }
 
+// The revision the docstring's `Revises:` line names in place of `parent`, when it
+// exists: a down_revision mistyped in the code while the docstring kept the right id.
+std::optional<std::string> docstring_parent(const model::Revision& rev, const std::string& parent,
+                                            const std::vector<model::Revision>& all)
+{
+  if (!rev.header_revises) {
+    return std::nullopt;
+  }
+  for (const auto& named : *rev.header_revises) {
+    const auto& downs = rev.down_revisions;
+    if (named == parent || std::find(downs.begin(), downs.end(), named) != downs.end()) {
+      continue;
+    }
+    const bool exists = std::any_of(all.begin(), all.end(),
+                                    [&](const model::Revision& r) { return r.id == named; });
+    if (exists) {
+      return named;
+    }
+  }
+  return std::nullopt;
+}
+
 model::Diagnostic unknown_parent(const model::Revision& rev, const std::string& parent,
                                  const std::vector<model::Revision>& all)
 {
+  const auto named = docstring_parent(rev, parent, all);
+  const std::string hint =
+      named ? fmt::format("; did you mean '{}', as the docstring's 'Revises:' line says?", *named)
+            : suggestion(parent, all);
   return make("MG003", "unknown-parent", rev, rev.down_span,
               fmt::format("revision {} revises '{}', which is not in the versions directory{}",
-                          rev.id, parent, suggestion(parent, all)));
+                          rev.id, parent, hint));
 }
 
 model::Diagnostic unknown_dependency(const model::Revision& rev, const std::string& dependency,

@@ -284,7 +284,8 @@ model::Result<LintOutput> run_lint(const LintInput& input)
     }
     RuleContext ctx{graph,       input.build.errors.empty(), input.build.errors, named_problems,
                     input.config, s.options,                  in_scope,           fix,
-                    input.base, &input.precomputed, &input.naming};
+                    input.base, &input.precomputed, &input.naming,
+                    input.merged_in ? &input.merged_in : nullptr};
     Reporter reporter(*s.rule, s.severity, findings);
     s.rule->check(ctx, reporter);
     ran.insert(s.rule);

@@ -25,6 +25,9 @@ struct LintInput {
   std::vector<model::Diagnostic> precomputed;
   // How the project names its revision files (alembic.ini), for filename-mismatch.
   config::FileNaming naming;
+  // The revision ids the merge in progress (MERGE_HEAD) or the last merge (HEAD^2) brought
+  // in, read from git only if a rule asks.
+  std::function<std::set<std::string>()> merged_in;
 };
 
 struct LintOutput {

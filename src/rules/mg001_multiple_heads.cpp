@@ -2,6 +2,8 @@
 // User docs: rules/MG001-multiple-heads.md
 #include "rules/checks.hpp"
 
+#include "fixers/rebase.hpp"
+
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -91,13 +93,34 @@ void check_multiple_heads(const RuleContext& ctx, Reporter& out)
     }
     where = fmt::format("they fork at {}", util::join(fork_ids, ", "));
   }
-  const std::string merge_fix =
-      fmt::format("run `miglint merge -m \"merge heads\"` to join them");
-  const std::string rebase_fix =
-      "run `miglint rebase` to re-parent this branch's revisions onto the other head";
-  const std::string fix = ctx.preferred_fix == "rebase"
-                              ? rebase_fix + " (or `miglint merge`)"
-                              : merge_fix + " (or `miglint rebase` to keep history linear)";
+  const std::string merge_fix = "run `miglint merge -m \"merge heads\"` to join them";
+  fixers::KeptHeadHints hints;
+  if (ctx.merged_in) {
+    hints.merged_in = *ctx.merged_in;
+  }
+  if (ctx.base) {
+    for (const auto& rev : ctx.base->ref_build.graph.revisions()) {
+      hints.on_base.insert(rev.id);
+    }
+  }
+  const auto rebase = fixers::plan_rebase_to_one_head(g, hints);
+  std::string fix;
+  if (!rebase) {
+    fix = merge_fix; // no single chain can move: only a merge revision joins them
+  } else {
+    const std::string moved =
+        rebase->moved.size() == 1
+            ? rebase->moved.front()
+            : fmt::format("{} (and the {} after it)", rebase->moved.front(),
+                          rebase->moved.size() - 1);
+    const std::string command = fmt::format("miglint rebase --onto {}", rebase->onto);
+    fix = ctx.preferred_fix == "rebase"
+              ? fmt::format("run `{}` to put {} after {} (or `miglint merge -m \"merge "
+                            "heads\"`)",
+                            command, moved, rebase->onto)
+              : fmt::format("{} (or `{}` to put {} after {} and keep history linear)",
+                            merge_fix, command, moved, rebase->onto);
+  }
   // One finding, at the newest head; each head and the fork point as notes.
   const graph::NodeId anchor = heads.back();
   auto& d = out.report(g.rev(anchor), g.rev(anchor).id_span,

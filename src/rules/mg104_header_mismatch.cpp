@@ -44,7 +44,15 @@ void check_header_mismatch(const RuleContext& ctx, Reporter& out)
     const bool down_unresolved =
         std::any_of(rev.unresolved.begin(), rev.unresolved.end(),
                     [](const model::Unresolved& u) { return u.variable == "down_revision"; });
-    if (rev.header_revises && !down_unresolved) { // unparsable-revision reports that one
+    // A down_revision naming no revision while the docstring names existing ones is a typo
+    // in the code: unknown-parent reports it with the docstring's id as the fix, and
+    // "update the docstring" would be the wrong advice.
+    const auto known = [&](const std::string& id) { return ctx.graph.find(id) >= 0; };
+    const bool code_typo =
+        rev.header_revises && !rev.header_revises->empty() &&
+        std::all_of(rev.header_revises->begin(), rev.header_revises->end(), known) &&
+        !std::all_of(rev.down_revisions.begin(), rev.down_revisions.end(), known);
+    if (rev.header_revises && !down_unresolved && !code_typo) { // unparsable-revision: unresolved
       auto written = *rev.header_revises;
       auto actual = rev.down_revisions;
       std::sort(written.begin(), written.end());

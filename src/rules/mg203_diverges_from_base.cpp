@@ -4,6 +4,7 @@
 #include "rules/checks.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace miglint::rules {
@@ -49,7 +50,9 @@ void check_diverges_from_base(const RuleContext& ctx, Reporter& out)
   const auto& g = merged_build.graph;
   const auto heads = g.heads();
   const auto ref_heads = base.ref_build.graph.heads();
-  if (heads.size() <= ref_heads.size()) {
+  // Heads this branch has already are multiple-heads' to report (with a fix that works
+  // on this branch alone); only the ones the merge would add are this rule's.
+  if (heads.size() <= std::max(ref_heads.size(), ctx.graph.heads().size())) {
     return;
   }
   // A file of ours no commit added is uncommitted, unless history could not be read

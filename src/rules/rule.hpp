@@ -10,8 +10,10 @@
 #include "model/diagnostic.hpp"
 
 #include <fmt/format.h>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,9 @@ struct RuleContext {
   const BaseView* base = nullptr;
   const std::vector<model::Diagnostic>* precomputed = nullptr;
   const config::FileNaming* naming = nullptr; // null: Alembic's defaults
+  // The revision ids that came in with the merge being made or last made (null or empty:
+  // unknown). Asked only when multiple-heads must tell this branch's head from the other.
+  const std::function<std::set<std::string>()>* merged_in = nullptr;
 };
 
 class Reporter {

@@ -5,10 +5,11 @@ Real git repositories in temporary directories, the real pre-commit framework an
 binary."""
 
 import os
+import re
 import sqlite3
 import unittest
 
-from miglint_e2e import TempDir, miglint_path, run_miglint, write_file
+from miglint_e2e import SOURCE_DIR, TempDir, miglint_path, run_miglint, write_file
 import test_hooks
 from test_hooks import HookRepoMixin, commit_revision, git, hook_env, revision_text, run
 
@@ -277,6 +278,67 @@ class CliPapercutsTest(HookRepoMixin, unittest.TestCase):
         proc = run_miglint(["lint"], cwd=self.repo)
         self.assertIn("gives no reason", proc.stdout)
         self.assertNotIn("matches no finding", proc.stdout)
+
+    def test_mistyped_down_revision_is_fixed_in_the_code_not_the_docstring(self):
+        text = revision_text("bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        text = text.replace("down_revision = 'aaaaaaaaaaaa'", "down_revision = 'aaaaaaaaaaa4'")
+        write_file(os.path.join(self.repo, "versions", "bbbbbbbbbbbb_create_orders.py"), text)
+        proc = run_miglint(["lint"], cwd=self.repo)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        errors = [line for line in proc.stdout.splitlines() if ": error: " in line]
+        # The first (and only) advice: the docstring's parent exists, so the code is wrong.
+        self.assertIn("did you mean 'aaaaaaaaaaaa', as the docstring's 'Revises:' line says?",
+                      errors[0])
+        self.assertIn("[unknown-parent]", errors[0])
+        self.assertNotIn("[header-mismatch]", proc.stdout)
+        self.assertNotIn("update the docstring", proc.stdout)
+
+    def test_database_comes_from_the_places_the_readme_lists_in_its_order(self):
+        """--db; ALEMBIC_DATABASE_URL, then DATABASE_URL in the environment; the same two
+        in .env; database_url in miglint.toml; alembic.ini's sqlalchemy.url."""
+        write_file(os.path.join(self.repo, "alembic.ini"),
+                   "[alembic]\nscript_location = .\nsqlalchemy.url = sqlite:///ini.db\n")
+        steps = [("miglint.toml", 'database_url = "sqlite:///toml.db"\n', {}, "toml.db"),
+                 (".env", "DATABASE_URL=sqlite:///dotenv.db\n", {}, "dotenv.db"),
+                 (".env", "DATABASE_URL=sqlite:///dotenv.db\n"
+                  "ALEMBIC_DATABASE_URL=sqlite:///dotenv_alembic.db\n", {},
+                  "dotenv_alembic.db"),
+                 (None, None, {"DATABASE_URL": "sqlite:///env.db"}, "env.db"),
+                 (None, None, {"DATABASE_URL": "sqlite:///env.db",
+                               "ALEMBIC_DATABASE_URL": "sqlite:///env_alembic.db"},
+                  "env_alembic.db")]
+        used = [self.database_upgraded({})]
+        for name, text, env, _ in steps:
+            if name:
+                write_file(os.path.join(self.repo, name), text)
+            used.append(self.database_upgraded(env))
+        used.append(self.database_upgraded({"DATABASE_URL": "sqlite:///env.db"},
+                                           ["--db", "sqlite:///flag.db"]))
+        self.assertEqual(used, ["ini.db"] + [db for *_, db in steps] + ["flag.db"])
+
+    def database_upgraded(self, env, extra=()):
+        """The one database file `upgrade head` created."""
+        before = set(f for f in os.listdir(self.repo) if f.endswith(".db"))
+        proc = run_miglint(["upgrade", "head", "-q"] + list(extra), cwd=self.repo, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        [created] = set(f for f in os.listdir(self.repo) if f.endswith(".db")) - before
+        return created
+
+    def test_readme_names_the_manifest_minimum_pre_commit_version_and_release(self):
+        with open(os.path.join(SOURCE_DIR, ".pre-commit-hooks.yaml")) as f:
+            versions = set(re.findall(r"minimum_pre_commit_version: '([^']+)'", f.read()))
+        with open(os.path.join(SOURCE_DIR, "README.md")) as f:
+            readme = f.read()
+        with open(os.path.join(SOURCE_DIR, "CMakeLists.txt")) as f:
+            release = re.search(r"project\(miglint VERSION (\S+)", f.read()).group(1)
+        self.assertEqual(len(versions), 1, versions)
+        flat = " ".join(readme.split())
+        self.assertIn("with pre-commit %s and later" % versions.pop(), flat)
+        self.assertIn("rev: v%s\n" % release, readme)
+        for needle in ("pre-commit install -t pre-commit -t pre-merge-commit", "`conflicts",
+                       "`hook post-checkout", "--color", "verify [--staged] [--db URL] "
+                       "[--against [REF]]", "[--start-from DB]", "`sqlalchemy.url`"):
+            self.assertIn(needle, flat)
 
 
 if __name__ == "__main__":

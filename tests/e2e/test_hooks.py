@@ -188,7 +188,10 @@ class PreCommitFrameworkTest(HookRepoMixin, unittest.TestCase):
         self.assertNotEqual(proc.returncode, 0, proc.stdout)
         self.assertIn("Failed", proc.stdout)
         self.assertIn("[multiple-heads]", proc.stdout)
-        self.assertIn("merging with origin/feature", proc.stdout)
+        # The pushed commit has the two heads itself: one finding, whose rebase keeps the
+        # head its merge brought in (the remote's).
+        self.assertNotIn("[diverges-from-base]", proc.stdout)
+        self.assertIn("`miglint rebase --onto cccccccccccc`", proc.stdout)
         self.assertIn("(at %s)" % pushed[:8], proc.stdout)
         self.assertEqual(remote.rev("feature"), theirs)
         # A new branch is compared with the remote's default branch, which moved on.
@@ -241,6 +244,41 @@ class PreCommitFrameworkTest(HookRepoMixin, unittest.TestCase):
                 # A file checkout is not a branch switch.
                 proc = git(repo, "checkout", "main", "--", "versions", env=env)
                 self.assertNotIn("which this branch does not have", proc.stdout)
+
+    def test_printed_fixes_run_where_pre_commit_users_are(self):
+        """No miglint on PATH (pre-commit's own binary): the hook names it and prints the
+        line that puts it on PATH; after that line, the fix the finding prints runs as
+        printed (a merge of a sibling branch, stopped at pre-merge-commit)."""
+        env = self.env()
+        home = os.path.join(self.tmp.path, "home")
+        os.makedirs(home)
+        env["HOME"] = home
+        self.assertIsNone(shutil.which("miglint", path=env["PATH"]))
+        self.configure(self.repo, ["miglint"])
+        run(self.repo, ["pre-commit", "install", "-t", "pre-commit", "-t", "pre-merge-commit"],
+            env=env)
+        git(self.repo, "checkout", "-q", "-b", "orders")
+        commit_revision(self.repo, "bbbbbbbbbbbb", "aaaaaaaaaaaa", "orders")
+        git(self.repo, "checkout", "-q", "-b", "invoices", "main")
+        commit_revision(self.repo, "cccccccccccc", "aaaaaaaaaaaa", "invoices")
+        git(self.repo, "checkout", "-q", "orders")
+        proc = git(self.repo, "merge", "--no-edit", "invoices", check=False, env=env)
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("`miglint` above is %s" % miglint_path(), proc.stdout)
+        to_path = re.search(r"^    (mkdir -p ~/.local/bin && ln -sf .*)$", proc.stdout, re.M)
+        fix = re.search(r"`(miglint rebase --onto cccccccccccc)`", proc.stdout)
+        self.assertIsNotNone(to_path, proc.stdout)
+        self.assertIsNotNone(fix, proc.stdout)
+        run(self.repo, ["sh", "-c", to_path.group(1)], env=env)
+        env["PATH"] = os.path.join(home, ".local", "bin") + os.pathsep + env["PATH"]
+        run(self.repo, ["sh", "-c", fix.group(1)], env=env)
+        self.assertEqual(run(self.repo, ["sh", "-c", "miglint heads"], env=env).stdout,
+                         "bbbbbbbbbbbb (head)\n")
+        # Committed with the hook: it passes now.
+        git(self.repo, "add", "-A")
+        proc = git(self.repo, "commit", "--no-edit", env=env)
+        self.assertIn("Passed", proc.stdout)
+        self.assertNotIn("put it on PATH", proc.stdout)
 
 
 def push_two_heads_setup(test, repo, env):
@@ -396,9 +434,12 @@ class InstalledHooksTest(HookRepoMixin, unittest.TestCase):
         main_before = remote.rev("main")
         proc = git(self.repo, "push", "origin", "main", "feature", check=False)
         self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        # feature has the two heads itself: multiple-heads, whose rebase keeps the head its
+        # merge brought in (not diverges-from-base as well: the merge with the remote's
+        # feature adds none).
         self.assertIn("[multiple-heads]", proc.stdout)
-        self.assertIn("[diverges-from-base]", proc.stdout)
-        self.assertIn("merging with origin/feature", proc.stdout)
+        self.assertIn("`miglint rebase --onto cccccccccccc`", proc.stdout)
+        self.assertNotIn("[diverges-from-base]", proc.stdout)
         self.assertIn("(at feature)", proc.stdout)
         self.assertIn("push blocked by the migrations of: feature;", proc.stdout)
         self.assertNotIn("not checked out", proc.stdout)
