@@ -848,6 +848,7 @@ std::optional<Stop> Evaluator::exec_inner(const Stmt& stmt)
     fn->def = f;
     fn->module = m_module;
     if (!m_frames.empty()) fn->closure = m_frames.back();
+    for (const ExprPtr& d : f->decorators) apply_decorator(*fn, *d);
     set(f->name, Value(ObjectPtr(fn)));
     return std::nullopt;
   }
@@ -888,6 +889,32 @@ std::optional<Stop> Evaluator::exec_inner(const Stmt& stmt)
   if (stmt.is<Assert>()) what = "assert";
   else if (stmt.is<Delete>()) what = "del";
   return unsupported(fmt::format("{} `{}`", what, text(stmt.span)), stmt.span);
+}
+
+void Evaluator::apply_decorator(FunctionValue& fn, const Expr& decorator)
+{
+  if (const auto* name = decorator.as<Name>(); name && !lookup(name->id)) {
+    if (name->id == "classmethod") fn.binding = FunctionValue::Binding::class_method;
+    else if (name->id == "staticmethod") fn.binding = FunctionValue::Binding::static_method;
+    else fn.unknown_decorator = text(decorator.span);
+    return;
+  }
+  // Decorators that return the function itself (or a cache of it, for pure helpers).
+  static const char* const k_transparent[] = {
+    "functools.lru_cache", "functools.cache", "typing.overload", "typing.final",
+    "typing.override", "typing_extensions.override", "typing_extensions.final",
+    "abc.abstractmethod"};
+  const Expr* target = &decorator;
+  if (const auto* call = decorator.as<Call>()) target = call->func.get(); // @lru_cache(maxsize=8)
+  auto v = eval(*target);
+  if (v) {
+    if (auto ns = v->as<Namespace>()) {
+      for (const char* path : k_transparent) {
+        if (ns->path == path) return;
+      }
+    }
+  }
+  fn.unknown_decorator = text(decorator.span);
 }
 
 bool Evaluator::no_handler_catches_sql_failure(const Try& t, const Stop& failure)
@@ -1496,7 +1523,11 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
       return Value(ObjectPtr(child));
     }
     if (auto cls = std::dynamic_pointer_cast<ClassValue>(*o)) {
-      if (const Value* v = cls->attr(attr.attr)) return *v;
+      if (const Value* v = cls->attr(attr.attr)) {
+        auto fn = v->as<FunctionValue>();
+        if (fn && fn->binding == FunctionValue::Binding::class_method) return bind_method(*fn, *base);
+        return *v;
+      }
       if (attr.attr == "__name__") return Value(cls->name);
       return unsupported(fmt::format("attribute `{}` (class {} has no `{}`)", text(expr.span),
                                      cls->name, attr.attr),
@@ -1506,12 +1537,12 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
       if (auto it = inst->attrs.find(attr.attr); it != inst->attrs.end()) return it->second;
       if (const Value* v = inst->cls->attr(attr.attr)) {
         if (auto fn = v->as<FunctionValue>()) {
-          auto bound = std::make_shared<BoundFunction>();
-          bound->self = *base;
-          bound->def = fn->def;
-          bound->closure = fn->closure;
-          bound->module = fn->module;
-          return Value(ObjectPtr(bound));
+          switch (fn->binding) {
+          case FunctionValue::Binding::static_method: return *v;
+          case FunctionValue::Binding::class_method: return bind_method(*fn, Value(ObjectPtr(inst->cls)));
+          case FunctionValue::Binding::plain: break;
+          }
+          return bind_method(*fn, *base);
         }
         return *v;
       }
@@ -1572,6 +1603,22 @@ Flow<Value> Evaluator::eval_call(const Expr& expr, const Call& call)
   return call_value(*callee, args, expr);
 }
 
+Flow<Value> Evaluator::bind_method(const FunctionValue& fn, const Value& self)
+{
+  if (!fn.unknown_decorator.empty()) {
+    return unsupported(fmt::format("method {}(), decorated with `@{}`, which miglint does not "
+                                   "interpret",
+                                   fn.def->name, fn.unknown_decorator),
+                       fn.def->decorators.front()->span);
+  }
+  auto bound = std::make_shared<BoundFunction>();
+  bound->self = self;
+  bound->def = fn.def;
+  bound->closure = fn.closure;
+  bound->module = fn.module;
+  return Value(ObjectPtr(bound));
+}
+
 Flow<Value> Evaluator::call_value(const Value& callee, CallArgs& args, const Expr& call)
 {
   const ObjectPtr* o = callee.object();
@@ -1580,6 +1627,12 @@ Flow<Value> Evaluator::call_value(const Value& callee, CallArgs& args, const Exp
                        call.span);
   }
   if (auto fn = std::dynamic_pointer_cast<FunctionValue>(*o)) {
+    if (!fn->unknown_decorator.empty()) {
+      return unsupported(fmt::format("call of {}(), decorated with `@{}`, which miglint does not "
+                                     "interpret",
+                                     fn->def->name, fn->unknown_decorator),
+                         call.span);
+    }
     return call_function_value(*fn->def, fn->closure, fn->module, args, call);
   }
   if (auto fn = std::dynamic_pointer_cast<BoundFunction>(*o)) {

@@ -74,6 +74,7 @@ Stop unsupported(std::string message, python::Span span);
 Stop failure(std::string message, python::Span span, std::string statement = {});
 
 struct ClassValue;
+struct FunctionValue;
 struct LambdaValue;
 
 // Bounds on one evaluation (one body with the module it runs in).
@@ -112,6 +113,11 @@ public:
   std::optional<Stop> run_function(const python::FunctionDef& def);
 
   std::optional<Stop> exec_block(const python::Block& block);
+  // Records what a function's decorator does (classmethod, staticmethod, a transparent
+  // one such as functools.lru_cache) or that it is unknown.
+  void apply_decorator(FunctionValue& fn, const python::Expr& decorator);
+  // A method bound to `self` (an instance, or the class for a classmethod).
+  Flow<Value> bind_method(const FunctionValue& fn, const Value& self);
   // Whether a try's handlers all let a failed SQL statement's DatabaseError through.
   bool no_handler_catches_sql_failure(const python::Try& t, const Stop& failure);
   std::optional<Stop> exec(const python::Stmt& stmt);
@@ -236,6 +242,10 @@ struct FunctionValue : Object {
   const python::FunctionDef* def = nullptr;
   std::shared_ptr<Frame> closure;
   std::shared_ptr<const ModuleText> module; // null: defined in the revision
+  // @classmethod binds the class, @staticmethod nothing, a plain method the instance.
+  enum class Binding { plain, class_method, static_method } binding = Binding::plain;
+  // A decorator miglint does not know may have replaced the function: calls are unknown.
+  std::string unknown_decorator;
   std::string describe() const override { return def->name + "()"; }
 };
 

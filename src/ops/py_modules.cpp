@@ -391,6 +391,11 @@ bool is_known_stdlib_module(const std::string& top)
                         "__future__", "typing_extensions"});
 }
 
+std::optional<Value> json_loads(const std::string& text)
+{
+  return JsonReader(text).document();
+}
+
 std::string json_dumps(const Value& v, bool sort_keys, std::string* error)
 {
   std::string out;
@@ -437,7 +442,7 @@ std::optional<Flow<Value>> call_module_function(const std::string& path, const C
   if (path == "json.loads") {
     const std::string* text = bytes_of(args.get(0, "s"));
     if (!text) return std::nullopt;
-    if (auto v = JsonReader(*text).document()) return Flow<Value>(*v);
+    if (auto v = json_loads(*text)) return Flow<Value>(*v);
     return Flow<Value>(failure("json.decoder.JSONDecodeError: invalid JSON document", args.span));
   }
   if (has_path(path, {"base64.b64encode", "base64.urlsafe_b64encode", "base64.standard_b64encode"})) {

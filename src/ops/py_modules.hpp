@@ -45,5 +45,7 @@ std::optional<Value> stdlib_attribute(const ObjectPtr& self, const std::string& 
 // error text such as "TypeError: Object of type X is not JSON serializable" when it
 // cannot be encoded (with a null `error`, such a value is written as its str()).
 std::string json_dumps(const Value& v, bool sort_keys, std::string* error);
+// Python's json.loads of a text; nullopt when it is not a JSON document.
+std::optional<Value> json_loads(const std::string& text);
 
 } // namespace miglint::ops

@@ -1,5 +1,6 @@
 #include "ops/result_rows.hpp"
 
+#include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
 
 #include <algorithm>
@@ -86,7 +87,12 @@ std::optional<Value> processed(const Value& raw, const SqlType* type)
     if (auto s = raw.str()) return parse_temporal(*s, name != "DATE");
     return std::nullopt;
   }
-  return std::nullopt; // Numeric (Decimal), JSON, Enum, Time, Interval, PickleType, ...
+  if (name == "JSON") {
+    // SQLAlchemy's JSON on SQLite decodes the stored text with json.loads.
+    if (auto s = raw.str()) return json_loads(*s);
+    return std::nullopt;
+  }
+  return std::nullopt; // Numeric (Decimal), Enum, Time, Interval, PickleType, ...
 }
 
 Value cell(const sqlite::Statement& stmt, int column)

@@ -135,6 +135,18 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
         } else if (a.as<SqlExpression>() || a.as<TextClause>()) {
           // Sequence/Identity-like arguments: nothing on SQLite.
         } else if (auto ns = a.as<Namespace>(); ns) {
+        } else if (auto cls = a.as<ClassValue>()) {
+          // A TypeDecorator class rather than an instance: Column instantiates it.
+          CallArgs none;
+          none.span = args.span;
+          auto made = decorated_type(cls, none, call);
+          if (!made) {
+            return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
+          }
+          if (!*made) return made->stop();
+          auto t = to_type(**made);
+          if (!t) return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
+          c->type = t;
         } else {
           return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
         }

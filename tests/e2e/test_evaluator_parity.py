@@ -160,6 +160,14 @@ class Names:
     def index(column):
         return "ix_%s_%s" % (Names.TABLE, column)
 
+    @classmethod
+    def label_column(cls):
+        return cls.COLUMNS[-1]
+
+@functools.lru_cache(maxsize=None)
+def shout(text):
+    return text.upper()
+
 class Status(enum.Enum):
     ACTIVE = "active"
     RETIRED = "retired"
@@ -172,6 +180,7 @@ for c in Names.COLUMNS:
 statuses = sa.table("statuses", sa.column("id", sa.Integer), sa.column("code", sa.String),
                     sa.column("state", sa.Enum(Status, name="status_enum")))
 op.bulk_insert(statuses, [{"id": i + 1, "code": s.value, "state": s} for i, s in enumerate(Status)])
+op.execute("UPDATE statuses SET %s = '%s'" % (Names.label_column(), shout(Names().label_column())))
 ''', '''
 for c in ("code", "label"):
     op.drop_index("ix_statuses_%s" % c, table_name="statuses")
@@ -210,7 +219,7 @@ with op.batch_alter_table("projects") as batch_op:
 
 MODULE = {
     "module constants and locals": 'TABLE = "users"\nINDEX = "ix_users_email"\n',
-    "small classes and enums": "import enum\n",
+    "small classes and enums": "import enum\nimport functools\n",
     "if elif else on the dialect": "from alembic import context\n",
 }
 
@@ -302,6 +311,9 @@ class EvaluatorParityTest(unittest.TestCase):
              "def f(n):\n    return f(n + 1)\nf(0)", ["bound", "deep"]),
             ("",
              "while True:\n    pass", ["bound", "steps"]),
+            ("",
+             "def twice(f):\n    return lambda: f() + f()\n"
+             "@twice\ndef name():\n    return 't'\nop.drop_table(name())", ["@twice", "decorated"]),
             ("",
              "s = 'x'\nfor i in range(30):\n    s = s + s", ["bound", "bytes"]),
             ("",
