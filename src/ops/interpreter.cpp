@@ -245,7 +245,9 @@ Flow<std::string> Interpreter::column_type(const ColumnObj& column, Span span)
   }
   if (fell_back) {
     const std::string module = column.type->module;
-    m_fallbacks.insert(module.empty() ? column.type->name : module + "." + column.type->name);
+    m_fallbacks.insert({module.empty() ? column.type->name : module + "." + column.type->name,
+                        type});
+    if (m_declared_by_name) m_declared_by_name->insert(type);
   }
   return type;
 }

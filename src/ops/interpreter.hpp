@@ -31,8 +31,11 @@ public:
 
   // Statements run so far, with the op call each came from.
   const std::vector<engine::StatementRun>& statements() const { return m_runs; }
-  // Types that fell back to their name ("GUID", "postgresql.JSONB").
-  const std::set<std::string>& fallback_types() const { return m_fallbacks; }
+  // Types that fell back to their name ("app.types.GUID" declared as "GUID").
+  const std::set<engine::FallbackType>& fallback_types() const { return m_fallbacks; }
+  // Where declared types written by fallback are recorded and kept over the revisions of
+  // a run, so that batch rebuilds keep them as declared (null: not kept).
+  void set_declared_by_name(std::set<std::string>* declared) { m_declared_by_name = declared; }
   // op.* and batch_op.* calls interpreted.
   std::size_t op_calls() const { return m_op_calls; }
 
@@ -135,7 +138,8 @@ private:
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;
   std::vector<engine::StatementRun> m_runs;
-  std::set<std::string> m_fallbacks;
+  std::set<engine::FallbackType> m_fallbacks;
+  std::set<std::string>* m_declared_by_name = nullptr;
   std::size_t m_op_calls = 0;
   std::string m_current_op;
   std::shared_ptr<ResultState> m_result; // of the last execute()
