@@ -69,7 +69,7 @@ const char* command_of(model::Severity severity)
 }
 
 // `path:line:col: ` (or `path: `), as in the text format; empty without a path.
-std::string where(const model::Location& at)
+std::string note_where(const model::Location& at)
 {
   const auto pos = position_of(at);
   if (at.path.empty()) {
@@ -105,7 +105,7 @@ std::string render_github(const std::vector<model::Diagnostic>& diagnostics)
 
     std::string message = d.message;
     for (const auto& note : d.notes) {
-      message += fmt::format("\n{}note: {}", where(note.at), note.message);
+      message += fmt::format("\n{}note: {}", note_where(note.at), note.message);
     }
     out += fmt::format("::{} {}::{}\n", command_of(d.severity), fmt::join(properties, ","),
                        escape_data(message));

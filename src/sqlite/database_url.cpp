@@ -59,7 +59,7 @@ std::string percent_decode(std::string_view text)
   return out;
 }
 
-bool is_word_char(char c)
+bool is_url_word_char(char c)
 {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
@@ -70,7 +70,7 @@ bool is_word_char(char c)
 bool looks_like_url(std::string_view text)
 {
   std::size_t i = 0;
-  while (i < text.size() && (is_word_char(text[i]) || text[i] == '+' || text[i] == '.' ||
+  while (i < text.size() && (is_url_word_char(text[i]) || text[i] == '+' || text[i] == '.' ||
                              text[i] == '-')) {
     ++i;
   }
@@ -267,7 +267,7 @@ Result<DatabaseTarget> parse_database_url(std::string_view text)
   // SQLAlchemy's URL pattern: `name://[user[:password]@][host][:port][/database][?query]`,
   // the name made of word characters and `+`.
   std::size_t name_end = 0;
-  while (name_end < text.size() && (is_word_char(text[name_end]) || text[name_end] == '+')) {
+  while (name_end < text.size() && (is_url_word_char(text[name_end]) || text[name_end] == '+')) {
     ++name_end;
   }
   if (name_end == 0 || text.substr(name_end, 3) != "://") {
