@@ -605,8 +605,20 @@ std::optional<Stop> Evaluator::assign(const Expr& target, const Value& value)
       inst->attrs[attr->attr] = value;
       return std::nullopt;
     }
+    if (const ObjectPtr* o = base->object()) return assign_attribute(*o, attr->attr, value, target);
   }
   return unsupported(fmt::format("assignment to `{}`", text(target.span)), target.span);
+}
+
+std::optional<Stop> Evaluator::assign_attribute(const ObjectPtr&, const std::string&, const Value&,
+                                                const Expr& target)
+{
+  return unsupported(fmt::format("assignment to `{}`", text(target.span)), target.span);
+}
+
+std::optional<Stop> Evaluator::class_defined(const std::shared_ptr<ClassValue>&, const ClassDef&)
+{
+  return std::nullopt;
 }
 
 std::optional<Stop> Evaluator::exec(const Stmt& stmt)
@@ -721,6 +733,7 @@ std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& de
     for (auto& kv : cls->attrs) seen = seen || kv.first == k;
     if (!seen) cls->attrs.emplace_back(k, v);
   }
+  if (auto stop = class_defined(cls, def)) return stop;
   set(def.name, Value(ObjectPtr(cls)));
   (void)stmt;
   return std::nullopt;

@@ -136,6 +136,13 @@ protected:
   virtual Flow<Value> enter_context(const Value& manager, const python::Expr& expr);
   virtual std::optional<Stop> exit_context(const Value& manager, const Value& entered,
                                            bool body_completed);
+  // `obj.name = value` on an object other than an instance of a class the revision
+  // defines (an ORM object). Default: unsupported.
+  virtual std::optional<Stop> assign_attribute(const ObjectPtr& object, const std::string& name,
+                                               const Value& value, const python::Expr& target);
+  // After a class statement ran, before its name is bound (ORM models are mapped here).
+  virtual std::optional<Stop> class_defined(const std::shared_ptr<ClassValue>& cls,
+                                            const python::ClassDef& def);
   // Called with the value of each expression statement (a bare call's result).
   virtual std::optional<Stop> expression_statement(const Value& value, const python::Stmt& stmt);
   // How an import binds: `import sqlalchemy as sa` -> Namespace("sqlalchemy").
@@ -257,6 +264,8 @@ struct ClassValue : Object {
   std::vector<std::string> fields;
   // A decorator miglint does not know may have replaced the class: instances are unknown.
   std::string unknown_decorator;
+  // A declarative ORM base or mapped class: its mapping (orm.hpp); null otherwise.
+  ObjectPtr orm;
   const Value* attr(const std::string& key) const;
   std::string describe() const override { return "class " + name; }
 };

@@ -21,6 +21,10 @@ namespace miglint::ops {
 
 struct BatchProxy;
 struct AppModule;
+struct OrmMapping;
+struct OrmObject;
+struct OrmQuery;
+struct SessionObj;
 
 class Interpreter : public Evaluator {
 public:
@@ -91,6 +95,10 @@ protected:
   Flow<std::vector<Value>> iterate_object(const ObjectPtr& object, const python::Expr& expr) override;
   Flow<Value> subscript_object(const ObjectPtr& object, const Value& key,
                                const python::Expr& expr) override;
+  std::optional<Stop> assign_attribute(const ObjectPtr& object, const std::string& name,
+                                       const Value& value, const python::Expr& target) override;
+  std::optional<Stop> class_defined(const std::shared_ptr<ClassValue>& cls,
+                                    const python::ClassDef& def) override;
 
 private:
   // sqlalchemy.* constructors (sa_constructors.cpp).
@@ -134,6 +142,40 @@ private:
   void load_app_module(AppModule& module);
   std::optional<Flow<Value>> decorated_type(const std::shared_ptr<ClassValue>& cls,
                                             CallArgs& args, const python::Expr& call);
+
+  // sa.Column(...) / mapped_column(...) (sa_constructors.cpp).
+  Flow<Value> column_object(CallArgs& args);
+  // The ORM: models (orm_models.cpp), sessions and queries (orm_session.cpp).
+  Flow<Value> construct_orm_object(const std::shared_ptr<ClassValue>& cls,
+                                   const std::shared_ptr<OrmMapping>& mapping, CallArgs& args,
+                                   const python::Expr& call);
+  Flow<Value> orm_attribute(const std::shared_ptr<OrmObject>& obj, const std::string& name,
+                            const python::Expr& expr);
+  // Session, sessionmaker, scoped_session, mapped_column, declarative_base; null otherwise.
+  std::optional<Flow<Value>> call_orm_construct(const std::string& leaf, CallArgs& args,
+                                                const python::Expr& call);
+  // Calls of sessions, session factories and queries; null for other callees.
+  std::optional<Flow<Value>> call_orm(const ObjectPtr& callee, CallArgs& args,
+                                      const python::Expr& call);
+  Flow<Value> call_session(const std::shared_ptr<SessionObj>& session, const std::string& name,
+                           CallArgs& args, const python::Expr& call);
+  Flow<Value> call_query(const std::shared_ptr<OrmQuery>& query, const std::string& name,
+                         CallArgs& args, const python::Expr& call);
+  Flow<Value> new_session(const Value* bind, const CallArgs& args, bool autoflush,
+                          bool expire_on_commit, python::Span span);
+  std::optional<Stop> require_session_database(const SessionObj& session, python::Span span);
+  // Loads the expired attributes of a persistent object from its row.
+  std::optional<Stop> refresh_orm_object(OrmObject& obj, python::Span span);
+  Flow<std::vector<std::shared_ptr<OrmObject>>> load_objects(SessionObj& session,
+                                                             const SelectStatement& select,
+                                                             const python::Expr& call);
+  std::optional<Stop> flush_session(SessionObj& session, const python::Expr& call);
+  std::optional<Stop> flush_update(OrmObject& obj, python::Span span);
+  std::optional<Stop> flush_insert(OrmObject& obj, const python::Expr& call);
+  std::optional<Stop> synchronize_objects(SessionObj& session, const OrmMapping& mapping,
+                                          bool deleted, python::Span span);
+  void expire_session(SessionObj& session);
+  void close_session(SessionObj& session);
 
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;

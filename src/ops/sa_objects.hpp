@@ -68,7 +68,15 @@ struct ColumnObj : Object {
   bool server_default_is_clause = false;
   std::vector<std::shared_ptr<ForeignKeyObj>> foreign_keys;
   std::vector<ddl::ConstraintDef> checks; // column-level CheckConstraint arguments
+  std::optional<Value> python_default;    // default=: a value or a callable, for ORM inserts
   std::string describe() const override { return "sa.Column('" + name + "')"; }
+};
+
+// sa.Column(sa.Integer, ...) / mapped_column(...) without a name: an ORM model's attribute
+// names it. Nothing else accepts it.
+struct UnnamedColumn : Object {
+  std::shared_ptr<ColumnObj> column;
+  std::string describe() const override { return "a Column without a name"; }
 };
 
 struct ConstraintObj : Object {
@@ -136,6 +144,7 @@ struct DmlStatement : Object {
   std::vector<std::vector<std::pair<std::string, std::string>>> rows; // column -> SQL
   std::string from_select;                                   // INSERT ... SELECT
   std::vector<std::string> from_select_columns;
+  ObjectPtr entity; // sa.update(Model) and the like: a Session synchronizes its objects
   std::string describe() const override;
 };
 
@@ -152,6 +161,8 @@ struct SelectStatement : Object {
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   bool distinct = false;
+  // select(Model): the ORM class selected whole; a Session returns its rows as objects.
+  ObjectPtr entity;
   void add_column(std::string sql, std::string key, std::shared_ptr<SqlType> type)
   {
     columns.push_back(std::move(sql));
@@ -160,6 +171,9 @@ struct SelectStatement : Object {
   }
   std::string describe() const override { return "sa.select(...)"; }
 };
+
+// SELECT ... FROM ... WHERE ... ORDER BY ... LIMIT ... OFFSET ...
+std::string render_select(const SelectStatement& s);
 
 // op.get_bind(), op.get_context().bind, context.get_bind(): the migration's connection.
 struct ConnectionObj : Object {
@@ -200,11 +214,6 @@ struct PassThroughContext : Object {
 // reading data, so revisions that check `has_table` stay verifiable).
 struct InspectorObj : Object {
   std::string describe() const override { return "sa.inspect(bind)"; }
-};
-
-// An ORM Session: its queries and writes are not evaluated.
-struct SessionObj : Object {
-  std::string describe() const override { return "an ORM Session"; }
 };
 
 // Data read from the database that miglint cannot know: any result offline, and online a
