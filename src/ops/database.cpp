@@ -987,6 +987,10 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
       }
       return Flow<Value>(Value(ObjectPtr(copy)));
     }
+    if (auto mapping = orm_mapping(Value(copy->entity)); mapping && name == "filter_by") {
+      if (auto stop = filter_by(*mapping, args, *copy, span)) return Flow<Value>(*stop);
+      return Flow<Value>(Value(ObjectPtr(copy)));
+    }
     if (name == "select_from") {
       for (const Value& t : args.args) {
         if (auto table = t.as<TableClause>()) add_from(copy->froms, table->name);

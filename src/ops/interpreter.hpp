@@ -164,6 +164,9 @@ private:
   Flow<Value> new_session(const Value* bind, const CallArgs& args, bool autoflush,
                           bool expire_on_commit, python::Span span);
   std::optional<Stop> require_session_database(const SessionObj& session, python::Span span);
+  // filter_by(name=value, ...) of a model's query or select(Model), added to `select`.
+  std::optional<Stop> filter_by(const OrmMapping& mapping, const CallArgs& args,
+                                SelectStatement& select, python::Span span);
   // Loads the expired attributes of a persistent object from its row.
   std::optional<Stop> refresh_orm_object(OrmObject& obj, python::Span span);
   Flow<std::vector<std::shared_ptr<OrmObject>>> load_objects(SessionObj& session,

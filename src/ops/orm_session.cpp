@@ -79,6 +79,28 @@ std::shared_ptr<ResultObj> object_result(const std::string& class_name,
 
 } // namespace
 
+std::optional<Stop> Interpreter::filter_by(const OrmMapping& mapping, const CallArgs& args,
+                                           SelectStatement& select, Span span)
+{
+  for (const auto& [k, v] : args.kwargs) {
+    const OrmColumn* c = mapping.find_attr(k);
+    if (!c) {
+      return failure(fmt::format("sqlalchemy.exc.InvalidRequestError: Entity namespace for \"{}\" "
+                                 "has no property \"{}\"",
+                                 mapping.table->name, k),
+                     span);
+    }
+    if (v.is_none()) {
+      select.where.push_back(quoted_column(*c) + " IS NULL");
+      continue;
+    }
+    auto sql = sql_operand(v, c->column->type.get(), span);
+    if (!sql) return sql.stop();
+    select.where.push_back(quoted_column(*c) + " = " + *sql);
+  }
+  return std::nullopt;
+}
+
 std::optional<Stop> Interpreter::require_session_database(const SessionObj& session, Span span)
 {
   if (!m_db) return unsupported("an ORM Session offline (it reads and writes the database)", span);
@@ -547,7 +569,7 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
     for (const Value& e : args.args) {
       if (auto mapping = orm_mapping(e)) {
         if (mapping->is_base || args.args.size() > 1) {
-          return unsupported(fmt::format("session.query() of {}", text(span)), span);
+          return unsupported(fmt::format("the ORM query `{}`", text(span)), span);
         }
         query->select = entity_select(std::dynamic_pointer_cast<ClassValue>(*e.object()), *mapping);
         continue;
@@ -563,7 +585,7 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
       } else if (auto ex = e.as<SqlExpression>(); ex && !ex->label.empty()) {
         query->select.add_column(*sql, ex->label, ex->type);
       } else {
-        return unsupported(fmt::format("session.query() of `{}`", text(span)), span);
+        return unsupported(fmt::format("the ORM query `{}`", text(span)), span);
       }
     }
     if (args.args.empty()) return failure("session.query() of nothing", span);
@@ -573,7 +595,7 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
     const Value* model = args.get(0, "entity");
     const Value* ident = args.get(1, "ident");
     auto mapping = model ? orm_mapping(*model) : nullptr;
-    if (!mapping || mapping->is_base || !ident) return unsupported(fmt::format("`{}`", text(span)), span);
+    if (!mapping || mapping->is_base || !ident) return unsupported(fmt::format("the ORM call `{}`", text(span)), span);
     auto query = std::make_shared<OrmQuery>();
     query->session = session;
     query->select = entity_select(std::dynamic_pointer_cast<ClassValue>(*model->object()), *mapping);
@@ -645,22 +667,7 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
   if (name == "filter_by") {
     if (!mapping) return unsupported("filter_by() on a query of columns", span);
     auto copy = derived();
-    for (const auto& [k, v] : args.kwargs) {
-      const OrmColumn* c = mapping->find_attr(k);
-      if (!c) {
-        return failure(fmt::format("sqlalchemy.exc.InvalidRequestError: Entity namespace for \"{}\" "
-                                   "has no property \"{}\"",
-                                   mapping->table->name, k),
-                       span);
-      }
-      if (v.is_none()) {
-        copy->select.where.push_back(quoted_column(*c) + " IS NULL");
-        continue;
-      }
-      auto sql = sql_operand(v, c->column->type.get(), span);
-      if (!sql) return sql.stop();
-      copy->select.where.push_back(quoted_column(*c) + " = " + *sql);
-    }
+    if (auto stop = filter_by(*mapping, args, copy->select, span)) return *stop;
     return Value(ObjectPtr(copy));
   }
   if (name == "order_by") {
@@ -762,7 +769,7 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
     std::vector<Value> identity;
     if (ident && ident->list()) identity = ident->list()->items;
     else if (ident) identity.push_back(*ident);
-    if (identity.size() != pk.size()) return unsupported(fmt::format("`{}` with this identity", text(span)), span);
+    if (identity.size() != pk.size()) return unsupported(fmt::format("the ORM call `{}` with this identity", text(span)), span);
     for (const auto& o : query->session->objects) {
       if (o->mapping == mapping && o->state == OrmObject::State::persistent && same_identity(o->identity, identity)) {
         return Value(ObjectPtr(o));

@@ -199,5 +199,97 @@ class OrmSessionsParityTest(unittest.TestCase):
                                  json.dumps(report["diagnostics"], indent=1)[:3000])
 
 
+# SQLAlchemy 2.0's declarative API, run by miglint alone.
+DECLARATIVE_20 = '''
+from typing import List, Optional
+from sqlalchemy import select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+class Base(DeclarativeBase):
+    pass
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(30))
+    qty: Mapped[Optional[int]]
+    flag: Mapped[bool] = mapped_column(default=False)
+    made: Mapped[Optional[datetime.datetime]] = mapped_column(default=lambda: datetime.datetime(2024, 1, 1))
+    note: Mapped[str] = mapped_column(server_default="n/a")
+    parts: Mapped[List["Part"]] = relationship()
+'''
+
+REVISIONS_20 = [
+    ("items", '''
+op.create_table("items", sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("name", sa.String(30), nullable=False), sa.Column("qty", sa.Integer),
+                sa.Column("flag", sa.Boolean), sa.Column("made", sa.DateTime),
+                sa.Column("note", sa.String(20), server_default="n/a"))
+items = sa.table("items", sa.column("id", sa.Integer), sa.column("name", sa.String),
+                 sa.column("qty", sa.Integer), sa.column("flag", sa.Boolean))
+op.bulk_insert(items, [{"id": 1, "name": "a", "qty": 2, "flag": True},
+                       {"id": 2, "name": "b", "qty": None, "flag": False},
+                       {"id": 3, "name": "c", "qty": 5, "flag": True}])
+''', '''
+op.drop_table("items")
+'''),
+    ("items through the 2.0 API", DECLARATIVE_20 + '''
+session = Session(op.get_bind())
+for item in session.scalars(select(Item).order_by(Item.id)):
+    if item.flag:
+        item.qty = (item.qty or 0) * 10
+    else:
+        item.name = item.name + "-off"
+session.add(Item(name="d", qty=7))
+session.commit()
+d = session.execute(select(Item).filter_by(name="d")).scalar_one()
+d.qty = d.id + d.qty
+if d.note == "n/a" and d.flag is False:
+    d.note = "default"
+session.delete(session.get(Item, 2))
+session.commit()
+''', "pass"),
+]
+
+
+class OrmDeclarative20Test(unittest.TestCase):
+    def test_rows_as_worked_out_by_hand(self):
+        with e2e.TempDir() as root:
+            project(root, REVISIONS_20)
+            db = os.path.join(root, "out.db")
+            r = e2e.run_miglint(["-C", root, "upgrade", "head", "--db", db])
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            con = sqlite3.connect(db)
+            rows = con.execute("SELECT id, name, qty, flag, made, note FROM items ORDER BY id").fetchall()
+            con.close()
+            self.assertEqual(rows, [
+                (1, "a", 20, 1, None, "n/a"),        # flagged: qty * 10
+                (3, "c", 50, 1, None, "n/a"),        # (2, "b-off") was deleted
+                # inserted: flag and made from their Python defaults, note from the server
+                # default, then qty = id + qty and note changed after reloading at commit
+                (4, "d", 11, 0, "2024-01-01 00:00:00.000000", "default"),
+            ])
+
+    def test_what_the_orm_cannot_evaluate_is_unverifiable_with_its_place(self):
+        cases = [
+            ("for item in session.scalars(select(Item)):\n    n = len(item.parts)",
+             "the relationship `item.parts` (miglint does not load relationships)"),
+            ("session.merge(Item(id=1, name='x'))",
+             "an ORM Session call `session.merge(Item(id=1, name='x'))`"),
+        ]
+        for body, construct in cases:
+            with self.subTest(construct), e2e.TempDir() as root:
+                revisions = [REVISIONS_20[0],
+                             ("opaque", DECLARATIVE_20 + "session = Session(op.get_bind())\n" + body, "pass")]
+                ids = project(root, revisions)
+                report = evaluator_parity.verify_json(root)
+                entry = {r["revision"]: r for r in report["revisions"]}[ids[1]]
+                self.assertEqual(entry["status"], "unverifiable", entry)
+                self.assertIn(construct, entry["detail"])
+                with open(os.path.join(root, "alembic", "versions", ids[1] + "_rev.py"), encoding="utf-8") as f:
+                    lines = f.read().splitlines()
+                self.assertIn(construct.split("`")[1].split(" ")[0], lines[entry["line"] - 1])
+
+
 if __name__ == "__main__":
     unittest.main()
