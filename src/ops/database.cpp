@@ -924,6 +924,10 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
           std::string col;
           if (k.str()) col = *k.str();
           else if (auto c = k.as<ColumnClause>()) col = c->name;
+          if (auto mapping = orm_mapping(Value(dml->entity)); mapping && k.str()) {
+            // update(Model).values(attr=...): attributes name their columns.
+            if (const OrmColumn* c = mapping->find_attr(col)) col = c->column->name;
+          }
           else return unsupported("values() with a key that is not a column", span);
           auto column = table_column(*dml->table, col);
           auto sql = sql_operand(v, column ? column->type.get() : nullptr, span);
@@ -1174,7 +1178,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
       auto sql = sql_operand(c, nullptr, span);
       if (!sql) return Flow<Value>(sql.stop());
       if (auto cc = c.as<ColumnClause>()) {
-        s->add_column(*sql, cc->name, cc->type);
+        s->add_column(*sql, cc->row_key(), cc->type);
         add_from(s->froms, cc->table);
       } else if (auto e = c.as<SqlExpression>()) {
         s->add_column(*sql, e->label, e->type);

@@ -26,7 +26,7 @@ bool is_builtin_name(const std::string& n)
   static const char* const k_names[] = {
       "len", "str", "int", "float", "bool", "range", "list", "tuple", "dict", "print",
       "sorted", "enumerate", "zip", "min", "max", "set", "reversed", "repr", "any", "all",
-      "sum", "abs", "round", "isinstance", "getattr", "hasattr", "frozenset", "object"};
+      "sum", "abs", "round", "isinstance", "getattr", "hasattr", "setattr", "frozenset", "object"};
   return std::find_if(std::begin(k_names), std::end(k_names),
                       [&](const char* k) { return n == k; }) != std::end(k_names);
 }
@@ -2005,6 +2005,23 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
       if (found) return *found;
       if (const Value* fallback = args.get(2, "")) return *fallback;
       return failure(fmt::format("AttributeError: no attribute '{}'", attr), call.span);
+    }
+    if (const ObjectPtr* o = first->object(); o && name == "getattr") {
+      // Other objects (an ORM object) answer as `obj.attr` would.
+      auto v = attribute_of_object(*o, attr, call);
+      if (!v && v.stop().kind == Stop::Kind::failed && args.get(2, "")) return *args.get(2, "");
+      return v;
+    }
+  }
+  if (name == "setattr" && first && args.get(1, "") && args.get(1, "")->str() && args.get(2, "")) {
+    const std::string& attr = *args.get(1, "")->str();
+    if (auto inst = first->as<InstanceValue>()) {
+      inst->attrs[attr] = *args.get(2, "");
+      return Value();
+    }
+    if (const ObjectPtr* o = first->object()) {
+      if (auto stop = assign_attribute(*o, attr, *args.get(2, ""), call)) return *stop;
+      return Value();
     }
   }
   if (name == "isinstance" && first && args.get(1, "")) {

@@ -21,6 +21,7 @@ namespace miglint::ops {
 
 struct BatchProxy;
 struct AppModule;
+struct OrmColumn;
 struct OrmMapping;
 struct OrmObject;
 struct OrmQuery;
@@ -175,6 +176,11 @@ private:
   std::optional<Stop> flush_session(SessionObj& session, const python::Expr& call);
   std::optional<Stop> flush_update(OrmObject& obj, python::Span span);
   std::optional<Stop> flush_insert(OrmObject& obj, const python::Expr& call);
+  std::optional<Stop> bulk_insert_row(const OrmMapping& mapping,
+                                      const std::vector<std::pair<std::string, Value>>& row,
+                                      const python::Expr& call);
+  // A column's default=: the value, or what calling it returns.
+  Flow<Value> python_default_value(const OrmColumn& column, const python::Expr& call);
   std::optional<Stop> synchronize_objects(SessionObj& session, const OrmMapping& mapping,
                                           bool deleted, python::Span span);
   void expire_session(SessionObj& session);

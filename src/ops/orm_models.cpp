@@ -254,6 +254,7 @@ std::optional<Stop> Interpreter::class_defined(const std::shared_ptr<ClassValue>
     c.python_default = col->python_default;
     c.column = std::make_shared<ColumnClause>();
     c.column->name = col->name.empty() ? attr : col->name;
+    if (c.column->name != attr) c.column->key = attr;
     c.column->type = col->type;
     if (!c.column->type) {
       if (auto it = annotations.find(attr); it != annotations.end()) {

@@ -246,15 +246,9 @@ std::optional<Stop> Interpreter::flush_insert(OrmObject& obj, const Expr& call)
     if (given) {
       v = it->second;
     } else if (c.python_default) {
-      if (is_callable_default(*c.python_default)) {
-        CallArgs none;
-        none.span = span;
-        auto made = call_value(*c.python_default, none, call);
-        if (!made) return made.stop();
-        v = *made;
-      } else {
-        v = *c.python_default;
-      }
+      auto made = python_default_value(c, call);
+      if (!made) return made.stop();
+      v = *made;
       obj.attrs[c.attr] = v;
       given = true;
     } else if (c.primary_key || c.server_default) {
@@ -295,6 +289,47 @@ std::optional<Stop> Interpreter::flush_insert(OrmObject& obj, const Expr& call)
   }
   obj.state = OrmObject::State::persistent;
   return std::nullopt;
+}
+
+// One row of bulk_insert_mappings / bulk_save_objects: the values given (None ones left
+// out), Python-side defaults for the columns not given; no identity map.
+std::optional<Stop> Interpreter::bulk_insert_row(const OrmMapping& mapping,
+                                                 const std::vector<std::pair<std::string, Value>>& row,
+                                                 const Expr& call)
+{
+  const Span span = call.span;
+  std::vector<std::string> names;
+  std::vector<std::string> values;
+  for (const OrmColumn& c : mapping.columns) {
+    auto it = std::find_if(row.begin(), row.end(), [&](const auto& kv) { return kv.first == c.attr; });
+    Value v;
+    if (it != row.end() && !it->second.is_none()) {
+      v = it->second;
+    } else if (c.python_default) {
+      auto made = python_default_value(c, call);
+      if (!made) return made.stop();
+      v = *made;
+    } else {
+      continue;
+    }
+    auto sql = sql_operand(v, c.column->type.get(), span);
+    if (!sql) return sql.stop();
+    names.push_back(ddl::quote(c.column->name));
+    values.push_back(*sql);
+  }
+  const std::string table = ddl::quote(mapping.table->name);
+  const std::string sql = names.empty() ? fmt::format("INSERT INTO {} DEFAULT VALUES", table)
+                                        : fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
+                                                      fmt::join(names, ", "), fmt::join(values, ", "));
+  return run_sql(sql, "session.bulk_insert", span);
+}
+
+Flow<Value> Interpreter::python_default_value(const OrmColumn& c, const Expr& call)
+{
+  if (!is_callable_default(*c.python_default)) return *c.python_default;
+  CallArgs none;
+  none.span = call.span;
+  return call_value(*c.python_default, none, call);
 }
 
 std::optional<Stop> Interpreter::flush_session(SessionObj& session, const Expr& call)
@@ -557,6 +592,66 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
     }
     return Value();
   }
+  if (name == "connection") {
+    if (auto stop = require_session_database(*session, span)) return *stop;
+    return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
+  }
+  if (name == "bulk_insert_mappings" || name == "bulk_update_mappings" || name == "bulk_save_objects") {
+    if (auto stop = require_session_database(*session, span)) return *stop;
+    const bool objects = name == "bulk_save_objects";
+    const Value* model = objects ? nullptr : args.get(0, "mapper");
+    auto mapping = model ? orm_mapping(*model) : nullptr;
+    if (!objects && (!mapping || mapping->is_base)) {
+      return unsupported(fmt::format("`{}` of something other than a model", text(span)), span);
+    }
+    const Value* items = args.get(objects ? 0 : 1, objects ? "objects" : "mappings");
+    if (!items) return unsupported(fmt::format("`{}` without rows", text(span)), span);
+    auto list = iterate(*items, call);
+    if (!list) return list.stop();
+    for (const Value& item : *list) {
+      if (objects) {
+        auto obj = item.as<OrmObject>();
+        if (!obj) return unsupported(fmt::format("bulk_save_objects() of {}", type_name(item)), span);
+        if (obj->state == OrmObject::State::persistent) {
+          if (auto stop = flush_update(*obj, span)) return *stop;
+          continue;
+        }
+        std::vector<std::pair<std::string, Value>> row(obj->attrs.begin(), obj->attrs.end());
+        if (auto stop = bulk_insert_row(*obj->mapping, row, call)) return *stop;
+        continue;
+      }
+      const DictValue* d = item.dict();
+      if (!d) return unsupported(fmt::format("{}() rows that are not dicts", name), span);
+      std::vector<std::pair<std::string, Value>> row;
+      for (const auto& [k, v] : d->items) {
+        if (!k.str()) return unsupported(fmt::format("{}() keys that are not strings", name), span);
+        row.emplace_back(*k.str(), v);
+      }
+      if (name == "bulk_insert_mappings") {
+        if (auto stop = bulk_insert_row(*mapping, row, call)) return *stop;
+        continue;
+      }
+      // bulk_update_mappings: every other key given is SET, by primary key.
+      std::vector<std::string> sets;
+      std::vector<std::string> where;
+      for (const OrmColumn& c : mapping->columns) {
+        auto it = std::find_if(row.begin(), row.end(), [&](const auto& kv) { return kv.first == c.attr; });
+        if (it == row.end()) {
+          if (c.primary_key) return unsupported("bulk_update_mappings() rows without their primary key", span);
+          continue;
+        }
+        auto sql = sql_operand(it->second, c.column->type.get(), span);
+        if (!sql) return sql.stop();
+        (c.primary_key ? where : sets).push_back(c.primary_key ? quoted_column(c) + " = " + *sql
+                                                               : ddl::quote(c.column->name) + "=" + *sql);
+      }
+      if (sets.empty()) continue;
+      const std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", ddl::quote(mapping->table->name),
+                                          fmt::join(sets, ", "), fmt::join(where, " AND "));
+      if (auto stop = run_sql(sql, "session." + name, span)) return *stop;
+    }
+    return Value();
+  }
   if (name == "begin") {
     auto tx = std::make_shared<SessionTransaction>();
     tx->session = session;
@@ -577,7 +672,7 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
       auto sql = sql_operand(e, nullptr, span);
       if (!sql) return sql.stop();
       if (auto c = e.as<ColumnClause>()) {
-        query->select.add_column(*sql, c->name, c->type);
+        query->select.add_column(*sql, c->row_key(), c->type);
         if (!c->table.empty() && std::find(query->select.froms.begin(), query->select.froms.end(),
                                            ddl::quote(c->table)) == query->select.froms.end()) {
           query->select.froms.push_back(ddl::quote(c->table));

@@ -95,6 +95,8 @@ struct ColumnClause : Object {
   std::string name;
   std::shared_ptr<SqlType> type;
   std::string table; // set when reached as `t.c.name`: rendered "t.name"
+  std::string key;   // an ORM model's attribute for it, when named otherwise: its key in rows
+  std::string row_key() const { return key.empty() ? name : key; }
   std::string describe() const override { return "sa.column('" + name + "')"; }
 };
 

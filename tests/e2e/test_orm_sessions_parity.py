@@ -125,6 +125,25 @@ session.add(User(id=2, name="bob", active=False, score=150, team_id=1))
 session.add(Team(id=3, name="grey"))
 session.commit()
 '''),
+    ("module-level models, bulk operations, attribute keys", '''
+session = orm.sessionmaker()(bind=op.get_bind())
+session.bulk_insert_mappings(ModuleUser, [
+    {"name": "eve", "mail": "eve@x.org", "team_id": 2, "score": None},
+    {"name": "fay", "team_id": 3},
+])
+session.bulk_update_mappings(ModuleUser, [{"id": 1, "score": 77}, {"id": 3, "mail": None}])
+by_mail = {row.mail: row.id for row in session.query(ModuleUser.mail, ModuleUser.id)}
+for user in session.query(ModuleUser).filter(ModuleUser.id > 2).order_by(ModuleUser.id):
+    for field in ("name", "mail"):
+        value = getattr(user, field)
+        if value is not None:
+            setattr(user, field, value + "+")
+session.execute(sa.update(ModuleUser).where(ModuleUser.id == by_mail.get("eve@x.org")).values(mail="eve@y.org"))
+session.connection().execute(sa.text("UPDATE teams SET size = :n WHERE id = 2"), {"n": len(by_mail)})
+session.commit()
+''', '''
+op.execute("DELETE FROM users WHERE id > 5")
+'''),
     ("the 1.4 API: ext.declarative, select(M), get, begin", '''
 from sqlalchemy.ext.declarative import declarative_base
 Base = declarative_base()
@@ -169,6 +188,22 @@ with op.batch_alter_table("teams") as batch_op:
 ]
 
 
+# Models declared at module level, as many revisions do.
+MODULE_MODELS = '''
+ModuleBase = orm.declarative_base()
+
+
+class ModuleUser(ModuleBase):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(50), nullable=False)
+    mail = sa.Column("email", sa.String(100))
+    active = sa.Column(sa.Boolean, nullable=False, default=True)
+    score = sa.Column(sa.Integer, default=lambda: 42)
+    team_id = sa.Column(sa.Integer)
+'''
+
+
 def project(root, revisions=REVISIONS):
     ids = write_project(root, revisions)
     for rev in ids:
@@ -176,7 +211,8 @@ def project(root, revisions=REVISIONS):
         with open(path, encoding="utf-8") as f:
             text = f.read()
         e2e.write_file(path, text.replace(
-            "import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom sqlalchemy import orm\nimport datetime\n", 1))
+            "import sqlalchemy as sa\n",
+            "import sqlalchemy as sa\nfrom sqlalchemy import orm\nimport datetime\n" + MODULE_MODELS, 1))
     return ids
 
 
