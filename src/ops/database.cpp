@@ -924,11 +924,11 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
           std::string col;
           if (k.str()) col = *k.str();
           else if (auto c = k.as<ColumnClause>()) col = c->name;
+          else return unsupported("values() with a key that is not a column", span);
           if (auto mapping = orm_mapping(Value(dml->entity)); mapping && k.str()) {
             // update(Model).values(attr=...): attributes name their columns.
             if (const OrmColumn* c = mapping->find_attr(col)) col = c->column->name;
           }
-          else return unsupported("values() with a key that is not a column", span);
           auto column = table_column(*dml->table, col);
           auto sql = sql_operand(v, column ? column->type.get() : nullptr, span);
           if (!sql) return sql.stop();
