@@ -1163,6 +1163,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
       if (auto mapping = orm_mapping(c); mapping && mapping->table) {
         // select(Model): every mapped column, read back as objects by a Session.
         if (cols.size() == 1) s->entity = *c.object();
+        else s->mixed_entities = true;
         add_from(s->froms, mapping->table->name);
         for (const auto& col : mapping->columns) {
           s->add_column(ddl::quote(mapping->table->name) + "." + ddl::quote(col.column->name),

@@ -444,6 +444,18 @@ Flow<Value> Evaluator::subscript_object(const ObjectPtr& object, const Value& ke
   (void)key;
 }
 
+Value bind_to_instance(const Value& self, const Value& attribute)
+{
+  auto fn = attribute.as<FunctionValue>();
+  if (!fn) return attribute;
+  auto bound = std::make_shared<BoundFunction>();
+  bound->self = self;
+  bound->def = fn->def;
+  bound->closure = fn->closure;
+  bound->module = fn->module;
+  return Value(ObjectPtr(bound));
+}
+
 const Value* ClassValue::attr(const std::string& key) const
 {
   for (const auto& [k, v] : attrs) {
@@ -1482,17 +1494,7 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
     }
     if (auto inst = std::dynamic_pointer_cast<InstanceValue>(*o)) {
       if (auto it = inst->attrs.find(attr.attr); it != inst->attrs.end()) return it->second;
-      if (const Value* v = inst->cls->attr(attr.attr)) {
-        if (auto fn = v->as<FunctionValue>()) {
-          auto bound = std::make_shared<BoundFunction>();
-          bound->self = *base;
-          bound->def = fn->def;
-          bound->closure = fn->closure;
-          bound->module = fn->module;
-          return Value(ObjectPtr(bound));
-        }
-        return *v;
-      }
+      if (const Value* v = inst->cls->attr(attr.attr)) return bind_to_instance(*base, *v);
       return failure(fmt::format("AttributeError: '{}' object has no attribute '{}'",
                                  inst->cls->name, attr.attr),
                      expr.span);

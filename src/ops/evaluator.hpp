@@ -302,6 +302,9 @@ struct BoundFunction : Object {
   std::string describe() const override { return def->name + "()"; }
 };
 
+// A class attribute read through an instance: a function becomes a method bound to `self`.
+Value bind_to_instance(const Value& self, const Value& attribute);
+
 // The receiver of a method call on a literal value (`"{}".format`, `d.items`).
 struct LiteralReceiver : Object {
   Value value;

@@ -347,17 +347,7 @@ Flow<Value> Interpreter::orm_attribute(const std::shared_ptr<OrmObject>& obj, co
                                    text(expr.span)),
                        expr.span);
   }
-  if (const Value* v = obj->cls->attr(name)) {
-    if (auto fn = v->as<FunctionValue>()) {
-      auto bound = std::make_shared<BoundFunction>();
-      bound->self = Value(ObjectPtr(obj));
-      bound->def = fn->def;
-      bound->closure = fn->closure;
-      bound->module = fn->module;
-      return Value(ObjectPtr(bound));
-    }
-    return *v;
-  }
+  if (const Value* v = obj->cls->attr(name)) return bind_to_instance(Value(ObjectPtr(obj)), *v);
   return failure(fmt::format("AttributeError: '{}' object has no attribute '{}'",
                              obj->mapping->class_name, name),
                  expr.span);

@@ -705,6 +705,12 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
     if (auto stop = require_session_database(*session, span)) return *stop;
     Value result;
     auto select = statement->as<SelectStatement>();
+    if (select && select->mixed_entities) {
+      return unsupported(fmt::format("session.{}() of a select of a model beside other columns or "
+                                     "models",
+                                     name),
+                         span);
+    }
     if (select && select->entity) {
       if (args.get(1, "params")) return unsupported("session.execute(select(Model), params)", span);
       auto objects = load_objects(*session, *select, call);

@@ -165,6 +165,9 @@ struct SelectStatement : Object {
   bool distinct = false;
   // select(Model): the ORM class selected whole; a Session returns its rows as objects.
   ObjectPtr entity;
+  // A model selected beside other columns or models (select(A, B)): a Session would return
+  // rows of objects, which is not evaluated.
+  bool mixed_entities = false;
   void add_column(std::string sql, std::string key, std::shared_ptr<SqlType> type)
   {
     columns.push_back(std::move(sql));
