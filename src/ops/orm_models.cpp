@@ -201,10 +201,11 @@ std::optional<Stop> Interpreter::class_defined(const std::shared_ptr<ClassValue>
     const std::string python_type = mapped_python_type(text(a->annotation->span));
     if (python_type.empty()) continue;
     annotations[n->id] = python_type;
-    if (!a->value && python_type.find('[') == std::string::npos) {
+    if (!a->value) {
       auto type = annotated_sql_type(python_type);
-      if (!type->known && !python_type.empty() && python_type.front() >= 'A' && python_type.front() <= 'Z') {
-        // `Mapped["Child"]` without a value: a relationship declared elsewhere.
+      const bool collection = python_type.find('[') != std::string::npos;
+      if (collection || (!type->known && python_type.front() >= 'A' && python_type.front() <= 'Z')) {
+        // `Mapped["Child"]`, `Mapped[List["Child"]]` without a value: a relationship.
         ignored.push_back(n->id);
         continue;
       }

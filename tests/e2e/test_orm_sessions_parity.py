@@ -253,6 +253,7 @@ class Item(Base):
     made: Mapped[Optional[datetime.datetime]] = mapped_column(default=lambda: datetime.datetime(2024, 1, 1))
     note: Mapped[str] = mapped_column(server_default="n/a")
     parts: Mapped[List["Part"]] = relationship()
+    tags: Mapped[List["Tag"]]
 '''
 
 REVISIONS_20 = [
@@ -311,6 +312,8 @@ class OrmDeclarative20Test(unittest.TestCase):
         cases = [
             ("for item in session.scalars(select(Item)):\n    n = len(item.parts)",
              "the relationship `item.parts` (miglint does not load relationships)", "item.parts"),
+            ("for item in session.scalars(select(Item)):\n    item.tags = []",
+             "assignment to the relationship `item.tags`", "item.tags"),
             ("session.merge(Item(id=1, name='x'))",
              "an ORM Session call `session.merge(Item(id=1, name='x'))`", "session.merge"),
             ("pairs = session.execute(select(Item, Item.id)).all()",
