@@ -94,4 +94,14 @@ struct OrmQuery : Object {
 // The mapping of a declarative class or base, or null.
 std::shared_ptr<OrmMapping> orm_mapping(const Value& v);
 
+// `"table"."column"` of a mapped column.
+std::string orm_column_sql(const OrmColumn& c);
+// The select of every mapped column of a model, keyed by attribute:
+// `SELECT "t"."id", "t"."name" FROM "t"`.
+SelectStatement entity_select(const std::shared_ptr<ClassValue>& cls, const OrmMapping& mapping);
+// The model a select(Model) selects, or null.
+std::shared_ptr<ClassValue> entity_class(const SelectStatement& s);
+// Whether two primary keys are the same row.
+bool same_identity(const std::vector<Value>& a, const std::vector<Value>& b);
+
 } // namespace miglint::ops

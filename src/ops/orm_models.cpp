@@ -34,6 +34,35 @@ std::shared_ptr<OrmMapping> orm_mapping(const Value& v)
   return cls ? std::dynamic_pointer_cast<OrmMapping>(cls->orm) : nullptr;
 }
 
+std::string orm_column_sql(const OrmColumn& c)
+{
+  return ddl::quote(c.column->table) + "." + ddl::quote(c.column->name);
+}
+
+// The select of every mapped column of a model: `SELECT "t"."id", "t"."name" FROM "t"`.
+SelectStatement entity_select(const std::shared_ptr<ClassValue>& cls, const OrmMapping& mapping)
+{
+  SelectStatement s;
+  s.entity = cls;
+  s.froms.push_back(ddl::quote(mapping.table->name));
+  for (const OrmColumn& c : mapping.columns) s.add_column(orm_column_sql(c), c.attr, c.column->type);
+  return s;
+}
+
+std::shared_ptr<ClassValue> entity_class(const SelectStatement& s)
+{
+  return std::dynamic_pointer_cast<ClassValue>(s.entity);
+}
+
+bool same_identity(const std::vector<Value>& a, const std::vector<Value>& b)
+{
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!equal(a[i], b[i])) return false;
+  }
+  return true;
+}
+
 namespace {
 
 bool is_declarative_base_class(const Value& base)
