@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace miglint::cli {
 
@@ -33,7 +34,18 @@ struct VerifyOptions {
   bool allow_unverifiable = false;
   std::optional<std::string> rows; // --rows N, default 3
   bool staged = false; // the revisions as staged in the git index
+  bool verbose = false; // say which types fell back to their class name, per revision
 };
+
+// `sqlalchemy_utils.UUIDType (as UUIDType), ...`
+std::string describe_fallback_types(const std::set<engine::FallbackType>& types)
+{
+  std::vector<std::string> items;
+  for (const auto& t : types) {
+    items.push_back(fmt::format("{} (as {})", t.name, t.declared));
+  }
+  return fmt::format("{}", fmt::join(items, ", "));
+}
 
 // `--rows N`: a whole number, 0 or more.
 std::optional<std::size_t> parse_rows(const std::optional<std::string>& text)
@@ -144,6 +156,9 @@ nlohmann::json revisions_json(const graph::RevisionGraph& graph,
     }
     if (!entry.notes.empty()) {
       item["notes"] = entry.notes;
+    }
+    for (const auto& t : entry.fallback_types) {
+      item["fallback_types"].push_back({{"type", t.name}, {"declared", t.declared}});
     }
     out.push_back(std::move(item));
   }
@@ -289,6 +304,13 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
       std::fprintf(stderr, "miglint: note: before revision %s: %s\n",
                    graph.rev(entry.rev).id.c_str(), note.c_str());
     }
+    if (options.verbose && !entry.fallback_types.empty()) {
+      std::fprintf(stderr,
+                   "miglint: note: revision %s declares types miglint cannot resolve under their "
+                   "class name; those columns are compared as declared: %s\n",
+                   graph.rev(entry.rev).id.c_str(),
+                   describe_fallback_types(entry.fallback_types).c_str());
+    }
   }
   if (!report->final_check) {
     // A check that did not run is said so, not left out.
@@ -331,6 +353,9 @@ void add_verify_command(Command& app, const GlobalOptions& global, Action& actio
       ->option_text("N");
   sub->add_flag("--staged", options->staged,
                 "Verify the revisions as staged in the git index (what a commit would record)");
+  sub->add_flag("-v,--verbose", options->verbose,
+                "Also say which column types miglint could not resolve and declared by their "
+                "class name, per revision");
   sub->add_flag("--allow-unverifiable", options->allow_unverifiable,
                 "Exit 0 even when revisions could not be run (unverifiable, not reached); the "
                 "summary still counts them");

@@ -9,6 +9,7 @@
 #include "sqlite/database.hpp"
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,12 +58,21 @@ struct StatementRun {
   double milliseconds = 0;
 };
 
+// A column type the runner could not resolve (an unknown third-party class), written
+// under its class name.
+struct FallbackType {
+  std::string name;     // as the revision reaches it: "sqlalchemy_utils.UUIDType"
+  std::string declared; // the declared type written: "UUIDType"
+  auto operator<=>(const FallbackType&) const = default;
+};
+
 struct BodyOutcome {
   BodyStatus status = BodyStatus::ok;
   std::string message;   // SQLite's message, or the reason for irreversible / not_runnable
   std::string statement; // the failing statement's text
   model::Span span;      // the failing statement; otherwise the body (or the revision id)
   std::vector<StatementRun> statements;
+  std::set<FallbackType> fallback_types; // declared by name while this body ran
 };
 
 // Everything a runner may use. `db` is null offline; an interpreter that needs to
@@ -75,6 +85,10 @@ struct RunContext {
   // env.py connects with engine_from_config(config.get_section(config.config_ini_section),
   // prefix="sqlalchemy."): the same call in a revision opens the database being migrated.
   bool config_engine_is_target = false;
+  // Declared types written by fallback, kept over the revisions of one run (null: none
+  // kept). SQLite's reflection would read them back as something else ("UUIDType" as
+  // NUMERIC), which says nothing of the real type: a table rebuild keeps them as declared.
+  std::set<std::string>* declared_by_name = nullptr;
 };
 
 class BodyRunner {

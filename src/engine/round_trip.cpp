@@ -267,8 +267,10 @@ private:
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_body"));
     const auto started = std::chrono::steady_clock::now();
     ConnectionSink sink(m_db);
-    RunContext context{&m_db, sink, m_options.modules, m_options.config_engine_is_target};
+    RunContext context{&m_db, sink, m_options.modules, m_options.config_engine_is_target,
+                       &m_declared_by_name};
     BodyOutcome outcome = runner_for(rev.format).run(rev, up, context);
+    entry.fallback_types.insert(outcome.fallback_types.begin(), outcome.fallback_types.end());
     PhaseTiming timing;
     timing.phase = phase;
     timing.statements = outcome.statements;
@@ -558,6 +560,7 @@ private:
   sqlite::SnapshotOptions m_snapshot_options;
   RoundTripReport m_report;
   std::set<std::string> m_noted;
+  std::set<std::string> m_declared_by_name; // types written by fallback, for the whole run
 };
 
 } // namespace

@@ -10,6 +10,7 @@
 #include "model/diagnostic.hpp"
 #include "sqlite/database.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct RevisionReport {
   std::string detail;
   std::vector<PhaseTiming> phases;
   std::vector<std::string> notes; // tables that could not be seeded before its upgrade
+  // Column types its bodies declared by class name, unresolved; a table rebuild keeps
+  // them as declared, so later comparisons see them as declared.
+  std::set<FallbackType> fallback_types;
 };
 
 struct RoundTripReport {

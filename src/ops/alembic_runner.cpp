@@ -2,7 +2,6 @@
 
 #include "ops/interpreter.hpp"
 #include "python/parser.hpp"
-#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -49,18 +48,13 @@ engine::BodyOutcome run_alembic_body(const model::Revision& rev, bool up,
   Interpreter interpreter(source, context.sink, context.db);
   interpreter.set_modules(context.modules);
   interpreter.set_config_engine_is_target(context.config_engine_is_target);
+  interpreter.set_declared_by_name(context.declared_by_name);
   interpreter.load_module(parsed.module);
   std::optional<Stop> stop = interpreter.run_function(*def);
   out.statements = interpreter.statements();
+  out.fallback_types = interpreter.fallback_types();
   if (stats) {
     stats->op_calls += interpreter.op_calls();
-    stats->fallback_types.insert(interpreter.fallback_types().begin(),
-                                 interpreter.fallback_types().end());
-  }
-  if (!interpreter.fallback_types().empty()) {
-    std::vector<std::string> names(interpreter.fallback_types().begin(),
-                                   interpreter.fallback_types().end());
-    out.message = fmt::format("types declared by name: {}", util::join(names, ", "));
   }
   if (!stop) {
     return out;

@@ -4,7 +4,6 @@
 
 #include "engine/body_runner.hpp"
 
-#include <set>
 #include <string>
 
 namespace miglint::ops {
@@ -20,7 +19,6 @@ const engine::BodyRunner& alembic_runner();
 // Counts for measurement: op calls a body makes and how many ran before any stop.
 struct InterpretStats {
   std::size_t op_calls = 0;
-  std::set<std::string> fallback_types;
 };
 
 // Runs one body like AlembicRunner::run and also returns the interpreter's statistics.

@@ -6,6 +6,7 @@
 // later is where it is reported, never earlier. Nothing is executed by Python.
 #include "ops/app_module.hpp"
 #include "ops/interpreter.hpp"
+#include "ops/orm.hpp"
 #include "python/parser.hpp"
 
 #include <fmt/format.h>
@@ -135,6 +136,9 @@ Flow<Value> Interpreter::call_class(const std::shared_ptr<ClassValue>& cls, Call
                                     const Expr& call)
 {
   if (auto type = decorated_type(cls, args, call)) return std::move(*type);
+  if (auto mapping = std::dynamic_pointer_cast<OrmMapping>(cls->orm)) {
+    return construct_orm_object(cls, mapping, args, call);
+  }
   return Evaluator::call_class(cls, args, call);
 }
 

@@ -105,7 +105,10 @@ model::Result<std::vector<std::vector<std::string>>> query(sqlite::Connection& d
   return rows;
 }
 
-model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& table)
+// `kept_types`: declared types miglint wrote by fallback, which stay as declared rather
+// than as SQLite's reflection reads them back (see RunContext::declared_by_name).
+model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& table,
+                                 const std::set<std::string>* kept_types)
 {
   Reflected out;
   const std::string lit = ddl::quote_literal(table);
@@ -120,7 +123,7 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
   for (const auto& row : *info) {
     Reflected::Column c;
     c.def.name = row[1];
-    c.def.type = reflected_type(row[2]);
+    c.def.type = kept_types && kept_types->contains(row[2]) ? row[2] : reflected_type(row[2]);
     if (c.def.type.empty()) {
       return model::make_error(fmt::format("(in table '{}', column '{}'): Can't generate DDL for "
                                            "NullType(); did you forget to specify a type on this "
@@ -345,7 +348,7 @@ model::Result<Reflected> reflect(sqlite::Connection& db, const std::string& tabl
 
 model::Result<ReflectedTable> reflect_table(sqlite::Connection& db, const std::string& table)
 {
-  auto r = reflect(db, table);
+  auto r = reflect(db, table, nullptr);
   if (!r) return r.error();
   ReflectedTable out;
   for (const auto& c : r->columns) out.columns.push_back(c.def);
@@ -700,7 +703,7 @@ std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
                                table),
                    batch.span);
   }
-  auto reflected = reflect(*db(), table);
+  auto reflected = reflect(*db(), table, m_declared_by_name);
   if (!reflected) return failure(reflected.error().message, batch.span);
   Reflected& r = *reflected;
 

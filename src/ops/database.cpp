@@ -6,6 +6,7 @@
 // flow; offline they are unknown: carried around, but not steering an `if` or a loop.
 #include "ops/batch.hpp"
 #include "ops/interpreter.hpp"
+#include "ops/orm.hpp"
 #include "ops/reflection.hpp"
 #include "ops/result_rows.hpp"
 
@@ -77,6 +78,8 @@ std::string where_clause(const std::vector<std::string>& conditions)
   return " WHERE " + join(wrapped, " AND ");
 }
 
+} // namespace
+
 std::string render_select(const SelectStatement& s)
 {
   std::string sql = std::string(s.distinct ? "SELECT DISTINCT " : "SELECT ") +
@@ -88,6 +91,8 @@ std::string render_select(const SelectStatement& s)
   if (s.offset) sql += fmt::format(" OFFSET {}", *s.offset);
   return sql;
 }
+
+namespace {
 
 void add_from(std::vector<std::string>& froms, const std::string& table)
 {
@@ -262,6 +267,14 @@ Flow<std::vector<Value>> Interpreter::iterate_object(const ObjectPtr& object, co
                        expr.span);
   }
   if (auto rows = iterate_result(object, expr.span)) return *rows;
+  if (auto query = std::dynamic_pointer_cast<OrmQuery>(object)) {
+    // `for obj in session.query(M)`: its all().
+    CallArgs none;
+    none.span = expr.span;
+    auto all = call_query(query, "all", none, expr);
+    if (!all) return all.stop();
+    return all->list()->items;
+  }
   if (auto c = std::dynamic_pointer_cast<ColumnCollection>(object)) {
     std::vector<Value> out;
     for (const auto& col : c->table->columns) out.emplace_back(ObjectPtr(table_column(*c->table, col->name)));
@@ -596,7 +609,8 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     if (name == "as_sql") return Flow<Value>(Value(m_db == nullptr));
     return method();
   }
-  if (std::dynamic_pointer_cast<InspectorObj>(object) || std::dynamic_pointer_cast<SessionObj>(object)) {
+  if (std::dynamic_pointer_cast<InspectorObj>(object) || std::dynamic_pointer_cast<SessionObj>(object) ||
+      std::dynamic_pointer_cast<OrmQuery>(object) || std::dynamic_pointer_cast<SessionFactory>(object)) {
     return method();
   }
   if (auto t = std::dynamic_pointer_cast<TableClause>(object)) {
@@ -893,13 +907,6 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     if (auto stop = second_engine_read(inspector->second_engine, span)) return Flow<Value>(*stop);
     return inspector_call(name, args, call);
   }
-  if (std::dynamic_pointer_cast<SessionObj>(m.self)) {
-    if (name == "close") return Flow<Value>(Value());
-    return Flow<Value>(unsupported(fmt::format("an ORM Session call `{}` (miglint does not evaluate "
-                                               "ORM queries or writes)",
-                                               text(span)),
-                                   span));
-  }
   if (auto t = std::dynamic_pointer_cast<TextClause>(m.self)) {
     if (name == "bindparams") {
       auto copy = std::make_shared<TextClause>(*t);
@@ -955,6 +962,10 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
           if (k.str()) col = *k.str();
           else if (auto c = k.as<ColumnClause>()) col = c->name;
           else return unsupported("values() with a key that is not a column", span);
+          if (auto mapping = orm_mapping(Value(dml->entity)); mapping && k.str()) {
+            // update(Model).values(attr=...): attributes name their columns.
+            if (const OrmColumn* c = mapping->find_attr(col)) col = c->column->name;
+          }
           auto column = table_column(*dml->table, col);
           auto sql = sql_operand(v, column ? column->type.get() : nullptr, span);
           if (!sql) return sql.stop();
@@ -1017,9 +1028,14 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
       }
       return Flow<Value>(Value(ObjectPtr(copy)));
     }
+    if (auto mapping = orm_mapping(Value(copy->entity)); mapping && name == "filter_by") {
+      if (auto stop = filter_by(*mapping, args, *copy, span)) return Flow<Value>(*stop);
+      return Flow<Value>(Value(ObjectPtr(copy)));
+    }
     if (name == "select_from") {
       for (const Value& t : args.args) {
         if (auto table = t.as<TableClause>()) add_from(copy->froms, table->name);
+        if (auto mapping = orm_mapping(t); mapping && mapping->table) add_from(copy->froms, mapping->table->name);
       }
       return Flow<Value>(Value(ObjectPtr(copy)));
     }
@@ -1181,6 +1197,17 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
     std::vector<Value> cols = args.args;
     if (cols.size() == 1 && cols[0].list()) cols = cols[0].list()->items; // select([...])
     for (const Value& c : cols) {
+      if (auto mapping = orm_mapping(c); mapping && mapping->table) {
+        // select(Model): every mapped column, read back as objects by a Session.
+        if (cols.size() == 1) s->entity = *c.object();
+        else s->mixed_entities = true;
+        add_from(s->froms, mapping->table->name);
+        for (const auto& col : mapping->columns) {
+          s->add_column(ddl::quote(mapping->table->name) + "." + ddl::quote(col.column->name),
+                        col.attr, col.column->type);
+        }
+        continue;
+      }
       if (auto t = c.as<TableClause>()) {
         add_from(s->froms, t->name);
         for (const auto& col : t->columns) s->add_column(ddl::quote(t->name) + "." + ddl::quote(col->name), col->name, col->type);
@@ -1189,7 +1216,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
       auto sql = sql_operand(c, nullptr, span);
       if (!sql) return Flow<Value>(sql.stop());
       if (auto cc = c.as<ColumnClause>()) {
-        s->add_column(*sql, cc->name, cc->type);
+        s->add_column(*sql, cc->row_key(), cc->type);
         add_from(s->froms, cc->table);
       } else if (auto e = c.as<SqlExpression>()) {
         s->add_column(*sql, e->label, e->type);
@@ -1202,9 +1229,12 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
   }
   if ((leaf == "update" || leaf == "insert" || leaf == "delete") && a0) {
     auto t = a0->as<TableClause>();
+    auto mapping = orm_mapping(*a0);
+    if (mapping && mapping->table) t = mapping->table;
     if (!t) return Flow<Value>(unsupported(fmt::format("sa.{}() of {}", leaf, type_name(*a0)), span));
     auto dml = std::make_shared<DmlStatement>();
     dml->table = t;
+    if (mapping) dml->entity = *a0->object();
     dml->kind = leaf == "update" ? DmlStatement::Kind::update
                 : leaf == "insert" ? DmlStatement::Kind::insert : DmlStatement::Kind::del;
     return wrap(dml);
@@ -1295,15 +1325,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
     }
   }
   if (path.starts_with("sqlalchemy.orm.") || path.starts_with("sqlalchemy.ext.")) {
-    if (leaf == "Session" || leaf == "sessionmaker" || leaf == "scoped_session") {
-      if (leaf == "Session") return wrap(std::make_shared<SessionObj>());
-      return Flow<Value>(unsupported(fmt::format("an ORM session factory `{}`", text(span)), span));
-    }
-    if (leaf == "declarative_base") {
-      auto base = std::make_shared<ClassValue>();
-      base->name = "Base";
-      return wrap(base);
-    }
+    if (auto made = call_orm_construct(leaf, args, call)) return made;
     // relationship(), backref(), column_property(): declarations inside ORM models that
     // only the ORM reads.
     auto opaque = std::make_shared<OpaqueCall>(path);

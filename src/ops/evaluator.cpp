@@ -27,7 +27,7 @@ bool is_builtin_name(const std::string& n)
   static const char* const k_names[] = {
       "len", "str", "int", "float", "bool", "range", "list", "tuple", "dict", "print",
       "sorted", "enumerate", "zip", "min", "max", "set", "reversed", "repr", "any", "all",
-      "sum", "abs", "round", "isinstance", "getattr", "hasattr", "frozenset", "object"};
+      "sum", "abs", "round", "isinstance", "getattr", "hasattr", "setattr", "frozenset", "object"};
   return std::find_if(std::begin(k_names), std::end(k_names),
                       [&](const char* k) { return n == k; }) != std::end(k_names);
 }
@@ -445,6 +445,30 @@ Flow<Value> Evaluator::subscript_object(const ObjectPtr& object, const Value& ke
   (void)key;
 }
 
+Value bind_function(const FunctionValue& fn, const Value& self)
+{
+  auto bound = std::make_shared<BoundFunction>();
+  bound->self = self;
+  bound->def = fn.def;
+  bound->closure = fn.closure;
+  bound->module = fn.module;
+  return Value(ObjectPtr(bound));
+}
+
+Value bind_to_instance(const Value& self, const Value& attribute)
+{
+  auto fn = attribute.as<FunctionValue>();
+  // Static methods stay plain functions; so do functions under a decorator miglint does
+  // not know, whose calls are unverifiable.
+  if (!fn || fn->binding == FunctionValue::Binding::static_method || !fn->unknown_decorator.empty()) {
+    return attribute;
+  }
+  if (fn->binding == FunctionValue::Binding::class_method) {
+    if (auto inst = self.as<InstanceValue>()) return bind_function(*fn, Value(ObjectPtr(inst->cls)));
+  }
+  return bind_function(*fn, self);
+}
+
 const Value* ClassValue::attr(const std::string& key) const
 {
   for (const auto& [k, v] : attrs) {
@@ -606,8 +630,20 @@ std::optional<Stop> Evaluator::assign(const Expr& target, const Value& value)
       inst->attrs[attr->attr] = value;
       return std::nullopt;
     }
+    if (const ObjectPtr* o = base->object()) return assign_attribute(*o, attr->attr, value, target);
   }
   return unsupported(fmt::format("assignment to `{}`", text(target.span)), target.span);
+}
+
+std::optional<Stop> Evaluator::assign_attribute(const ObjectPtr&, const std::string&, const Value&,
+                                                const Expr& target)
+{
+  return unsupported(fmt::format("assignment to `{}`", text(target.span)), target.span);
+}
+
+std::optional<Stop> Evaluator::class_defined(const std::shared_ptr<ClassValue>&, const ClassDef&)
+{
+  return std::nullopt;
 }
 
 std::optional<Stop> Evaluator::exec(const Stmt& stmt)
@@ -722,6 +758,7 @@ std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& de
     for (auto& kv : cls->attrs) seen = seen || kv.first == k;
     if (!seen) cls->attrs.emplace_back(k, v);
   }
+  if (auto stop = class_defined(cls, def)) return stop;
   set(def.name, Value(ObjectPtr(cls)));
   (void)stmt;
   return std::nullopt;
@@ -1525,7 +1562,9 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
     if (auto cls = std::dynamic_pointer_cast<ClassValue>(*o)) {
       if (const Value* v = cls->attr(attr.attr)) {
         auto fn = v->as<FunctionValue>();
-        if (fn && fn->binding == FunctionValue::Binding::class_method) return bind_method(*fn, *base);
+        if (fn && fn->binding == FunctionValue::Binding::class_method && fn->unknown_decorator.empty()) {
+          return bind_function(*fn, *base);
+        }
         return *v;
       }
       if (attr.attr == "__name__") return Value(cls->name);
@@ -1535,17 +1574,7 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
     }
     if (auto inst = std::dynamic_pointer_cast<InstanceValue>(*o)) {
       if (auto it = inst->attrs.find(attr.attr); it != inst->attrs.end()) return it->second;
-      if (const Value* v = inst->cls->attr(attr.attr)) {
-        if (auto fn = v->as<FunctionValue>()) {
-          switch (fn->binding) {
-          case FunctionValue::Binding::static_method: return *v;
-          case FunctionValue::Binding::class_method: return bind_method(*fn, Value(ObjectPtr(inst->cls)));
-          case FunctionValue::Binding::plain: break;
-          }
-          return bind_method(*fn, *base);
-        }
-        return *v;
-      }
+      if (const Value* v = inst->cls->attr(attr.attr)) return bind_to_instance(*base, *v);
       return failure(fmt::format("AttributeError: '{}' object has no attribute '{}'",
                                  inst->cls->name, attr.attr),
                      expr.span);
@@ -1601,22 +1630,6 @@ Flow<Value> Evaluator::eval_call(const Expr& expr, const Call& call)
     args.kwargs.emplace_back(k.arg, *v);
   }
   return call_value(*callee, args, expr);
-}
-
-Flow<Value> Evaluator::bind_method(const FunctionValue& fn, const Value& self)
-{
-  if (!fn.unknown_decorator.empty()) {
-    return unsupported(fmt::format("method {}(), decorated with `@{}`, which miglint does not "
-                                   "interpret",
-                                   fn.def->name, fn.unknown_decorator),
-                       fn.def->decorators.front()->span);
-  }
-  auto bound = std::make_shared<BoundFunction>();
-  bound->self = self;
-  bound->def = fn.def;
-  bound->closure = fn.closure;
-  bound->module = fn.module;
-  return Value(ObjectPtr(bound));
 }
 
 Flow<Value> Evaluator::call_value(const Value& callee, CallArgs& args, const Expr& call)
@@ -2080,6 +2093,23 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
       if (found) return *found;
       if (const Value* fallback = args.get(2, "")) return *fallback;
       return failure(fmt::format("AttributeError: no attribute '{}'", attr), call.span);
+    }
+    if (const ObjectPtr* o = first->object(); o && name == "getattr") {
+      // Other objects (an ORM object) answer as `obj.attr` would.
+      auto v = attribute_of_object(*o, attr, call);
+      if (!v && v.stop().kind == Stop::Kind::failed && args.get(2, "")) return *args.get(2, "");
+      return v;
+    }
+  }
+  if (name == "setattr" && first && args.get(1, "") && args.get(1, "")->str() && args.get(2, "")) {
+    const std::string& attr = *args.get(1, "")->str();
+    if (auto inst = first->as<InstanceValue>()) {
+      inst->attrs[attr] = *args.get(2, "");
+      return Value();
+    }
+    if (const ObjectPtr* o = first->object()) {
+      if (auto stop = assign_attribute(*o, attr, *args.get(2, ""), call)) return *stop;
+      return Value();
     }
   }
   if (name == "isinstance" && first && args.get(1, "")) {

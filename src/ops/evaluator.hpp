@@ -116,8 +116,6 @@ public:
   // Records what a function's decorator does (classmethod, staticmethod, a transparent
   // one such as functools.lru_cache) or that it is unknown.
   void apply_decorator(FunctionValue& fn, const python::Expr& decorator);
-  // A method bound to `self` (an instance, or the class for a classmethod).
-  Flow<Value> bind_method(const FunctionValue& fn, const Value& self);
   // Whether a try's handlers all let a failed SQL statement's DatabaseError through.
   bool no_handler_catches_sql_failure(const python::Try& t, const Stop& failure);
   std::optional<Stop> exec(const python::Stmt& stmt);
@@ -144,6 +142,13 @@ protected:
   virtual Flow<Value> enter_context(const Value& manager, const python::Expr& expr);
   virtual std::optional<Stop> exit_context(const Value& manager, const Value& entered,
                                            bool body_completed);
+  // `obj.name = value` on an object other than an instance of a class the revision
+  // defines (an ORM object). Default: unsupported.
+  virtual std::optional<Stop> assign_attribute(const ObjectPtr& object, const std::string& name,
+                                               const Value& value, const python::Expr& target);
+  // After a class statement ran, before its name is bound (ORM models are mapped here).
+  virtual std::optional<Stop> class_defined(const std::shared_ptr<ClassValue>& cls,
+                                            const python::ClassDef& def);
   // Called with the value of each expression statement (a bare call's result).
   virtual std::optional<Stop> expression_statement(const Value& value, const python::Stmt& stmt);
   // How an import binds: `import sqlalchemy as sa` -> Namespace("sqlalchemy").
@@ -269,6 +274,8 @@ struct ClassValue : Object {
   std::vector<std::string> fields;
   // A decorator miglint does not know may have replaced the class: instances are unknown.
   std::string unknown_decorator;
+  // A declarative ORM base or mapped class: its mapping (orm.hpp); null otherwise.
+  ObjectPtr orm;
   const Value* attr(const std::string& key) const;
   std::string describe() const override { return "class " + name; }
 };
@@ -304,6 +311,12 @@ struct BoundFunction : Object {
   std::shared_ptr<const ModuleText> module;
   std::string describe() const override { return def->name + "()"; }
 };
+
+// `fn` bound to `self` (self.method, or the class for a classmethod).
+Value bind_function(const FunctionValue& fn, const Value& self);
+// A class attribute read through an instance: a function becomes a method bound to `self`
+// (to its class for a classmethod; a staticmethod stays a function).
+Value bind_to_instance(const Value& self, const Value& attribute);
 
 // The receiver of a method call on a literal value (`"{}".format`, `d.items`).
 struct LiteralReceiver : Object {

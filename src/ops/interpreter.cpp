@@ -1,4 +1,5 @@
 #include "ops/interpreter.hpp"
+#include "ops/orm.hpp"
 
 #include "ops/app_module.hpp"
 #include "ops/batch.hpp"
@@ -165,6 +166,7 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
     }
     return unsupported(fmt::format("call of `{}`", path), call.span);
   }
+  if (auto r = call_orm(callee, args, call)) return std::move(*r);
   if (auto m = std::dynamic_pointer_cast<BoundMethod>(callee)) {
     if (auto batch = std::dynamic_pointer_cast<BatchProxy>(m->self)) {
       return call_batch(*batch, m->name, args, call);
@@ -211,6 +213,7 @@ Flow<Value> Interpreter::attribute_of_object(const ObjectPtr& object, const std:
     child->import_line = opaque->import_line;
     return Value(ObjectPtr(child));
   }
+  if (auto obj = std::dynamic_pointer_cast<OrmObject>(object)) return orm_attribute(obj, name, expr);
   if (auto r = attribute_database(object, name, expr)) return std::move(*r);
   if (auto v = stdlib_attribute(object, name)) return *v;
   if (auto table = std::dynamic_pointer_cast<TableClause>(object); table && name == "name") {
@@ -236,6 +239,9 @@ Flow<Value> Interpreter::enter_context(const Value& manager, const Expr& expr)
   if (manager.as<SessionObj>()) {
     return manager;
   }
+  if (auto tx = manager.as<SessionTransaction>()) {
+    return Value(ObjectPtr(tx->session));
+  }
   return Evaluator::enter_context(manager, expr);
 }
 
@@ -244,6 +250,16 @@ std::optional<Stop> Interpreter::exit_context(const Value& manager, const Value&
 {
   if (auto batch = manager.as<BatchProxy>(); batch && body_completed) {
     return flush_batch(*batch);
+  }
+  // `with Session(bind) as s:` closes the session (unflushed changes are lost);
+  // `with s.begin():` commits.
+  if (auto session = manager.as<SessionObj>()) {
+    close_session(*session);
+  }
+  if (auto tx = manager.as<SessionTransaction>(); tx && body_completed) {
+    if (auto stop = flush_session(*tx->session, *tx->begun_at)) return stop;
+    if (tx->session->expire_on_commit) expire_session(*tx->session);
+    if (tx->closes) close_session(*tx->session);
   }
   return std::nullopt;
 }
@@ -264,7 +280,9 @@ Flow<std::string> Interpreter::column_type(const ColumnObj& column, Span span)
   }
   if (fell_back) {
     const std::string module = column.type->module;
-    m_fallbacks.insert(module.empty() ? column.type->name : module + "." + column.type->name);
+    m_fallbacks.insert({module.empty() ? column.type->name : module + "." + column.type->name,
+                        type});
+    if (m_declared_by_name) m_declared_by_name->insert(type);
   }
   return type;
 }

@@ -21,6 +21,11 @@ namespace miglint::ops {
 
 struct BatchProxy;
 struct AppModule;
+struct OrmColumn;
+struct OrmMapping;
+struct OrmObject;
+struct OrmQuery;
+struct SessionObj;
 
 class Interpreter : public Evaluator {
 public:
@@ -31,8 +36,11 @@ public:
 
   // Statements run so far, with the op call each came from.
   const std::vector<engine::StatementRun>& statements() const { return m_runs; }
-  // Types that fell back to their name ("GUID", "postgresql.JSONB").
-  const std::set<std::string>& fallback_types() const { return m_fallbacks; }
+  // Types that fell back to their name ("app.types.GUID" declared as "GUID").
+  const std::set<engine::FallbackType>& fallback_types() const { return m_fallbacks; }
+  // Where declared types written by fallback are recorded and kept over the revisions of
+  // a run, so that batch rebuilds keep them as declared (null: not kept).
+  void set_declared_by_name(std::set<std::string>* declared) { m_declared_by_name = declared; }
   // op.* and batch_op.* calls interpreted.
   std::size_t op_calls() const { return m_op_calls; }
 
@@ -90,6 +98,10 @@ protected:
   Flow<std::vector<Value>> iterate_object(const ObjectPtr& object, const python::Expr& expr) override;
   Flow<Value> subscript_object(const ObjectPtr& object, const Value& key,
                                const python::Expr& expr) override;
+  std::optional<Stop> assign_attribute(const ObjectPtr& object, const std::string& name,
+                                       const Value& value, const python::Expr& target) override;
+  std::optional<Stop> class_defined(const std::shared_ptr<ClassValue>& cls,
+                                    const python::ClassDef& def) override;
 
 private:
   // sqlalchemy.* constructors (sa_constructors.cpp).
@@ -136,10 +148,53 @@ private:
   std::optional<Flow<Value>> decorated_type(const std::shared_ptr<ClassValue>& cls,
                                             CallArgs& args, const python::Expr& call);
 
+  // sa.Column(...) / mapped_column(...) (sa_constructors.cpp).
+  Flow<Value> column_object(CallArgs& args, const python::Expr& call);
+  // The ORM: models (orm_models.cpp), sessions and queries (orm_session.cpp).
+  Flow<Value> construct_orm_object(const std::shared_ptr<ClassValue>& cls,
+                                   const std::shared_ptr<OrmMapping>& mapping, CallArgs& args,
+                                   const python::Expr& call);
+  Flow<Value> orm_attribute(const std::shared_ptr<OrmObject>& obj, const std::string& name,
+                            const python::Expr& expr);
+  // Session, sessionmaker, scoped_session, mapped_column, declarative_base; null otherwise.
+  std::optional<Flow<Value>> call_orm_construct(const std::string& leaf, CallArgs& args,
+                                                const python::Expr& call);
+  // Calls of sessions, session factories and queries; null for other callees.
+  std::optional<Flow<Value>> call_orm(const ObjectPtr& callee, CallArgs& args,
+                                      const python::Expr& call);
+  Flow<Value> call_session(const std::shared_ptr<SessionObj>& session, const std::string& name,
+                           CallArgs& args, const python::Expr& call);
+  Flow<Value> call_query(const std::shared_ptr<OrmQuery>& query, const std::string& name,
+                         CallArgs& args, const python::Expr& call);
+  Flow<Value> new_session(const Value* bind, const CallArgs& args, bool autoflush,
+                          bool expire_on_commit, python::Span span);
+  std::optional<Stop> require_session_database(const SessionObj& session, python::Span span);
+  // filter_by(name=value, ...) of a model's query or select(Model), added to `select`.
+  std::optional<Stop> filter_by(const OrmMapping& mapping, const CallArgs& args,
+                                SelectStatement& select, python::Span span);
+  // Loads the expired attributes of a persistent object from its row.
+  std::optional<Stop> refresh_orm_object(OrmObject& obj, python::Span span);
+  Flow<std::vector<std::shared_ptr<OrmObject>>> load_objects(SessionObj& session,
+                                                             const SelectStatement& select,
+                                                             const python::Expr& call);
+  std::optional<Stop> flush_session(SessionObj& session, const python::Expr& call);
+  std::optional<Stop> flush_update(OrmObject& obj, python::Span span);
+  std::optional<Stop> flush_insert(OrmObject& obj, const python::Expr& call);
+  std::optional<Stop> bulk_insert_row(const OrmMapping& mapping,
+                                      const std::vector<std::pair<std::string, Value>>& row,
+                                      const python::Expr& call);
+  // A column's default=: the value, or what calling it returns.
+  Flow<Value> python_default_value(const OrmColumn& column, const python::Expr& call);
+  std::optional<Stop> synchronize_objects(SessionObj& session, const OrmMapping& mapping,
+                                          bool deleted, python::Span span);
+  void expire_session(SessionObj& session);
+  void close_session(SessionObj& session);
+
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;
   std::vector<engine::StatementRun> m_runs;
-  std::set<std::string> m_fallbacks;
+  std::set<engine::FallbackType> m_fallbacks;
+  std::set<std::string>* m_declared_by_name = nullptr;
   std::size_t m_op_calls = 0;
   std::string m_current_op;
   std::shared_ptr<ResultState> m_result; // of the last execute()

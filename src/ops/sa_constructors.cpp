@@ -79,6 +79,63 @@ std::shared_ptr<SqlType> to_type(const Value& v)
   return nullptr;
 }
 
+// sa.Column(...) and sqlalchemy.orm.mapped_column(...).
+Flow<Value> Interpreter::column_object(CallArgs& args, const Expr& call)
+{
+  auto c = std::make_shared<ColumnObj>();
+  std::size_t i = 0;
+  if (!args.args.empty() && args.args[0].str()) {
+    c->name = *args.args[0].str();
+    i = 1;
+  } else if (const Value* n = args.kw("name"); n && n->str()) {
+    c->name = *n->str();
+  }
+  for (; i < args.args.size(); ++i) {
+    const Value& a = args.args[i];
+    if (auto fk = a.as<ForeignKeyObj>()) {
+      c->foreign_keys.push_back(fk);
+    } else if (auto ck = a.as<ConstraintObj>()) {
+      c->checks.push_back(ck->def);
+    } else if (auto t = to_type(a)) {
+      c->type = t;
+    } else if (a.as<SqlExpression>() || a.as<TextClause>()) {
+      // Sequence/Identity-like arguments: nothing on SQLite.
+    } else if (auto ns = a.as<Namespace>(); ns) {
+    } else if (auto cls = a.as<ClassValue>()) {
+      // A TypeDecorator class rather than an instance: Column instantiates it.
+      CallArgs none;
+      none.span = args.span;
+      auto made = decorated_type(cls, none, call);
+      std::shared_ptr<SqlType> t;
+      if (made && *made) t = to_type(**made);
+      if (made && !*made) return made->stop();
+      if (!t) return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
+      c->type = t;
+    } else {
+      return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
+    }
+  }
+  if (const Value* t = args.kw("type_")) c->type = to_type(*t);
+  if (const Value* v = args.kw("nullable")) c->nullable = truthy(*v);
+  if (const Value* v = args.kw("primary_key")) c->primary_key = truthy(*v);
+  if (const Value* v = args.kw("unique")) c->unique = truthy(*v);
+  if (const Value* v = args.kw("index")) c->index = truthy(*v);
+  if (const Value* v = args.kw("server_default")) {
+    auto d = server_default(*v, args.span);
+    if (!d) return d.stop();
+    c->server_default = *d;
+    c->server_default_is_clause = v->as<TextClause>() || v->as<SqlExpression>();
+  }
+  if (const Value* v = args.kw("default")) c->python_default = *v;
+  if (c->name.empty()) {
+    // Named by the attribute it is assigned to in an ORM model; not a table element.
+    auto unnamed = std::make_shared<UnnamedColumn>();
+    unnamed->column = c;
+    return Value(ObjectPtr(unnamed));
+  }
+  return Value(ObjectPtr(c));
+}
+
 Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args, const Expr& call)
 {
   const std::string module = canonical_module(parent_of(path));
@@ -115,58 +172,7 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
   }
   if (module == "sqlalchemy" || module == "sqlmodel") {
     if (auto r = call_sql_construct(path, leaf, args, call)) return std::move(*r);
-    if (leaf == "Column") {
-      auto c = std::make_shared<ColumnObj>();
-      std::size_t i = 0;
-      if (!args.args.empty() && args.args[0].str()) {
-        c->name = *args.args[0].str();
-        i = 1;
-      } else if (const Value* n = args.kw("name"); n && n->str()) {
-        c->name = *n->str();
-      }
-      for (; i < args.args.size(); ++i) {
-        const Value& a = args.args[i];
-        if (auto fk = a.as<ForeignKeyObj>()) {
-          c->foreign_keys.push_back(fk);
-        } else if (auto ck = a.as<ConstraintObj>()) {
-          c->checks.push_back(ck->def);
-        } else if (auto t = to_type(a)) {
-          c->type = t;
-        } else if (a.as<SqlExpression>() || a.as<TextClause>()) {
-          // Sequence/Identity-like arguments: nothing on SQLite.
-        } else if (auto ns = a.as<Namespace>(); ns) {
-        } else if (auto cls = a.as<ClassValue>()) {
-          // A TypeDecorator class rather than an instance: Column instantiates it.
-          CallArgs none;
-          none.span = args.span;
-          auto made = decorated_type(cls, none, call);
-          if (!made) {
-            return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
-          }
-          if (!*made) return made->stop();
-          auto t = to_type(**made);
-          if (!t) return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
-          c->type = t;
-        } else {
-          return unsupported(fmt::format("Column argument of type {}", type_name(a)), args.span);
-        }
-      }
-      if (const Value* t = args.kw("type_")) c->type = to_type(*t);
-      if (const Value* v = args.kw("nullable")) c->nullable = truthy(*v);
-      if (const Value* v = args.kw("primary_key")) c->primary_key = truthy(*v);
-      if (const Value* v = args.kw("unique")) c->unique = truthy(*v);
-      if (const Value* v = args.kw("index")) c->index = truthy(*v);
-      if (const Value* v = args.kw("server_default")) {
-        auto d = server_default(*v, args.span);
-        if (!d) return d.stop();
-        c->server_default = *d;
-        c->server_default_is_clause = v->as<TextClause>() || v->as<SqlExpression>();
-      }
-      if (c->name.empty()) {
-        return unsupported("a Column without a name", args.span);
-      }
-      return Value(ObjectPtr(c));
-    }
+    if (leaf == "Column") return column_object(args, call);
     if (leaf == "ForeignKey") {
       auto fk = std::make_shared<ForeignKeyObj>();
       const Value* target = args.get(0, "column");

@@ -68,7 +68,15 @@ struct ColumnObj : Object {
   bool server_default_is_clause = false;
   std::vector<std::shared_ptr<ForeignKeyObj>> foreign_keys;
   std::vector<ddl::ConstraintDef> checks; // column-level CheckConstraint arguments
+  std::optional<Value> python_default;    // default=: a value or a callable, for ORM inserts
   std::string describe() const override { return "sa.Column('" + name + "')"; }
+};
+
+// sa.Column(sa.Integer, ...) / mapped_column(...) without a name: an ORM model's attribute
+// names it. Nothing else accepts it.
+struct UnnamedColumn : Object {
+  std::shared_ptr<ColumnObj> column;
+  std::string describe() const override { return "a Column without a name"; }
 };
 
 struct ConstraintObj : Object {
@@ -87,6 +95,8 @@ struct ColumnClause : Object {
   std::string name;
   std::shared_ptr<SqlType> type;
   std::string table; // set when reached as `t.c.name`: rendered "t.name"
+  std::string key;   // an ORM model's attribute for it, when named otherwise: its key in rows
+  std::string row_key() const { return key.empty() ? name : key; }
   std::string describe() const override { return "sa.column('" + name + "')"; }
 };
 
@@ -136,6 +146,7 @@ struct DmlStatement : Object {
   std::vector<std::vector<std::pair<std::string, std::string>>> rows; // column -> SQL
   std::string from_select;                                   // INSERT ... SELECT
   std::vector<std::string> from_select_columns;
+  ObjectPtr entity; // sa.update(Model) and the like: a Session synchronizes its objects
   std::string describe() const override;
 };
 
@@ -152,6 +163,11 @@ struct SelectStatement : Object {
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   bool distinct = false;
+  // select(Model): the ORM class selected whole; a Session returns its rows as objects.
+  ObjectPtr entity;
+  // A model selected beside other columns or models (select(A, B)): a Session would return
+  // rows of objects, which is not evaluated.
+  bool mixed_entities = false;
   void add_column(std::string sql, std::string key, std::shared_ptr<SqlType> type)
   {
     columns.push_back(std::move(sql));
@@ -160,6 +176,9 @@ struct SelectStatement : Object {
   }
   std::string describe() const override { return "sa.select(...)"; }
 };
+
+// SELECT ... FROM ... WHERE ... ORDER BY ... LIMIT ... OFFSET ...
+std::string render_select(const SelectStatement& s);
 
 // op.get_bind(), op.get_context().bind, context.get_bind(): the migration's connection.
 // `second_engine`: engine_from_config(...) of the ini's main section where env.py connects
@@ -218,11 +237,6 @@ struct PassThroughContext : Object {
 struct InspectorObj : Object {
   bool second_engine = false; // made from a second engine (see ConnectionObj)
   std::string describe() const override { return "sa.inspect(bind)"; }
-};
-
-// An ORM Session: its queries and writes are not evaluated.
-struct SessionObj : Object {
-  std::string describe() const override { return "an ORM Session"; }
 };
 
 // Data read from the database that miglint cannot know: any result offline, and online a

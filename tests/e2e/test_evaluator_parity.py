@@ -264,6 +264,20 @@ def verify_json(root, *args):
     return json.loads(proc.stdout)
 
 
+def assert_each_step_matches_alembic(test, root, count):
+    """`count` single upgrades, then as many downgrades, each compared with real Alembic."""
+    EvaluatorParityTest.compare_history(test, root, [("upgrade", "+1")] * count + [("downgrade", "-1")] * count)
+
+
+def assert_every_revision_ran(test, root):
+    """Verify ran every revision: ok, or rows-not-restored when its downgrade keeps the rows
+    it changed (test_verify_depth)."""
+    report = verify_json(root)
+    statuses = {r["revision"]: r["status"] for r in report["revisions"]}
+    test.assertLessEqual(set(statuses.values()), {"ok", "rows-not-restored"},
+                         json.dumps(report["diagnostics"], indent=1)[:3000])
+
+
 class EvaluatorParityTest(unittest.TestCase):
     maxDiff = None
 
