@@ -95,12 +95,18 @@ std::string normalized(std::string text, const fs::path& case_dir)
   return text;
 }
 
-Run run_case(const fs::path& case_dir, const fs::path& err_file)
+Run run_case(const fs::path& fixture_dir, const fs::path& err_file)
 {
   std::vector<std::string> args = {"lint"};
-  if (fs::exists(case_dir / "args")) {
-    args = split_words(read_text(case_dir / "args"));
+  if (fs::exists(fixture_dir / "args")) {
+    args = split_words(read_text(fixture_dir / "args"));
   }
+  // Run on a copy outside this repository: lint compares with the base branch by default,
+  // and this repository's own history of the fixture files must not take part.
+  const fs::path case_dir = err_file.parent_path() / "case" / fixture_dir.filename();
+  fs::remove_all(case_dir.parent_path());
+  fs::create_directories(case_dir.parent_path());
+  fs::copy(fixture_dir, case_dir, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
   // CI variables would switch the format; the golden files are for a plain terminal.
   std::string command = "env -u GITHUB_ACTIONS " + shell_quote(MIGLINT_BINARY) + " -C " +
                         shell_quote(case_dir.string());
@@ -169,8 +175,9 @@ TEST_SUITE("rules golden fixtures")
       const char* v = std::getenv("MIGLINT_UPDATE_GOLDEN");
       return v != nullptr && std::string(v) == "1";
     }();
-    const fs::path err_file =
-        fs::temp_directory_path() / ("miglint-golden-stderr-" + std::to_string(::getpid()));
+    const fs::path work = fs::temp_directory_path() / ("miglint-golden-" + std::to_string(::getpid()));
+    fs::create_directories(work);
+    const fs::path err_file = work / "stderr";
     for (const auto& case_dir : cases) {
       const std::string name =
           case_dir.parent_path().filename().string() + "/" + case_dir.filename().string();
@@ -202,6 +209,6 @@ TEST_SUITE("rules golden fixtures")
                                                       : derived_exit_code(run.out);
       CHECK(run.exit_code == expected_exit);
     }
-    fs::remove(err_file);
+    fs::remove_all(work);
   }
 }
