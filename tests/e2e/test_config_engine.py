@@ -17,7 +17,7 @@ import unittest
 
 import miglint_e2e as e2e
 import test_evaluator_parity as evaluator_parity
-from test_ops_parity import ENV_PY, run_alembic_steps, run_miglint_steps, write_project
+from test_ops_parity import ENV_PY, write_project
 
 # Alembic's generic env.py, as `alembic init` writes it (online part).
 CONFIG_ENGINE_ENV_PY = '''
@@ -89,13 +89,7 @@ class ConfigEngineTest(unittest.TestCase):
     maxDiff = None
 
     def compare(self, root, steps):
-        expected = run_alembic_steps(root, steps)
-        actual = run_miglint_steps(root, steps)
-        for i, step in enumerate(steps):
-            self.assertTrue(expected[i]["ok"], "Alembic failed at %s: %s" % (step, expected[i].get("error")))
-            self.assertTrue(actual[i]["ok"], "miglint failed at %s: %s" % (step, actual[i].get("error")))
-            self.assertEqual(expected[i]["schema"], actual[i]["schema"], "after %s %s" % step)
-        return actual
+        return evaluator_parity.EvaluatorParityTest.compare_history(self, root, steps)
 
     def test_empty_database_matches_alembic(self):
         with e2e.TempDir() as root:

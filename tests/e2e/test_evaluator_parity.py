@@ -292,6 +292,7 @@ class EvaluatorParityTest(unittest.TestCase):
             if expected[i]["schema"] != actual[i]["schema"]:
                 self.fail("%s: schemas or rows differ\n%s" % (
                     label, describe_difference(expected[i]["schema"], actual[i]["schema"])))
+        return actual
 
     def test_each_construct_matches_alembic_after_upgrade_and_downgrade(self):
         with e2e.TempDir() as root:
