@@ -1019,6 +1019,10 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
   }
   if (auto sel = std::dynamic_pointer_cast<SelectStatement>(m.self)) {
     auto copy = std::make_shared<SelectStatement>(*sel);
+    if (name == "options" && sel->entity &&
+        std::all_of(args.args.begin(), args.args.end(), [](const Value& v) { return v.as<LoaderOption>() != nullptr; })) {
+      return Flow<Value>(Value(ObjectPtr(copy))); // loader options leave the rows as they are
+    }
     if (name == "where" || name == "filter") {
       for (const Value& cond : args.args) {
         auto sql = sql_operand(cond, nullptr, span);

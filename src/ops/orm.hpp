@@ -41,6 +41,13 @@ struct OrmMapping : Object {
 
 struct SessionObj;
 
+// A loader option (orm.load_only(...), joinedload(...)): how an entity's columns and
+// relationships are loaded, never which rows or values a query returns.
+struct LoaderOption : Object {
+  std::string name;
+  std::string describe() const override { return "orm." + name + "(...)"; }
+};
+
 // An instance of a mapped class. `attrs` holds what Python sees, `committed` what the
 // database holds as last loaded or flushed (an attribute missing from both is expired and
 // is loaded again on access).

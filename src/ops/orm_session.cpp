@@ -427,6 +427,15 @@ std::optional<Flow<Value>> Interpreter::call_orm_construct(const std::string& le
     return Flow<Value>(Value(ObjectPtr(session)));
   }
   if (leaf == "mapped_column") return column_object(args, call);
+  static const char* const k_loader_options[] = {"load_only", "defer", "undefer", "joinedload",
+                                                 "selectinload", "subqueryload", "lazyload",
+                                                 "defaultload", "immediateload"};
+  for (const char* option : k_loader_options) {
+    if (leaf != option) continue;
+    auto made = std::make_shared<LoaderOption>();
+    made->name = leaf;
+    return Flow<Value>(Value(ObjectPtr(made)));
+  }
   if (leaf == "declarative_base") {
     auto base = std::make_shared<ClassValue>();
     base->name = "Base";
