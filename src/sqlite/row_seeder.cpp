@@ -294,24 +294,25 @@ private:
 
 } // namespace
 
-Result<SeedReport> seed_rows(Connection& db, const SchemaSnapshot& schema,
-                             std::size_t target_rows)
+Result<SeedReport> seed_rows(Connection& db, const SchemaSnapshot& schema, std::size_t target_rows,
+                             const std::function<bool(const TableInfo&)>& known_full)
 {
   SeedReport report;
   if (target_rows == 0) {
     return report;
   }
-  auto shadows = shadow_tables(db);
+  auto shadows = shadow_tables(db, schema);
   MIGLINT_TRY(shadows);
   const std::set<std::string> skipped(shadows->begin(), shadows->end());
   for (const TableInfo* table : parents_first(schema)) {
-    if (table->is_virtual || skipped.contains(table->name)) {
+    if (table->is_virtual || skipped.contains(table->name) || (known_full && known_full(*table))) {
       continue;
     }
     auto present = count_rows(db, table->name);
     MIGLINT_TRY(present);
     const auto have = static_cast<std::size_t>(*present);
     if (have >= target_rows) {
+      report.full.push_back(table->name);
       continue;
     }
     // One table's rows all or none: a table that refuses one row keeps none.
@@ -323,6 +324,8 @@ Result<SeedReport> seed_rows(Connection& db, const SchemaSnapshot& schema,
       report.notes.push_back(fmt::format("table \"{}\" not seeded: {}", table->name,
                                          refused ? *refused : refused.error().message));
       inserted = 0;
+    } else {
+      report.full.push_back(table->name);
     }
     MIGLINT_TRY(db.exec("RELEASE miglint_seed_table"));
     report.rows += inserted;
