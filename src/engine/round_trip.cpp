@@ -225,11 +225,14 @@ public:
         if (*retried) {
           failed_on_rows = *up;
           up = **retried;
-          if (in_range) {
-            forget_changed(take_writes(), {&*before});
-            auto rows = rows_now(*before);
-            MIGLINT_TRY(rows);
-            rows_before = std::move(*rows);
+          if (rows_before) {
+            // The upgrade that counts ran on emptied tables: those are the rows the
+            // downgrade must bring back.
+            for (auto& [name, rows] : *rows_before) {
+              auto emptied = std::make_shared<sqlite::TableRows>(*rows);
+              emptied->rows.clear();
+              rows = std::move(emptied);
+            }
           }
         }
       }

@@ -10,6 +10,14 @@ the rows of every table must be identical, with the normalization of test_ops_pa
 (autoindex numbers, constraint-line order). A project whose last revision is one
 Alembic cannot run on SQLite must fail at that step in both tools.
 
+Sample rows are on, as in `verify`: before every upgrade step both databases get the same
+rows (sample_rows.py tops every table up to 3 rows, the way `verify --rows 3` does), so the
+rows compared after every step include rows the history never wrote. An upgrade that
+Alembic then fails (the generator only writes upgrades that work on the history's own
+rows, so the sample rows are what it fails on) must fail in miglint too, and `miglint verify
+--start-from` a copy of that database (same rows) must report it as
+upgrade-fails-on-populated-table at that revision.
+
 The seeds are fixed so that a failure reproduces; MIGLINT_OPS_SEEDS=START:COUNT runs
 others (``python3 opsgen.py SEED DIR`` writes one project to look at). Alembic runs in
 a few long-lived processes (one ``alembic.command`` call per step, many projects each),
@@ -25,6 +33,7 @@ import unittest
 
 import miglint_e2e as e2e
 import opsgen
+import sample_rows
 from test_ops_parity import ALEMBIC_INI, ENV_PY, snapshot, describe_difference
 
 DEFAULT_SEEDS = (1, 100)
@@ -36,6 +45,7 @@ sys.path.insert(0, sys.argv[2])
 from alembic.config import Config
 from alembic import command
 from test_ops_parity import snapshot
+from sample_rows import seed
 logging.disable(logging.CRITICAL)
 with open(sys.argv[1]) as f:
     jobs = json.load(f)
@@ -45,6 +55,7 @@ for job in jobs:
     for kind, target in job["steps"]:
         try:
             if kind == "upgrade":
+                seed(job["db"])
                 command.upgrade(cfg, target)
             else:
                 command.downgrade(cfg, target)
@@ -125,14 +136,29 @@ def finish_alembic(handle, timeout=900):
     return {r["seed"]: r["steps"] for r in (json.loads(line) for line in text.splitlines() if line)}
 
 
+def verify_from(case, db):
+    """`miglint verify` (sample rows on) of the revisions above `db`, on a copy of it."""
+    proc = e2e.run_miglint(["-C", case.root, "--format", "json", "verify", "--start-from", db],
+                           timeout=300)
+    try:
+        return json.loads(proc.stdout)["diagnostics"]
+    except ValueError:
+        return [{"rule": "(no JSON)", "message": proc.stdout + proc.stderr, "revision": None}]
+
+
 def run_miglint(case):
     db = os.path.join(case.root, "miglint.db")
     out = []
     for i, (kind, target) in enumerate(case.steps):
+        if kind == "upgrade":
+            sample_rows.seed(db)
         proc = e2e.run_miglint(["-C", case.root, kind, target, "--db", db], timeout=300)
         if proc.returncode != 0:
             out.append({"ok": False, "error": proc.stderr.strip()})
             if case.failure_expected_at != i:
+                if kind == "upgrade":
+                    # The failed upgrade left the database as it was: verify from there.
+                    out[-1]["verify"] = verify_from(case, db)
                 break
             continue
         out.append({"ok": True, "schema": snapshot(db)})
@@ -153,6 +179,21 @@ def compare(case, expected, actual):
             if act["ok"]:
                 return "%s: Alembic fails (%s) but miglint succeeded" % (where, exp["error"])
             continue
+        if not exp["ok"] and step[0] == "upgrade":
+            # It works on the history's own rows: the sample rows are what it fails on.
+            if act["ok"]:
+                return "%s: Alembic fails on the sample rows (%s) but miglint succeeded" % (
+                    where, exp["error"])
+            rev = case.files[i][0]
+            found = [d for d in act.get("verify", [])
+                     if d.get("rule") == "upgrade-fails-on-populated-table"
+                     and d.get("revision") == rev]
+            if not found:
+                return ("%s: Alembic fails on the sample rows (%s), but `miglint verify` does "
+                        "not report upgrade-fails-on-populated-table for %s: %s" % (
+                            where, exp["error"], rev,
+                            json.dumps(act.get("verify"), indent=1)[:3000]))
+            return None  # both stop here
         if not exp["ok"]:
             return "%s: Alembic failed (the generator should not write this): %s; miglint %s" % (
                 where, exp["error"], "failed too: " + act["error"] if not act["ok"] else "succeeded")
