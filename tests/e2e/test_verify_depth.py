@@ -211,6 +211,23 @@ class VerifyDepthTest(unittest.TestCase):
         self.assertIn("duplicate values under a new unique constraint", d[0]["message"])
         self.assert_clean([USERS, unique], "--rows", "0")
 
+    def test_upgrade_that_fails_on_rows_and_drops_a_table(self):
+        # Moves users into archive, then adds a fixed row that the moved rows collide with.
+        archive = Rev("b2b2b2", "a1a1a1", [
+            "CREATE TABLE archive (id INTEGER PRIMARY KEY, email TEXT)",
+            "INSERT INTO archive SELECT id, email FROM users", "DROP TABLE users",
+            "INSERT INTO archive (id, email) VALUES (1, 'admin')"],
+            ["CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT)",
+             "DROP TABLE archive"], "archive users")
+        rc, report = self.verify([USERS, archive])
+        self.assertEqual(rc, 1, report)
+        d = self.findings(report, "upgrade-fails-on-populated-table")
+        self.assertEqual([x["revision"] for x in d], ["b2b2b2"], report["diagnostics"])
+        self.assertIn('table "archive"', d[0]["message"])
+        # On the emptied tables it round-trips: the rows to restore are the emptied ones.
+        self.assertEqual(self.findings(report, "roundtrip-rows-not-restored"), [])
+        self.assertEqual(report["revisions"][1]["status"], "fails-on-populated-table")
+
     def test_seeding_follows_types_checks_and_foreign_keys(self):
         schema = Rev("a1a1a1", (), [
             "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(5) NOT NULL UNIQUE, "
