@@ -449,7 +449,7 @@ private:
     }
     report_minor_differences(rev, before, *restored, false);
     if (rows_before && !suppressed_with_reason(rev, "MG307")) {
-      auto lost = row_differences(*rows_before, before, *restored);
+      auto lost = row_differences(*rows_before, before, after, *restored);
       MIGLINT_TRY(lost);
       if (!lost->empty()) {
         entry.status = "rows-not-restored";
@@ -495,9 +495,10 @@ private:
   // action, a table they changed) still have their rows: only the others are read again.
   Result<std::vector<std::string>> row_differences(const RowsNow& rows_before,
                                                    const sqlite::SchemaSnapshot& before,
+                                                   const sqlite::SchemaSnapshot& after,
                                                    const sqlite::SchemaSnapshot& now)
   {
-    const sqlite::WriteLog changed = with_dependents(m_writes, {&before, &now});
+    const sqlite::WriteLog changed = with_dependents(m_writes, {&before, &after, &now});
     std::vector<std::string> out;
     for (const auto& [name, rows] : rows_before) {
       const auto table = now.tables.find(name);

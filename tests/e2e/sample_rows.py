@@ -90,7 +90,7 @@ def _parent_rows(con, fk_rows):
     return out
 
 
-def _seed_table(con, table, fk_rows, count):
+def _seed_table(con, table, fk_rows, count, first):
     have = con.execute("SELECT count(*) FROM %s" % _q(table)).fetchone()[0]
     if have >= count:
         return
@@ -107,7 +107,7 @@ def _seed_table(con, table, fk_rows, count):
     try:
         for i in range(count - have):
             for attempt in range(ATTEMPTS):
-                seq = have + 1 + i + attempt * 1000
+                seq = first + have + i + attempt * 1000
                 values = {c[1]: _value(c[1], c[2], seq) for c in columns}
                 for cols, rows in parents.values():
                     for k, col in enumerate(cols):
@@ -125,12 +125,13 @@ def _seed_table(con, table, fk_rows, count):
     con.execute("RELEASE sample_rows")
 
 
-def seed(path, count=3):
-    """Tops up every ordinary table of the SQLite file at `path` to `count` rows."""
+def seed(path, count=3, first=1):
+    """Tops up every ordinary table of the SQLite file at `path` to `count` rows; the values
+    are numbered from `first` (verify numbers from 1)."""
     con = sqlite3.connect(path, isolation_level=None)
     try:
         tables, fks = _tables(con)
         for table in tables:
-            _seed_table(con, table, fks[table], count)
+            _seed_table(con, table, fks[table], count, first)
     finally:
         con.close()

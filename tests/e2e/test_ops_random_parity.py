@@ -12,7 +12,9 @@ Alembic cannot run on SQLite must fail at that step in both tools.
 
 Sample rows are on, as in `verify`: before every upgrade step both databases get the same
 rows (sample_rows.py tops every table up to 3 rows, the way `verify --rows 3` does), so the
-rows compared after every step include rows the history never wrote. An upgrade that
+rows compared after every step include rows the history never wrote. Odd seeds number the
+sample values from 1 as verify does (so they meet the history's own fixed ids); even seeds
+from 100000, so that most of them walk to the head with sample rows. An upgrade that
 Alembic then fails (the generator only writes upgrades that work on the history's own
 rows, so the sample rows are what it fails on) must fail in miglint too, and `miglint verify
 --start-from` a copy of that database (same rows) must report it as
@@ -55,7 +57,7 @@ for job in jobs:
     for kind, target in job["steps"]:
         try:
             if kind == "upgrade":
-                seed(job["db"])
+                seed(job["db"], first=job["first"])
                 command.upgrade(cfg, target)
             else:
                 command.downgrade(cfg, target)
@@ -92,6 +94,7 @@ class Case:
         n = len(self.files)
         failing = bool(self.files) and self.files[-1][2]
         self.failure_expected_at = n - 1 if failing else None
+        self.first_sample = 1 if seed % 2 else 100000
         self.steps = [("upgrade", "+1")] * n + [("downgrade", "-1")] * (n - (1 if failing else 0))
 
     def revision_at(self, i):
@@ -106,7 +109,7 @@ class Case:
     def job(self):
         return {"seed": self.seed, "ini": os.path.join(self.root, "alembic.ini"),
                 "db": os.path.join(self.root, "alembic.db"), "steps": self.steps,
-                "failure_expected_at": self.failure_expected_at}
+                "failure_expected_at": self.failure_expected_at, "first": self.first_sample}
 
 
 def start_alembic(jobs, workdir):
@@ -151,7 +154,7 @@ def run_miglint(case):
     out = []
     for i, (kind, target) in enumerate(case.steps):
         if kind == "upgrade":
-            sample_rows.seed(db)
+            sample_rows.seed(db, first=case.first_sample)
         proc = e2e.run_miglint(["-C", case.root, kind, target, "--db", db], timeout=300)
         if proc.returncode != 0:
             out.append({"ok": False, "error": proc.stderr.strip()})
@@ -165,8 +168,9 @@ def run_miglint(case):
     return out
 
 
-def compare(case, expected, actual):
-    """None when both walks agree, else a message naming seed, step, file, difference."""
+def compare(case, expected, actual, populated_failures):
+    """None when both walks agree, else a message naming seed, step, file, difference.
+    Appends to `populated_failures` the seed whose upgrade failed on the sample rows."""
     for i, step in enumerate(case.steps):
         where = "seed %d, step %d (%s %s, %s)" % (case.seed, i + 1, step[0], step[1], case.revision_at(i))
         if i >= len(expected):
@@ -193,6 +197,7 @@ def compare(case, expected, actual):
                         "not report upgrade-fails-on-populated-table for %s: %s" % (
                             where, exp["error"], rev,
                             json.dumps(act.get("verify"), indent=1)[:3000]))
+            populated_failures.append("%d (%s)" % (case.seed, exp["error"].split(":")[1].strip()[:24]))
             return None  # both stop here
         if not exp["ok"]:
             return "%s: Alembic failed (the generator should not write this): %s; miglint %s" % (
@@ -225,8 +230,9 @@ class OpsRandomParityTest(unittest.TestCase):
             for h in handles:
                 expected.update(finish_alembic(h))
             failures = []
+            populated = []
             for c in cases:
-                message = compare(c, expected.get(c.seed, []), actual[c.seed])
+                message = compare(c, expected.get(c.seed, []), actual[c.seed], populated)
                 if message:
                     failures.append((c, message))
             if failures:
@@ -237,6 +243,11 @@ class OpsRandomParityTest(unittest.TestCase):
                 self.fail("%d of %d random projects differ from Alembic (seeds %s); "
                           "`python3 opsgen.py SEED DIR` writes one\n\n%s" % (
                               len(failures), len(cases), seeds_failed, details))
+            if not os.environ.get("MIGLINT_OPS_SEEDS"):
+                # The check of upgrade-fails-on-populated-table must have had cases.
+                self.assertGreater(len(populated), 0, "no project failed on the sample rows")
+                sys.stderr.write("%d of %d projects failed on the sample rows (seeds %s)\n" % (
+                    len(populated), len(cases), ", ".join(populated)))
 
 
 if __name__ == "__main__":
