@@ -234,7 +234,24 @@ public:
       }
     }
     if (columns.empty()) {
-      return std::string("it has no column to fill");
+      // Only an INTEGER PRIMARY KEY: SQLite numbers the rows. Such a table with rows is
+      // what a later NOT NULL column without a default fails on.
+      const bool has_rowid_alias = std::any_of(m_table.columns.begin(), m_table.columns.end(),
+                                               [&](const ColumnInfo& c) {
+                                                 return is_rowid_alias(m_table, c);
+                                               });
+      if (!has_rowid_alias) {
+        return std::string("it has no column to fill");
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        auto done =
+            m_db.exec(fmt::format("INSERT INTO {} DEFAULT VALUES", double_quoted(m_table.name)));
+        if (!done) {
+          return done.error().message;
+        }
+        ++inserted;
+      }
+      return std::string();
     }
     for (std::size_t i = 0; i < count; ++i) {
       std::string refused;

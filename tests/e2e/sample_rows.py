@@ -99,8 +99,14 @@ def _seed_table(con, table, fk_rows, count, first):
     sql = con.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0] or ""
     rowid_alias = (len(pk) == 1 and pk[0][2].upper() == "INTEGER"
                    and "WITHOUT ROWID" not in sql.upper())
-    columns = [c for c in info if c[6] == 0 and not (rowid_alias and c[5])]
+    # Like verify, SQLite numbers an INTEGER PRIMARY KEY; numbered away from 1, the
+    # sample rows also keep clear of the history's own ids there.
+    numbered = rowid_alias and first == 1
+    columns = [c for c in info if c[6] == 0 and not (numbered and c[5])]
     if not columns:
+        if numbered:  # only an INTEGER PRIMARY KEY: SQLite numbers the rows
+            for _ in range(count - have):
+                con.execute("INSERT INTO %s DEFAULT VALUES" % _q(table))
         return
     parents = _parent_rows(con, fk_rows)
     con.execute("SAVEPOINT sample_rows")

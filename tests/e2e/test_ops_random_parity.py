@@ -197,7 +197,7 @@ def compare(case, expected, actual, populated_failures):
                         "not report upgrade-fails-on-populated-table for %s: %s" % (
                             where, exp["error"], rev,
                             json.dumps(act.get("verify"), indent=1)[:3000]))
-            populated_failures.append("%d (%s)" % (case.seed, exp["error"].split(":")[1].strip()[:24]))
+            populated_failures.append("%d (%s)" % (case.seed, exp["error"].split("\n")[0][-60:]))
             return None  # both stop here
         if not exp["ok"]:
             return "%s: Alembic failed (the generator should not write this): %s; miglint %s" % (

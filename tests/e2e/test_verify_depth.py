@@ -266,6 +266,17 @@ class VerifyDepthTest(unittest.TestCase):
         self.assertEqual(report["revisions"][1]["notes"],
                          ['table "odd" not seeded: CHECK constraint failed: v < 0 [SQLITE_CONSTRAINT_CHECK]'])
 
+    def test_table_of_only_an_integer_primary_key_gets_rows(self):
+        ids = Rev("a1a1a1", (), ["CREATE TABLE tags (id INTEGER PRIMARY KEY)"],
+                  ["DROP TABLE tags"], "create tags")
+        label = Rev("b2b2b2", "a1a1a1", ["ALTER TABLE tags ADD COLUMN label TEXT NOT NULL"],
+                    ["ALTER TABLE tags DROP COLUMN label"], "label tags")
+        rc, report = self.verify([ids, label])
+        self.assertEqual(rc, 1, report)
+        d = self.findings(report, "upgrade-fails-on-populated-table")
+        self.assertEqual([x["revision"] for x in d], ["b2b2b2"], report["diagnostics"])
+        self.assertEqual(report["revisions"][1].get("notes", []), [])
+
     def test_rows_option_is_documented(self):
         p = Project(os.path.join(self.tmp.path, "help"), [USERS])
         r = p.miglint_nodb("verify", "--help")
