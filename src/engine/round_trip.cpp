@@ -14,10 +14,10 @@
 #include "util/strings.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <initializer_list>
 #include <map>
 #include <memory>
-#include <chrono>
 #include <optional>
 #include <set>
 #include <fmt/format.h>
