@@ -1,11 +1,11 @@
 #include "sqlite/database.hpp"
 
 #include "sqlite/error.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <cctype>
 #include <system_error>
 
 namespace miglint::sqlite {
@@ -341,11 +341,7 @@ bool WriteLog::touched(std::string_view table) const
   if (everything) {
     return true;
   }
-  std::string lower(table);
-  for (char& c : lower) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return tables.contains(lower);
+  return tables.contains(util::to_lower(table));
 }
 
 namespace {
@@ -401,10 +397,7 @@ void Connection::install_authorizer()
     const auto* hooks = static_cast<const AuthorizerHooks*>(data);
     if (WriteLog* log = hooks->log) {
       if (const char* table = written_table(action, arg1, arg2, log->everything)) {
-        std::string lower(table);
-        for (char& c : lower) {
-          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
+        std::string lower = util::to_lower(table);
         // CREATE, ALTER and DROP also report their writes to sqlite_master. A direct write
         // to it (PRAGMA writable_schema) changes no rows, and the schema comparison sees it.
         if (!lower.starts_with("sqlite_")) {
