@@ -11,9 +11,13 @@
 #include "sqlite/sql_text.hpp"
 #include "engine/version_changes.hpp"
 #include "sqlite/version_table.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <initializer_list>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <fmt/format.h>
@@ -140,6 +144,9 @@ std::pair<std::string, std::string> populated_failure_cause(const BodyOutcome& o
   return {table, why};
 }
 
+// Each table's rows, shared with the digests kept between revisions.
+using RowsNow = std::map<std::string, std::shared_ptr<const sqlite::TableRows>>;
+
 class Verifier {
 public:
   Verifier(const graph::RevisionGraph& graph, sqlite::Connection& db,
@@ -153,6 +160,13 @@ public:
   {
     const auto started = std::chrono::steady_clock::now();
     MIGLINT_TRY(m_table.create_if_missing());
+    // Tells which tables each step may have changed, so that only those are compared and
+    // digested again; every other table's rows are those of the previous digest.
+    struct StopLogging {
+      sqlite::Connection& db;
+      ~StopLogging() { db.log_writes(nullptr); }
+    } stop_logging{m_db};
+    m_db.log_writes(&m_writes);
     const graph::NodeList targets =
         m_options.to >= 0 ? graph::NodeList{m_options.to} : m_graph.real_heads();
     auto plan = graph::plan_upgrade_to(m_graph, m_options.start_heads, targets);
@@ -179,17 +193,26 @@ public:
       const model::Revision& rev = m_graph.rev(step.rev);
       const bool selected = m_options.only.empty() || m_options.only[step.rev];
       const bool in_range = below_to[step.rev] && above_from[step.rev] && selected;
-      auto seeded = sqlite::seed_rows(m_db, *before, m_options.seed_rows);
+      forget_changed(take_writes(), {&*before});
+      auto seeded = sqlite::seed_rows(
+          m_db, *before, m_options.seed_rows, [&](const sqlite::TableInfo& table) {
+            const auto known = m_full_tables.find(table.name);
+            return known != m_full_tables.end() && known->second.get() == &table;
+          });
       MIGLINT_TRY(seeded);
+      forget_changed(take_writes(), {&*before});
+      for (const std::string& name : seeded->full) {
+        m_full_tables[name] = before->tables.at(name);
+      }
       for (std::string& note : seeded->notes) {
         // A table that refuses sample rows refuses them before every revision: say it once.
         if (m_noted.insert(note).second) {
           entry.notes.push_back(std::move(note));
         }
       }
-      std::optional<sqlite::RowsSnapshot> rows_before;
+      std::optional<RowsNow> rows_before;
       if (in_range) {
-        auto rows = sqlite::digest_rows(m_db, *before);
+        auto rows = rows_now(*before);
         MIGLINT_TRY(rows);
         rows_before = std::move(*rows);
       }
@@ -202,10 +225,14 @@ public:
         if (*retried) {
           failed_on_rows = *up;
           up = **retried;
-          if (in_range) {
-            auto rows = sqlite::digest_rows(m_db, *before);
-            MIGLINT_TRY(rows);
-            rows_before = std::move(*rows);
+          if (rows_before) {
+            // The upgrade that counts ran on emptied tables: those are the rows the
+            // downgrade must bring back.
+            for (auto& [name, rows] : *rows_before) {
+              auto emptied = std::make_shared<sqlite::TableRows>(*rows);
+              emptied->rows.clear();
+              rows = std::move(emptied);
+            }
           }
         }
       }
@@ -295,11 +322,12 @@ private:
                                                              const sqlite::SchemaSnapshot& before,
                                                              RevisionReport& entry)
   {
-    auto rows = sqlite::digest_rows(m_db, before);
+    forget_changed(take_writes(), {&before});
+    auto rows = rows_now(before);
     MIGLINT_TRY(rows);
     std::vector<std::string> populated;
     for (const auto& [name, table] : *rows) {
-      if (!table.rows.empty()) {
+      if (!table->rows.empty()) {
         populated.push_back(name);
       }
     }
@@ -365,7 +393,7 @@ private:
   Result<void> round_trip(const model::Revision& rev, const graph::PlanStep& step,
                           const sqlite::SchemaSnapshot& before,
                           const sqlite::SchemaSnapshot& after,
-                          const std::optional<sqlite::RowsSnapshot>& rows_before,
+                          const std::optional<RowsNow>& rows_before,
                           RevisionReport& entry)
   {
     if (std::string reason = irreversible_reason(rev); !reason.empty()) {
@@ -388,7 +416,7 @@ private:
   Result<void> check_round_trip(const model::Revision& rev, const graph::PlanStep& step,
                                 const sqlite::SchemaSnapshot& before,
                                 const sqlite::SchemaSnapshot& after,
-                                const std::optional<sqlite::RowsSnapshot>& rows_before,
+                                const std::optional<RowsNow>& rows_before,
                                 RevisionReport& entry)
   {
     auto down = run_body(rev, false, inverse(step.changes), "downgrade", entry);
@@ -423,7 +451,7 @@ private:
     }
     report_minor_differences(rev, before, *restored, false);
     if (rows_before && !suppressed_with_reason(rev, "MG307")) {
-      auto lost = row_differences(*rows_before, *restored);
+      auto lost = row_differences(*rows_before, before, after, *restored);
       MIGLINT_TRY(lost);
       if (!lost->empty()) {
         entry.status = "rows-not-restored";
@@ -465,20 +493,107 @@ private:
 
   // One message per table whose rows did not all come back:
   //   table "users": row (id=2) changed: before (2, 'b'), after (2, NULL)
-  Result<std::vector<std::string>> row_differences(const sqlite::RowsSnapshot& rows_before,
+  // Tables that neither the upgrade nor the downgrade changed (nor, through a foreign key
+  // action, a table they changed) still have their rows: only the others are read again.
+  Result<std::vector<std::string>> row_differences(const RowsNow& rows_before,
+                                                   const sqlite::SchemaSnapshot& before,
+                                                   const sqlite::SchemaSnapshot& after,
                                                    const sqlite::SchemaSnapshot& now)
   {
+    const sqlite::WriteLog changed = with_dependents(m_writes, {&before, &after, &now});
     std::vector<std::string> out;
     for (const auto& [name, rows] : rows_before) {
       const auto table = now.tables.find(name);
       if (table == now.tables.end()) {
         continue;
       }
-      auto rows_now = sqlite::digest_table(m_db, *table->second, rows);
-      MIGLINT_TRY(rows_now);
-      if (auto difference = sqlite::first_row_difference(rows, *rows_now)) {
+      const auto was = before.tables.find(name);
+      if (!changed.touched(name) && was != before.tables.end() && was->second == table->second) {
+        continue;
+      }
+      auto rows_after = sqlite::digest_table(m_db, *table->second, *rows);
+      MIGLINT_TRY(rows_after);
+      if (auto difference = sqlite::first_row_difference(*rows, *rows_after)) {
         out.push_back(fmt::format("table \"{}\": {}", name, *difference));
       }
+    }
+    return out;
+  }
+
+  // What was written since the last call; the log starts again empty.
+  sqlite::WriteLog take_writes()
+  {
+    sqlite::WriteLog taken = std::move(m_writes);
+    m_writes.clear();
+    // Installing the log again makes SQLite prepare every statement anew, so that one
+    // prepared before is reported when it runs again.
+    m_db.log_writes(&m_writes);
+    return taken;
+  }
+
+  // `log` plus the tables whose foreign keys reach a table in it (ON DELETE / ON UPDATE
+  // actions change their rows) in any of `schemas`, transitively.
+  static sqlite::WriteLog with_dependents(const sqlite::WriteLog& log,
+                                          std::initializer_list<const sqlite::SchemaSnapshot*> schemas)
+  {
+    sqlite::WriteLog out = log;
+    for (bool grew = !out.everything; grew;) {
+      grew = false;
+      for (const sqlite::SchemaSnapshot* schema : schemas) {
+        for (const auto& [name, table] : schema->tables) {
+          if (out.touched(name)) {
+            continue;
+          }
+          for (const sqlite::ForeignKeyInfo& fk : table->foreign_keys) {
+            if (out.touched(fk.ref_table)) {
+              out.tables.insert(util::to_lower(name));
+              grew = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  // Drops what is known about the rows of the tables `log` (with its dependents) changed.
+  void forget_changed(const sqlite::WriteLog& log,
+                      std::initializer_list<const sqlite::SchemaSnapshot*> schemas)
+  {
+    if (log.everything) {
+      m_row_cache.clear();
+      m_full_tables.clear();
+      return;
+    }
+    if (log.tables.empty()) {
+      return;
+    }
+    const sqlite::WriteLog changed = with_dependents(log, schemas);
+    std::erase_if(m_row_cache, [&](const auto& entry) { return changed.touched(entry.first); });
+    std::erase_if(m_full_tables, [&](const auto& entry) { return changed.touched(entry.first); });
+  }
+
+  // The rows of every ordinary table of `schema` now: digests kept from before for tables
+  // nothing changed since (same definition), read again for the others.
+  Result<RowsNow> rows_now(const sqlite::SchemaSnapshot& schema)
+  {
+    auto shadows = sqlite::shadow_tables(m_db, schema);
+    MIGLINT_TRY(shadows);
+    RowsNow out;
+    for (const auto& [name, table] : schema.tables) {
+      if (table->is_virtual ||
+          std::find(shadows->begin(), shadows->end(), name) != shadows->end()) {
+        continue;
+      }
+      CachedRows& cached = m_row_cache[name];
+      if (cached.table != table || !cached.rows) {
+        auto rows = sqlite::digest_all_rows(m_db, *table);
+        MIGLINT_TRY(rows);
+        cached.table = table;
+        cached.rows = std::make_shared<const sqlite::TableRows>(std::move(*rows));
+      }
+      out.emplace(name, cached.rows);
     }
     return out;
   }
@@ -557,6 +672,16 @@ private:
   const RoundTripOptions& m_options;
   sqlite::VersionTable m_table;
   sqlite::SnapshotCache m_cache;
+  // What statements changed since take_writes() last emptied it.
+  sqlite::WriteLog m_writes;
+  // Row digests of tables as they are now, by name, with the definition they were read with.
+  struct CachedRows {
+    std::shared_ptr<const sqlite::TableInfo> table;
+    std::shared_ptr<const sqlite::TableRows> rows;
+  };
+  std::map<std::string, CachedRows> m_row_cache;
+  // Tables known to hold the sample row count or more, with that definition.
+  std::map<std::string, std::shared_ptr<const sqlite::TableInfo>> m_full_tables;
   sqlite::SnapshotOptions m_snapshot_options;
   RoundTripReport m_report;
   std::set<std::string> m_noted;

@@ -1,6 +1,7 @@
 #include "sqlite/database.hpp"
 
 #include "sqlite/error.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -333,6 +334,95 @@ Result<Statement> Connection::prepare(std::string_view sql)
         fmt::format("{}: cannot prepare `{}`: more than one statement", m_name, sql_excerpt(sql)));
   }
   return stmt;
+}
+
+bool WriteLog::touched(std::string_view table) const
+{
+  if (everything) {
+    return true;
+  }
+  return tables.contains(util::to_lower(table));
+}
+
+namespace {
+
+// The table an authorizer event may change, or nullptr when it changes no table's rows or
+// definition. Sets `everything` for events no table name covers.
+const char* written_table(int action, const char* arg1, const char* arg2, bool& everything)
+{
+  switch (action) {
+  case SQLITE_INSERT:
+  case SQLITE_UPDATE:
+  case SQLITE_DELETE:
+  case SQLITE_CREATE_TABLE:
+  case SQLITE_DROP_TABLE:
+  case SQLITE_CREATE_TEMP_TABLE:
+  case SQLITE_DROP_TEMP_TABLE:
+  case SQLITE_CREATE_VIEW:
+  case SQLITE_DROP_VIEW:
+  case SQLITE_CREATE_TEMP_VIEW:
+  case SQLITE_DROP_TEMP_VIEW:
+    return arg1;
+  case SQLITE_CREATE_INDEX:
+  case SQLITE_DROP_INDEX:
+  case SQLITE_CREATE_TEMP_INDEX:
+  case SQLITE_DROP_TEMP_INDEX:
+  case SQLITE_CREATE_TRIGGER:
+  case SQLITE_DROP_TRIGGER:
+  case SQLITE_CREATE_TEMP_TRIGGER:
+  case SQLITE_DROP_TEMP_TRIGGER:
+  case SQLITE_ALTER_TABLE:
+    return arg2;
+  case SQLITE_CREATE_VTABLE:
+  case SQLITE_DROP_VTABLE:
+  case SQLITE_ATTACH:
+  case SQLITE_DETACH:
+    everything = true;
+    return nullptr;
+  default:
+    return nullptr;
+  }
+}
+
+} // namespace
+
+void Connection::install_authorizer()
+{
+  if (m_hooks->log == nullptr && m_hooks->authorizer == nullptr) {
+    sqlite3_set_authorizer(m_db.get(), nullptr, nullptr);
+    return;
+  }
+  auto hook = [](void* data, int action, const char* arg1, const char* arg2,
+                 const char* database, const char* trigger) -> int {
+    const auto* hooks = static_cast<const AuthorizerHooks*>(data);
+    if (WriteLog* log = hooks->log) {
+      if (const char* table = written_table(action, arg1, arg2, log->everything)) {
+        std::string lower = util::to_lower(table);
+        // CREATE, ALTER and DROP also report their writes to sqlite_master. A direct write
+        // to it (PRAGMA writable_schema) changes no rows, and the schema comparison sees it.
+        if (!lower.starts_with("sqlite_")) {
+          log->tables.insert(std::move(lower));
+        }
+      }
+    }
+    return hooks->authorizer ? hooks->authorizer(hooks->data, action, arg1, arg2, database,
+                                                 trigger)
+                             : SQLITE_OK;
+  };
+  sqlite3_set_authorizer(m_db.get(), hook, m_hooks.get());
+}
+
+void Connection::log_writes(WriteLog* log)
+{
+  m_hooks->log = log;
+  install_authorizer();
+}
+
+void Connection::set_authorizer(Authorizer authorizer, void* data)
+{
+  m_hooks->authorizer = authorizer;
+  m_hooks->data = data;
+  install_authorizer();
 }
 
 void Connection::echo_statements(std::FILE* out)

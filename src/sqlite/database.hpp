@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,27 @@ enum class OpenMode { read_write_create, read_write, read_only, memory };
 inline constexpr int k_default_busy_timeout_ms = 5000;
 
 class Connection;
+
+// What the statements prepared on a connection may change, as SQLite's authorizer reports
+// them at prepare time (so also the statements of the triggers they fire): the tables they
+// write rows of (INSERT, UPDATE, DELETE) and those whose definition, indexes or triggers they
+// create, alter or drop (SQLite's own tables, sqlite_master included, are left out).
+// `everything` when a statement may change what no table name says (a virtual table, ATTACH).
+struct WriteLog {
+  std::set<std::string> tables; // lower-cased
+  bool everything = false;
+
+  bool touched(std::string_view table) const;
+  void clear()
+  {
+    tables.clear();
+    everything = false;
+  }
+};
+
+// A callback with sqlite3_set_authorizer's signature.
+using Authorizer = int (*)(void* data, int action, const char* arg1, const char* arg2,
+                           const char* database, const char* trigger);
 
 // A prepared statement. Bind indexes are 1-based (SQLite's), column indexes 0-based.
 // step() yields true while a row is available and false once the statement is done.
@@ -127,6 +149,12 @@ public:
   // (statements inside triggers are not repeated). nullptr stops it.
   void echo_statements(std::FILE* out);
 
+  // Records in `log` what every statement prepared from now on may change; nullptr stops.
+  void log_writes(WriteLog* log);
+  // The one authorizer a connection has beside the write log (nullptr: none). SQLITE_DENY
+  // from it refuses the statement.
+  void set_authorizer(Authorizer authorizer, void* data);
+
   // Rows changed by the most recent INSERT, UPDATE or DELETE.
   std::int64_t changes() const;
   // Whether the database is open read-only (by request or because the file is).
@@ -147,7 +175,16 @@ private:
   };
   Connection() = default;
 
+  struct AuthorizerHooks {
+    WriteLog* log = nullptr;
+    Authorizer authorizer = nullptr;
+    void* data = nullptr;
+  };
+  void install_authorizer();
+
   std::unique_ptr<sqlite3, Closer> m_db;
+  // On the heap: SQLite keeps its address, which must survive moving the Connection.
+  std::unique_ptr<AuthorizerHooks> m_hooks = std::make_unique<AuthorizerHooks>();
   std::string m_name;
   int m_busy_timeout_ms = k_default_busy_timeout_ms;
 };

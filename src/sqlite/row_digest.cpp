@@ -42,6 +42,16 @@ Result<std::vector<std::string>> shadow_tables(Connection& db)
   }
 }
 
+Result<std::vector<std::string>> shadow_tables(Connection& db, const SchemaSnapshot& schema)
+{
+  const bool any_virtual = std::any_of(schema.tables.begin(), schema.tables.end(),
+                                       [](const auto& entry) { return entry.second->is_virtual; });
+  if (!any_virtual) {
+    return std::vector<std::string>();
+  }
+  return shadow_tables(db);
+}
+
 Result<TableRows> digest_table(Connection& db, const TableInfo& table, const TableRows& before)
 {
   TableRows out;
@@ -105,24 +115,29 @@ Result<TableRows> digest_table(Connection& db, const TableInfo& table, const Tab
 Result<RowsSnapshot> digest_rows(Connection& db, const SchemaSnapshot& schema)
 {
   RowsSnapshot out;
-  auto shadows = shadow_tables(db);
+  auto shadows = shadow_tables(db, schema);
   MIGLINT_TRY(shadows);
   const std::set<std::string> skipped(shadows->begin(), shadows->end());
   for (const auto& [name, table] : schema.tables) {
     if (table->is_virtual || skipped.contains(name)) {
       continue;
     }
-    TableRows all;
-    for (const ColumnInfo& column : table->columns) {
-      if (column.hidden == 0) {
-        all.columns.push_back(column.name);
-      }
-    }
-    auto rows = digest_table(db, *table, all);
+    auto rows = digest_all_rows(db, *table);
     MIGLINT_TRY(rows);
     out.emplace(name, std::move(*rows));
   }
   return out;
+}
+
+Result<TableRows> digest_all_rows(Connection& db, const TableInfo& table)
+{
+  TableRows all;
+  for (const ColumnInfo& column : table.columns) {
+    if (column.hidden == 0) {
+      all.columns.push_back(column.name);
+    }
+  }
+  return digest_table(db, table, all);
 }
 
 std::optional<std::string> first_row_difference(const TableRows& before, const TableRows& after)

@@ -32,6 +32,10 @@ using RowsSnapshot = std::map<std::string, TableRows>;
 
 Result<RowsSnapshot> digest_rows(Connection& db, const SchemaSnapshot& schema);
 
+// The rows of one ordinary table over all its columns but generated ones, as digest_rows
+// gives them.
+Result<TableRows> digest_all_rows(Connection& db, const TableInfo& table);
+
 // The rows of `table` now, over the columns of `before` that it still has.
 Result<TableRows> digest_table(Connection& db, const TableInfo& table, const TableRows& before);
 
@@ -44,5 +48,7 @@ std::optional<std::string> first_row_difference(const TableRows& before, const T
 // The tables of the main database SQLite creates for virtual tables (an FTS index's
 // `docs_data`); they are the module's business.
 Result<std::vector<std::string>> shadow_tables(Connection& db);
+// The same, without asking the database when `schema` has no virtual table (none then).
+Result<std::vector<std::string>> shadow_tables(Connection& db, const SchemaSnapshot& schema);
 
 } // namespace miglint::sqlite

@@ -234,7 +234,24 @@ public:
       }
     }
     if (columns.empty()) {
-      return std::string("it has no column to fill");
+      // Only an INTEGER PRIMARY KEY: SQLite numbers the rows. Such a table with rows is
+      // what a later NOT NULL column without a default fails on.
+      const bool has_rowid_alias = std::any_of(m_table.columns.begin(), m_table.columns.end(),
+                                               [&](const ColumnInfo& c) {
+                                                 return is_rowid_alias(m_table, c);
+                                               });
+      if (!has_rowid_alias) {
+        return std::string("it has no column to fill");
+      }
+      for (std::size_t i = 0; i < count; ++i) {
+        auto done =
+            m_db.exec(fmt::format("INSERT INTO {} DEFAULT VALUES", double_quoted(m_table.name)));
+        if (!done) {
+          return done.error().message;
+        }
+        ++inserted;
+      }
+      return std::string();
     }
     for (std::size_t i = 0; i < count; ++i) {
       std::string refused;
@@ -294,24 +311,25 @@ private:
 
 } // namespace
 
-Result<SeedReport> seed_rows(Connection& db, const SchemaSnapshot& schema,
-                             std::size_t target_rows)
+Result<SeedReport> seed_rows(Connection& db, const SchemaSnapshot& schema, std::size_t target_rows,
+                             const std::function<bool(const TableInfo&)>& known_full)
 {
   SeedReport report;
   if (target_rows == 0) {
     return report;
   }
-  auto shadows = shadow_tables(db);
+  auto shadows = shadow_tables(db, schema);
   MIGLINT_TRY(shadows);
   const std::set<std::string> skipped(shadows->begin(), shadows->end());
   for (const TableInfo* table : parents_first(schema)) {
-    if (table->is_virtual || skipped.contains(table->name)) {
+    if (table->is_virtual || skipped.contains(table->name) || (known_full && known_full(*table))) {
       continue;
     }
     auto present = count_rows(db, table->name);
     MIGLINT_TRY(present);
     const auto have = static_cast<std::size_t>(*present);
     if (have >= target_rows) {
+      report.full.push_back(table->name);
       continue;
     }
     // One table's rows all or none: a table that refuses one row keeps none.
@@ -323,6 +341,8 @@ Result<SeedReport> seed_rows(Connection& db, const SchemaSnapshot& schema,
       report.notes.push_back(fmt::format("table \"{}\" not seeded: {}", table->name,
                                          refused ? *refused : refused.error().message));
       inserted = 0;
+    } else {
+      report.full.push_back(table->name);
     }
     MIGLINT_TRY(db.exec("RELEASE miglint_seed_table"));
     report.rows += inserted;

@@ -24,12 +24,12 @@ bool is_own_savepoint(const char* name)
 
 TransactionGuard::TransactionGuard(Connection& db) : m_db(db)
 {
-  sqlite3_set_authorizer(m_db.handle(), &TransactionGuard::authorize, this);
+  m_db.set_authorizer(&TransactionGuard::authorize, this);
 }
 
 TransactionGuard::~TransactionGuard()
 {
-  sqlite3_set_authorizer(m_db.handle(), nullptr, nullptr);
+  m_db.set_authorizer(nullptr, nullptr);
 }
 
 int TransactionGuard::authorize(void* self, int action, const char* what, const char* name,

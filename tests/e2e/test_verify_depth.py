@@ -185,6 +185,21 @@ class VerifyDepthTest(unittest.TestCase):
         self.assertEqual([x["revision"] for x in d], ["c3c3c3"])
         self.assertIn("row (id=100) lost: (100, 'x@y', NULL)", d[0]["message"])
 
+    def test_rows_a_trigger_changes_in_a_table_the_revision_never_names(self):
+        # Only the tables a revision's statements may change are read again after its round
+        # trip; a trigger's statements count among them.
+        audit = Rev("b2b2b2", "a1a1a1", [
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT)",
+            "CREATE TRIGGER users_touched AFTER UPDATE ON users BEGIN DELETE FROM audit; END"],
+            ["DROP TRIGGER users_touched", "DROP TABLE audit"], "audit users")
+        touch = Rev("c3c3c3", "b2b2b2", ["UPDATE users SET name = name"], ["SELECT 1"],
+                    "touch users")
+        rc, report = self.verify([USERS, audit, touch])
+        self.assertEqual(rc, 1, report)
+        d = self.findings(report, "roundtrip-rows-not-restored")
+        self.assertEqual([x["revision"] for x in d], ["c3c3c3"], report["diagnostics"])
+        self.assertIn('table "audit": row (id=1) lost', d[0]["message"])
+
     def test_upgrade_that_fails_only_on_populated_tables(self):
         not_null = Rev("b2b2b2", "a1a1a1",
                        rebuild("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT, "
@@ -211,6 +226,23 @@ class VerifyDepthTest(unittest.TestCase):
         self.assertIn("duplicate values under a new unique constraint", d[0]["message"])
         self.assert_clean([USERS, unique], "--rows", "0")
 
+    def test_upgrade_that_fails_on_rows_and_drops_a_table(self):
+        # Moves users into archive, then adds a fixed row that the moved rows collide with.
+        archive = Rev("b2b2b2", "a1a1a1", [
+            "CREATE TABLE archive (id INTEGER PRIMARY KEY, email TEXT)",
+            "INSERT INTO archive SELECT id, email FROM users", "DROP TABLE users",
+            "INSERT INTO archive (id, email) VALUES (1, 'admin')"],
+            ["CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT)",
+             "DROP TABLE archive"], "archive users")
+        rc, report = self.verify([USERS, archive])
+        self.assertEqual(rc, 1, report)
+        d = self.findings(report, "upgrade-fails-on-populated-table")
+        self.assertEqual([x["revision"] for x in d], ["b2b2b2"], report["diagnostics"])
+        self.assertIn('table "archive"', d[0]["message"])
+        # On the emptied tables it round-trips: the rows to restore are the emptied ones.
+        self.assertEqual(self.findings(report, "roundtrip-rows-not-restored"), [])
+        self.assertEqual(report["revisions"][1]["status"], "fails-on-populated-table")
+
     def test_seeding_follows_types_checks_and_foreign_keys(self):
         schema = Rev("a1a1a1", (), [
             "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(5) NOT NULL UNIQUE, "
@@ -233,6 +265,17 @@ class VerifyDepthTest(unittest.TestCase):
         self.assertEqual(rc, 0, report)
         self.assertEqual(report["revisions"][1]["notes"],
                          ['table "odd" not seeded: CHECK constraint failed: v < 0 [SQLITE_CONSTRAINT_CHECK]'])
+
+    def test_table_of_only_an_integer_primary_key_gets_rows(self):
+        ids = Rev("a1a1a1", (), ["CREATE TABLE tags (id INTEGER PRIMARY KEY)"],
+                  ["DROP TABLE tags"], "create tags")
+        label = Rev("b2b2b2", "a1a1a1", ["ALTER TABLE tags ADD COLUMN label TEXT NOT NULL"],
+                    ["ALTER TABLE tags DROP COLUMN label"], "label tags")
+        rc, report = self.verify([ids, label])
+        self.assertEqual(rc, 1, report)
+        d = self.findings(report, "upgrade-fails-on-populated-table")
+        self.assertEqual([x["revision"] for x in d], ["b2b2b2"], report["diagnostics"])
+        self.assertEqual(report["revisions"][1].get("notes", []), [])
 
     def test_rows_option_is_documented(self):
         p = Project(os.path.join(self.tmp.path, "help"), [USERS])

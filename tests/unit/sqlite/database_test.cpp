@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -320,5 +321,29 @@ TEST_SUITE("sqlite::database")
     CHECK_FALSE(has("alembic_version"));
     REQUIRE(mine->rollback());
     CHECK_FALSE(has("t", "temp"));
+  }
+
+  TEST_CASE("the write log names the tables statements may change, triggers' included")
+  {
+    Result<Connection> db = Connection::open_memory();
+    REQUIRE(db);
+    REQUIRE(db->exec("CREATE TABLE Users (id INTEGER PRIMARY KEY, name TEXT);"
+                     "CREATE TABLE audit (n INT); CREATE TABLE quiet (n INT);"
+                     "CREATE TRIGGER t AFTER UPDATE ON Users BEGIN DELETE FROM audit; END"));
+    WriteLog log;
+    db->log_writes(&log);
+    REQUIRE(db->exec("SELECT * FROM quiet; UPDATE Users SET name = name"));
+    CHECK(log.tables == std::set<std::string>{"users", "audit"});
+    CHECK(log.touched("USERS"));
+    CHECK_FALSE(log.touched("quiet"));
+    log.clear();
+    // DDL also writes sqlite_master, which is left out: only the table it is about counts.
+    REQUIRE(db->exec("CREATE INDEX ix ON quiet (n); ALTER TABLE audit ADD COLUMN m INT"));
+    CHECK(log.tables == std::set<std::string>{"quiet", "audit"});
+    CHECK_FALSE(log.everything);
+    db->log_writes(nullptr);
+    log.clear();
+    REQUIRE(db->exec("DELETE FROM quiet"));
+    CHECK(log.tables.empty());
   }
 }
