@@ -271,8 +271,10 @@ def assert_each_step_matches_alembic(test, root, count):
 
 def assert_every_revision_ran(test, root):
     """Verify ran every revision: ok, or rows-not-restored when its downgrade keeps the rows
-    it changed (test_verify_depth)."""
-    report = verify_json(root)
+    it changed (test_verify_depth). Without sample rows: these histories insert rows with
+    fixed ids of their own, which sample rows would collide with (a true
+    fails-on-populated-table, tested in test_verify_depth)."""
+    report = verify_json(root, "--rows", "0")
     statuses = {r["revision"]: r["status"] for r in report["revisions"]}
     test.assertLessEqual(set(statuses.values()), {"ok", "rows-not-restored"},
                          json.dumps(report["diagnostics"], indent=1)[:3000])
