@@ -41,8 +41,8 @@ struct OrmMapping : Object {
 
 struct SessionObj;
 
-// A loader option (orm.load_only(...), joinedload(...)): how an entity's columns and
-// relationships are loaded, never which rows or values a query returns.
+// A loader option that changes how relationships are loaded (joinedload(...), ...), never
+// which rows, columns or values a query returns.
 struct LoaderOption : Object {
   std::string name;
   std::string describe() const override { return "orm." + name + "(...)"; }

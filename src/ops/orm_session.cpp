@@ -427,9 +427,12 @@ std::optional<Flow<Value>> Interpreter::call_orm_construct(const std::string& le
     return Flow<Value>(Value(ObjectPtr(session)));
   }
   if (leaf == "mapped_column") return column_object(args, call);
-  static const char* const k_loader_options[] = {"load_only", "defer", "undefer", "joinedload",
-                                                 "selectinload", "subqueryload", "lazyload",
-                                                 "defaultload", "immediateload"};
+  // Relationship loaders (relationships are not evaluated) and undefer (columns of models
+  // are not deferred unless declared so). load_only and defer change the columns a query
+  // selects, and then what a later attribute access loads: not evaluated.
+  static const char* const k_loader_options[] = {"undefer", "joinedload", "selectinload",
+                                                 "subqueryload", "lazyload", "defaultload",
+                                                 "immediateload"};
   for (const char* option : k_loader_options) {
     if (leaf != option) continue;
     auto made = std::make_shared<LoaderOption>();
