@@ -1,8 +1,8 @@
 """The packages `cpack` makes from the build directory the tests run from (it packages the
 miglint built there; nothing is compiled): the .deb declares a Depends for every library
 its miglint loads, each installed here in a version it accepts, and its miglint, unpacked
-with dpkg-deb (nothing is installed into the machine), passes CLI checks (git included);
-the tarball holds the same binary."""
+with dpkg-deb, passes CLI checks (git included); as root, `dpkg -i` installs it and the
+installed miglint works, then it is removed; the tarball holds the same binary."""
 
 import os
 import re
@@ -110,6 +110,28 @@ class PackagesTest(unittest.TestCase):
         self.assertEqual(upgrade.returncode, 0, upgrade.stdout)
         current = self.miglint(self.binary, ["current", "--db", "sqlite:///app.db"], project)
         self.assertIn("bbbbbbbbbbbb (head)", current.stdout)
+
+    @unittest.skipUnless(os.geteuid() == 0, "dpkg -i needs root (CI and the quick start run as root)")
+    def test_dpkg_installs_it_and_the_installed_miglint_works(self):
+        # A real install into this machine (the quick start's root), removed afterwards;
+        # never over a miglint package that was there before.
+        before = subprocess.run(["dpkg-query", "-W", "-f", "${Status}", "miglint"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, encoding="utf-8")
+        self.assertNotIn("install ok installed", before.stdout, "a miglint package is installed already")
+        check_output(["dpkg", "-i", self.deb])
+        try:
+            installed = "/usr/bin/miglint"
+            with open(installed, "rb") as a, open(self.binary, "rb") as b:
+                self.assertEqual(a.read(), b.read())
+            heads = self.miglint(installed, ["heads"], self.project)
+            self.assertEqual(heads.stdout, "bbbbbbbbbbbb (head)\n")
+            staged = self.miglint(installed, ["lint", "--staged"], self.project)
+            self.assertEqual(staged.returncode, 0, staged.stdout)
+            verify = self.miglint(installed, ["verify"], self.project)
+            self.assertEqual(verify.returncode, 0, verify.stdout)
+        finally:
+            check_output(["dpkg", "-r", "miglint"])
+        self.assertFalse(os.path.exists("/usr/bin/miglint"))
 
     def test_the_tarball_holds_the_same_binary_and_the_readme(self):
         root = os.path.join(self.tmp.path, "tarball")
