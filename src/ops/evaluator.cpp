@@ -956,9 +956,10 @@ void Evaluator::apply_decorator(FunctionValue& fn, const Expr& decorator)
 
 bool Evaluator::no_handler_catches_sql_failure(const Try& t, const Stop& failure)
 {
-  // Only a statement SQLite refused raises a DatabaseError; a NUL in the text is
-  // pysqlite's ProgrammingError instead (see sqlite::Connection).
-  if (failure.statement.empty() || failure.message.find("NUL character") != std::string::npos) {
+  // Only a statement SQLite refused raises a DatabaseError; a NUL in the text, or more than
+  // one statement, is pysqlite's ProgrammingError instead (see sqlite::Connection).
+  if (failure.statement.empty() || failure.message.find("NUL character") != std::string::npos ||
+      failure.message.find("more than one statement") != std::string::npos) {
     return false;
   }
   auto class_path = [&](const Expr& type) -> std::optional<std::string> {
