@@ -83,17 +83,7 @@ std::string quote(std::string_view id)
   const char first = id.front();
   const bool needs = !legal || is_reserved(lower) || lower != id ||
                      (first >= '0' && first <= '9') || first == '$';
-  if (!needs) {
-    return std::string(id);
-  }
-  std::string out = "\"";
-  for (char c : id) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
+  return needs ? sqlite::double_quoted(id) : std::string(id);
 }
 
 std::string quote_literal(std::string_view text)

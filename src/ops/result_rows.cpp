@@ -1,4 +1,5 @@
 #include "ops/result_rows.hpp"
+#include "util/strings.hpp"
 
 #include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
@@ -16,12 +17,6 @@ Value unknown(const std::string& what)
   auto d = std::make_shared<DbData>();
   d->origin = what;
   return Value(ObjectPtr(d));
-}
-
-std::string upper(std::string s)
-{
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Digits of `s` from `at`, exactly `n` of them.
@@ -72,7 +67,7 @@ std::optional<Value> processed(const Value& raw, const SqlType* type)
 {
   if (!type || raw.is_none()) return raw;
   if (!type->known || !type->module.starts_with("sqlalchemy")) return std::nullopt;
-  const std::string name = upper(type->name);
+  const std::string name = util::to_upper(type->name);
   // Types without a result processor on SQLite (Float too: SQLite has no native decimal).
   static const char* const k_raw[] = {
     "INTEGER", "SMALLINTEGER", "BIGINTEGER", "INT", "SMALLINT", "BIGINT", "STRING", "TEXT",

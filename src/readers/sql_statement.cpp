@@ -1,19 +1,11 @@
 #include "readers/sql_statement.hpp"
+#include "util/strings.hpp"
 
 #include <cctype>
 
 namespace miglint::readers::sql {
 
 namespace {
-
-std::string upper(const std::string& text)
-{
-  std::string out = text;
-  for (char& c : out) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 class Words {
 public:
@@ -25,7 +17,7 @@ public:
     if (i >= m_tokens.size() || m_tokens[i].kind != Token::Kind::word) {
       return {};
     }
-    return upper(m_tokens[i].text);
+    return util::to_upper(m_tokens[i].text);
   }
 
   bool is(std::size_t i, const char* word) const { return keyword(i) == word; }

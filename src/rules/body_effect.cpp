@@ -10,15 +10,6 @@ namespace miglint::rules {
 
 namespace {
 
-std::string upper(std::string_view text)
-{
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 // The first keyword of SQL text, skipping comments and whitespace.
 std::string leading_keyword(std::string_view sql)
 {
@@ -39,7 +30,7 @@ std::string leading_keyword(std::string_view sql)
   while (j < sql.size() && std::isalpha(static_cast<unsigned char>(sql[j]))) {
     ++j;
   }
-  return upper(sql.substr(i, j - i));
+  return util::to_upper(sql.substr(i, j - i));
 }
 
 bool is_data_keyword(const std::string& keyword)
@@ -149,7 +140,7 @@ std::string destructive_description(const model::Step& step)
     return fmt::format("renames a column of {}", t.empty() ? "?" : t);
   }
   if (step.name == "execute" && !step.text.empty()) {
-    const std::string sql = upper(step.text);
+    const std::string sql = util::to_upper(step.text);
     if (sql.find("DROP TABLE") != std::string::npos) {
       return "drops a table (in SQL)";
     }

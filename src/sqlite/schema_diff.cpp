@@ -84,8 +84,8 @@ void diff_column(const std::string& where, const ColumnInfo& want, const ColumnI
   }
   if (want.not_null && got.not_null && want.not_null_conflict != got.not_null_conflict) {
     out.push_back(fmt::format("{} NOT NULL ON CONFLICT {}, expected {}", prefix,
-                              upper_keyword(shown(got.not_null_conflict, "abort")),
-                              upper_keyword(shown(want.not_null_conflict, "abort"))));
+                              util::to_upper(shown(got.not_null_conflict, "abort")),
+                              util::to_upper(shown(want.not_null_conflict, "abort"))));
   }
 }
 

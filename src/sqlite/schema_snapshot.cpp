@@ -132,7 +132,7 @@ Result<void> read_indexes(PragmaReader& reader, TableInfo& table,
         }
         const std::string collation = stmt.column_text(3);
         if (!collation.empty() && util::to_lower(collation) != "binary") {
-          label += " COLLATE " + upper_keyword(collation); // as written: NOCASE, nocase
+          label += " COLLATE " + util::to_upper(collation); // as written: NOCASE, nocase
         }
       }
       index.columns.push_back(std::move(label));
@@ -290,7 +290,7 @@ std::string ColumnInfo::describe() const
     out += fmt::format(" PRIMARY KEY (position {})", pk);
   }
   if (!not_null_conflict.empty()) {
-    out += " (NOT NULL ON CONFLICT " + upper_keyword(not_null_conflict) + ")";
+    out += " (NOT NULL ON CONFLICT " + util::to_upper(not_null_conflict) + ")";
   }
   if (!collation.empty()) {
     out += " COLLATE " + collation;
@@ -319,7 +319,7 @@ std::string IndexInfo::describe() const
   if (origin == 'u') {
     std::string out = fmt::format("unique constraint ({})", column_list(columns));
     if (!on_conflict.empty()) {
-      out += " ON CONFLICT " + upper_keyword(on_conflict);
+      out += " ON CONFLICT " + util::to_upper(on_conflict);
     }
     return out;
   }
@@ -349,7 +349,7 @@ std::string ForeignKeyInfo::describe() const
     out += " MATCH " + match;
   }
   if (!deferrable.empty()) {
-    out += " " + upper_keyword(deferrable);
+    out += " " + util::to_upper(deferrable);
   }
   return out;
 }
@@ -373,7 +373,7 @@ std::string TableInfo::options() const
     parts.emplace_back("AUTOINCREMENT");
   }
   if (!primary_key_conflict.empty()) {
-    parts.push_back("PRIMARY KEY ON CONFLICT " + upper_keyword(primary_key_conflict));
+    parts.push_back("PRIMARY KEY ON CONFLICT " + util::to_upper(primary_key_conflict));
   }
   return util::join(parts, ", ");
 }

@@ -190,15 +190,6 @@ std::string normalize_sql(std::string_view sql)
   return join(tokens, 0, tokens.size());
 }
 
-std::string upper_keyword(std::string_view keyword)
-{
-  std::string out(keyword);
-  for (char& c : out) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 std::string single_quoted(std::string_view text)
 {
   std::string out = "'";

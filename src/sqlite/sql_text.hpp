@@ -22,9 +22,6 @@ std::string double_quoted(std::string_view name);
 // `text` as an SQL string literal: in single quotes, embedded quotes doubled.
 std::string single_quoted(std::string_view text);
 
-// A lower-cased keyword as SQL is usually written, for messages: "replace" -> "REPLACE".
-std::string upper_keyword(std::string_view keyword);
-
 // A declared column type compared as SQLite compares it: case and spacing do not
 // matter, so `numeric(10,2)` and `NUMERIC(10, 2)` are equal.
 std::string normalize_type(std::string_view type);

@@ -76,6 +76,14 @@ std::string to_lower(std::string_view text)
   return out;
 }
 
+std::string to_upper(std::string_view text)
+{
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
 bool is_hex(std::string_view text)
 {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {

@@ -14,6 +14,7 @@ std::vector<std::string> split(std::string_view text, char separator);
 std::vector<std::string> split_whitespace(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 std::string to_lower(std::string_view text);
+std::string to_upper(std::string_view text);
 bool is_hex(std::string_view text);
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
