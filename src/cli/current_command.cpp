@@ -32,11 +32,11 @@ int run_current(const GlobalOptions& global, const CurrentOptions& options)
   if (!target) {
     return fail(target.error().message, 2);
   }
-  auto db = open_database(*target, true, sqlite::k_default_busy_timeout_ms);
+  auto db = open_migration_target(*target, true, sqlite::k_default_busy_timeout_ms);
   if (!db) {
     return fail(db.error().message, 2);
   }
-  auto rows = read_version_rows(*db);
+  auto rows = read_version_rows(**db);
   if (!rows) {
     return fail(rows.error().message, 2);
   }

@@ -1,5 +1,7 @@
 #include "cli/database_access.hpp"
 
+#include "postgres/migration_target.hpp"
+#include "sqlite/migration_target.hpp"
 #include "sqlite/version_table.hpp"
 
 #include <cstdio>
@@ -57,10 +59,31 @@ model::Result<sqlite::Connection> open_database(const sqlite::DatabaseTarget& ta
   return sqlite::Connection::open(target.path, mode, busy_timeout_ms);
 }
 
+model::Result<std::unique_ptr<db::MigrationTarget>>
+open_migration_target(const sqlite::DatabaseTarget& target, bool must_exist, int busy_timeout_ms)
+{
+  const std::string version_table(db::k_version_table);
+  if (target.postgres) {
+    auto conn = postgres::Connection::open(*target.postgres);
+    MIGLINT_TRY(conn);
+    return std::unique_ptr<db::MigrationTarget>(
+        std::make_unique<postgres::MigrationTarget>(std::move(*conn), version_table));
+  }
+  auto conn = open_database(target, must_exist, busy_timeout_ms);
+  MIGLINT_TRY(conn);
+  return std::unique_ptr<db::MigrationTarget>(
+      std::make_unique<sqlite::MigrationTarget>(std::move(*conn), version_table));
+}
+
 model::Result<std::vector<std::string>> read_version_rows(sqlite::Connection& db)
 {
   sqlite::VersionTable table(db);
   return table.heads();
+}
+
+model::Result<std::vector<std::string>> read_version_rows(db::MigrationTarget& db)
+{
+  return db.versions().heads();
 }
 
 void log_info(const std::string& message, bool quiet)

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "cli/workspace.hpp"
+#include "db/migration_target.hpp"
 #include "sqlite/database.hpp"
 #include "sqlite/database_url.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,8 +29,14 @@ model::Result<sqlite::DatabaseTarget> choose_database(const Workspace& ws,
 model::Result<sqlite::Connection> open_database(const sqlite::DatabaseTarget& target,
                                                 bool must_exist, int busy_timeout_ms);
 
+// The database a migration command works on, SQLite or PostgreSQL as the URL says;
+// `must_exist` as for open_database (a PostgreSQL database always must).
+model::Result<std::unique_ptr<db::MigrationTarget>>
+open_migration_target(const sqlite::DatabaseTarget& target, bool must_exist, int busy_timeout_ms);
+
 // The version rows, sorted (empty when the table is absent).
 model::Result<std::vector<std::string>> read_version_rows(sqlite::Connection& db);
+model::Result<std::vector<std::string>> read_version_rows(db::MigrationTarget& db);
 
 // `INFO  [miglint] MESSAGE` on stderr, unless quiet.
 void log_info(const std::string& message, bool quiet);

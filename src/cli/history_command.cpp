@@ -61,8 +61,8 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options)
     if (!target) {
       return fail(target.error().message, 2);
     }
-    auto db = open_database(*target, true, sqlite::k_default_busy_timeout_ms);
-    auto rows = db ? read_version_rows(*db) : db.error();
+    auto db = open_migration_target(*target, true, sqlite::k_default_busy_timeout_ms);
+    auto rows = db ? read_version_rows(**db) : db.error();
     if (!rows) {
       return fail(rows.error().message, 2);
     }

@@ -69,12 +69,12 @@ int run_migration_command(const GlobalOptions& global, const MigrationOptions& o
   if (!target) {
     return fail(target.error().message, 2);
   }
-  auto db = open_database(*target, false, k_migration_busy_timeout_ms);
+  auto db = open_migration_target(*target, false, k_migration_busy_timeout_ms);
   if (!db) {
     return fail(db.error().message, 2);
   }
-  if (options.echo) db->echo_statements(stderr);
-  auto rows = read_version_rows(*db);
+  if (options.echo) (*db)->echo_statements(stderr);
+  auto rows = read_version_rows(**db);
   if (!rows) {
     return fail(rows.error().message, 2);
   }
@@ -110,7 +110,7 @@ int run_migration_command(const GlobalOptions& global, const MigrationOptions& o
   const source::PythonModules modules = project_python_modules(*ws, python_files());
   migrate.modules = &modules;
   migrate.config_engine_is_target = env_connects_with_config_engine(*ws, python_files());
-  auto done = engine::migrate(graph, *db, planner, migrate);
+  auto done = engine::migrate(graph, **db, planner, migrate);
   if (!done) {
     return fail(done.error().message, done.error().kind == model::Error::Kind::not_found ? 2 : 1);
   }

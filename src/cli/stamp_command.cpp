@@ -69,11 +69,11 @@ int run_stamp(const GlobalOptions& global, const StampOptions& options)
   if (!target) {
     return fail(target.error().message, 2);
   }
-  auto db = open_database(*target, false, k_migration_busy_timeout_ms);
+  auto db = open_migration_target(*target, false, k_migration_busy_timeout_ms);
   if (!db) {
     return fail(db.error().message, 2);
   }
-  auto rows = read_version_rows(*db);
+  auto rows = read_version_rows(**db);
   if (!rows) {
     return fail(rows.error().message, 2);
   }
@@ -88,7 +88,7 @@ int run_stamp(const GlobalOptions& global, const StampOptions& options)
   if (!plan) {
     return fail(plan.error().message, 1);
   }
-  auto done = engine::apply_stamp(graph, *db, *plan, migrate);
+  auto done = engine::apply_stamp(graph, **db, *plan, migrate);
   if (!done) {
     return fail(done.error().message, 1);
   }

@@ -68,6 +68,9 @@ model::Result<std::vector<std::string>> start_from_copy(const Workspace& ws,
 {
   auto target = sqlite::parse_database_url(text);
   MIGLINT_TRY(target);
+  if (target->postgres) {
+    return model::make_error("--start-from needs a SQLite database file", model::Error::Kind::usage);
+  }
   if (target->memory) {
     return model::make_error("--start-from needs a database file, not an in-memory database",
                              model::Error::Kind::usage);
@@ -231,6 +234,12 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
     auto target = sqlite::parse_database_url(*options.db);
     if (!target) {
       return target.error();
+    }
+    if (target->postgres) {
+      return model::make_error(
+          fmt::format("verify cannot run on PostgreSQL yet ({}); nothing was verified",
+                      target->postgres->display),
+          model::Error::Kind::usage);
     }
     if (!target->memory && target->path.is_relative()) {
       target->path = ws->project.cwd / target->path;

@@ -3,6 +3,7 @@
 // (native SQL: each statement as written; Alembic op.* bodies: the op interpreter).
 #pragma once
 
+#include "db/migration_target.hpp"
 #include "model/revision.hpp"
 #include "model/result.hpp"
 #include "source/python_modules.hpp"
@@ -32,6 +33,16 @@ public:
 
 private:
   sqlite::Connection& m_db;
+};
+
+// Executes on a migration target (SQLite or PostgreSQL).
+class TargetSink final : public StatementSink {
+public:
+  explicit TargetSink(db::MigrationTarget& db) : m_db(db) {}
+  model::Result<void> execute(std::string_view sql) override { return m_db.execute(sql); }
+
+private:
+  db::MigrationTarget& m_db;
 };
 
 // Collects `statement;` blocks separated by blank lines, as Alembic's offline mode prints.
@@ -89,6 +100,9 @@ struct RunContext {
   // kept). SQLite's reflection would read them back as something else ("UUIDType" as
   // NUMERIC), which says nothing of the real type: a table rebuild keeps them as declared.
   std::set<std::string>* declared_by_name = nullptr;
+  // The SQL the op interpreter writes. `db` is null on PostgreSQL: reads and reflection
+  // there are not interpreted yet.
+  db::Dialect dialect = db::Dialect::sqlite;
 };
 
 class BodyRunner {

@@ -2,11 +2,11 @@
 
 #include "ops/ddl.hpp"
 #include "engine/version_changes.hpp"
+#include "postgres/version_table.hpp"
 #include "sqlite/version_table.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 namespace miglint::engine {
 
@@ -23,9 +23,9 @@ std::string describe_heads(const std::vector<std::string>& heads)
 // Where a failed step left the database: the version rows read back after the rollback,
 // which is what `miglint current` says. The step's transaction is gone by then (SQLite
 // itself rolls back on some errors, SQLITE_FULL among them).
-std::string left_at(sqlite::Connection& db, sqlite::VersionTable& table,
-                    const graph::PlanStep& step)
+std::string left_at(db::MigrationTarget& db, const graph::PlanStep& step)
 {
+  auto& table = db.versions();
   if (auto rolled_back = db.rollback(); !rolled_back) {
     return fmt::format("the rollback failed too ({}); the last revision committed is {}",
                        rolled_back.error().message, describe_heads(step.heads_before));
@@ -38,12 +38,11 @@ std::string left_at(sqlite::Connection& db, sqlite::VersionTable& table,
 // `path:line:col: error: upgrade of revision X failed: MESSAGE`, the statement, where the
 // database is left, and for a full disk what to do. `at` is an offset in the revision's
 // file; a failure that belongs to no statement (COMMIT) points at the function.
-std::string step_failure(sqlite::Connection& db, sqlite::VersionTable& table,
-                         const model::Revision& rev, const graph::PlanStep& step,
+std::string step_failure(db::MigrationTarget& db, const model::Revision& rev, const graph::PlanStep& step,
                          std::size_t at, const std::string& message,
                          const std::string& statement = {})
 {
-  const bool disk_full = (sqlite3_errcode(db.handle()) & 0xff) == SQLITE_FULL;
+  const std::string advice = db.failure_advice();
   const auto position = model::LineIndex(rev.file->text).position(at);
   std::string text = fmt::format("{}:{}:{}: error: {} of revision {} failed: {}", rev.path(),
                                  position.line, position.column,
@@ -51,11 +50,9 @@ std::string step_failure(sqlite::Connection& db, sqlite::VersionTable& table,
   if (!statement.empty()) {
     text += fmt::format("\n  {}", util::strip(statement));
   }
-  text += "\n" + left_at(db, table, step);
-  if (disk_full) {
-    text += fmt::format("\nno space is left on the disk of {} (or of SQLite's temporary files): "
-                        "free some, then run the command again",
-                        db.name());
+  text += "\n" + left_at(db, step);
+  if (!advice.empty()) {
+    text += "\n" + advice;
   }
   return text;
 }
@@ -68,12 +65,12 @@ std::size_t function_offset(const model::Revision& rev, bool up)
 
 enum class StepStatus { applied, moved };
 
-Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connection& db,
-                              sqlite::VersionTable& table, const graph::PlanStep& step,
-                              const MigrateOptions& options)
+Result<StepStatus> apply_step(const graph::RevisionGraph& graph, db::MigrationTarget& db,
+                              const graph::PlanStep& step, const MigrateOptions& options)
 {
   const model::Revision& rev = graph.rev(step.rev);
-  if (auto begun = db.begin_immediate(); !begun) {
+  auto& table = db.versions();
+  if (auto begun = db.begin(); !begun) {
     auto rows = table.heads();
     return model::make_error(fmt::format(
         "{}: error: cannot start the {} of revision {}: {}\nthe database is at {}", rev.path(),
@@ -92,11 +89,13 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connect
   if (options.log) {
     options.log("Running " + graph::describe_step(graph, step));
   }
-  ConnectionSink sink(db);
-  RunContext context{&db, sink, options.modules, options.config_engine_is_target};
+  TargetSink sink(db);
+  RunContext context{db.sqlite_connection(), sink, options.modules,
+                     options.config_engine_is_target};
+  context.dialect = db.dialect();
   const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
   if (outcome.status == BodyStatus::failed) {
-    return model::make_error(step_failure(db, table, rev, step, outcome.span.begin,
+    return model::make_error(step_failure(db, rev, step, outcome.span.begin,
                                           outcome.message, outcome.statement));
   }
   if (outcome.status != BodyStatus::ok) {
@@ -104,28 +103,29 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, sqlite::Connect
     const auto at = model::LineIndex(rev.file->text).position(outcome.span.begin);
     return model::make_error(fmt::format(
         "{}:{}:{}: error: cannot {} revision {}: {}\n{}", rev.path(), at.line, at.column,
-        step.up ? "upgrade" : "downgrade", rev.id, outcome.message, left_at(db, table, step)));
+        step.up ? "upgrade" : "downgrade", rev.id, outcome.message, left_at(db, step)));
   }
   if (auto done = apply_version_changes(table, step.changes); !done) {
-    return model::make_error(step_failure(db, table, rev, step, function_offset(rev, step.up),
+    return model::make_error(step_failure(db, rev, step, function_offset(rev, step.up),
                                           done.error().message));
   }
   if (auto done = db.commit(); !done) {
-    return model::make_error(step_failure(db, table, rev, step, function_offset(rev, step.up),
+    return model::make_error(step_failure(db, rev, step, function_offset(rev, step.up),
                                           done.error().message));
   }
   return StepStatus::applied;
 }
 
-Result<void> ensure_version_table(sqlite::Connection& db, sqlite::VersionTable& table)
+Result<void> ensure_version_table(db::MigrationTarget& db)
 {
+  auto& table = db.versions();
   auto exists = table.exists();
   MIGLINT_TRY(exists);
   if (*exists) {
     return {};
   }
   auto created = [&]() -> Result<void> {
-    MIGLINT_TRY(db.begin_immediate());
+    MIGLINT_TRY(db.begin());
     if (auto done = table.create_if_missing(); !done) {
       (void)db.rollback();
       return done.error();
@@ -163,11 +163,12 @@ std::string version_change_sql(const graph::VersionChange& change, const std::st
   return {};
 }
 
-Result<MigrateResult> migrate(const graph::RevisionGraph& graph, sqlite::Connection& db,
+Result<MigrateResult> migrate(const graph::RevisionGraph& graph, db::MigrationTarget& db,
                               const Planner& planner, const MigrateOptions& options)
 {
-  sqlite::VersionTable table(db, options.version_table);
-  MIGLINT_TRY(ensure_version_table(db, table));
+  auto& table = db.versions();
+  MIGLINT_TRY(db.lock_for_migration());
+  MIGLINT_TRY(ensure_version_table(db));
   MigrateResult result;
   // Each round plans from the rows as they are; another process may move them between
   // two of our steps, and then the rest is planned again (bounded, in case of a livelock).
@@ -178,7 +179,7 @@ Result<MigrateResult> migrate(const graph::RevisionGraph& graph, sqlite::Connect
     MIGLINT_TRY(plan);
     bool moved = false;
     for (const auto& step : plan->steps) {
-      auto status = apply_step(graph, db, table, step, options);
+      auto status = apply_step(graph, db, step, options);
       MIGLINT_TRY(status);
       if (*status == StepStatus::moved) {
         moved = true;
@@ -196,12 +197,13 @@ Result<MigrateResult> migrate(const graph::RevisionGraph& graph, sqlite::Connect
   return model::make_error("the version table kept changing under another process; giving up");
 }
 
-Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, sqlite::Connection& db,
+Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, db::MigrationTarget& db,
                                   const graph::Plan& plan, const MigrateOptions& options)
 {
-  sqlite::VersionTable table(db, options.version_table);
-  MIGLINT_TRY(ensure_version_table(db, table));
-  MIGLINT_TRY(db.begin_immediate());
+  auto& table = db.versions();
+  MIGLINT_TRY(db.lock_for_migration());
+  MIGLINT_TRY(ensure_version_table(db));
+  MIGLINT_TRY(db.begin());
   auto run = [&]() -> Result<void> {
     auto current = table.heads();
     MIGLINT_TRY(current);
@@ -248,8 +250,12 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
   for (const auto& step : plan.steps) {
     if (step.heads_before.empty()) {
       // Offline mode starts from nothing: the version table comes first.
-      std::string ddl = sqlite::version_table_ddl(options.version_table);
-      ddl = util::join(util::split(ddl, '\t'), "    ");
+      const std::string ddl = options.dialect == db::Dialect::postgresql
+                                  ? postgres::version_table_ddl(options.version_table)
+                                  : util::join(util::split(sqlite::version_table_ddl(
+                                                               options.version_table),
+                                                           '\t'),
+                                               "    ");
       (void)sink.execute(ddl);
     }
     if (options.log) {
@@ -267,6 +273,7 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
     if (!step.is_stamp()) {
       const model::Revision& rev = graph.rev(step.rev);
       RunContext context{nullptr, sink, options.modules, options.config_engine_is_target};
+      context.dialect = options.dialect;
       const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
       if (outcome.status != BodyStatus::ok) {
         const model::LineIndex lines(rev.file->text);

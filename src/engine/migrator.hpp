@@ -1,11 +1,11 @@
 // Applies migration plans to a database: each revision in its own transaction
-// (BEGIN IMMEDIATE) together with its version-table change, so a failure leaves the
+// (BEGIN IMMEDIATE on SQLite) together with its version-table change, so a failure leaves the
 // database at the last good revision; or renders a plan as an SQL script (`--sql`).
 #pragma once
 
 #include "engine/body_runner.hpp"
 #include "graph/planner.hpp"
-#include "sqlite/database.hpp"
+#include "db/migration_target.hpp"
 
 #include <functional>
 #include <string>
@@ -14,7 +14,10 @@
 namespace miglint::engine {
 
 struct MigrateOptions {
+  // The version table of render_script (online, the target's own).
   std::string version_table = "alembic_version";
+  // The dialect render_script writes for (online, the target's own).
+  db::Dialect dialect = db::Dialect::sqlite;
   // Receives Alembic's log text for each step ("Running upgrade a1 -> b2, message").
   std::function<void(const std::string&)> log;
   // Where revisions' imports of the application's own modules are read.
@@ -39,12 +42,12 @@ struct MigrateResult {
 // back and returns an Error whose message is GCC-style: `path:line:col: error: upgrade of
 // revision X failed: <SQLite message>`, then the statement, then where the database was
 // left (the version rows read back, as `current` shows them).
-model::Result<MigrateResult> migrate(const graph::RevisionGraph& graph, sqlite::Connection& db,
+model::Result<MigrateResult> migrate(const graph::RevisionGraph& graph, db::MigrationTarget& db,
                                      const Planner& planner, const MigrateOptions& options);
 
 // Moves the version rows as a stamp plan says, in one transaction (`purge` first deletes
 // every row). Nothing else is run.
-model::Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, sqlite::Connection& db,
+model::Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, db::MigrationTarget& db,
                                          const graph::Plan& plan, const MigrateOptions& options);
 
 // The plan as the script Alembic's offline mode prints for SQLite: the version table's

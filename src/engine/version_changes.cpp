@@ -2,7 +2,7 @@
 
 namespace miglint::engine {
 
-model::Result<void> apply_version_changes(sqlite::VersionTable& table,
+model::Result<void> apply_version_changes(db::VersionStore& table,
                                           const std::vector<graph::VersionChange>& changes)
 {
   for (const auto& change : changes) {

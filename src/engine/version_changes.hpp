@@ -4,13 +4,13 @@
 
 #include "graph/planner.hpp"
 #include "model/result.hpp"
-#include "sqlite/version_table.hpp"
+#include "db/version_store.hpp"
 
 #include <vector>
 
 namespace miglint::engine {
 
-model::Result<void> apply_version_changes(sqlite::VersionTable& table,
+model::Result<void> apply_version_changes(db::VersionStore& table,
                                           const std::vector<graph::VersionChange>& changes);
 
 } // namespace miglint::engine

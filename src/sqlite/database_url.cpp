@@ -1,6 +1,7 @@
 #include "sqlite/database_url.hpp"
 
 #include "util/strings.hpp"
+#include "util/url_query.hpp"
 
 #include <fmt/format.h>
 
@@ -26,39 +27,6 @@ bool is_blank(char c)
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-int hex_value(char c)
-{
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-// %XX escapes decoded; a `%` not followed by two hex digits stays as it is.
-std::string percent_decode(std::string_view text)
-{
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
-}
-
 bool is_url_word_char(char c)
 {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
@@ -77,23 +45,9 @@ bool looks_like_url(std::string_view text)
   return i > 0 && i < text.size() && text[i] == ':';
 }
 
-// urllib.parse.parse_qsl as SQLAlchemy calls it: `&`-separated, `+` is a space, %XX
-// decoded, and entries without `=` or with an empty value dropped.
-using QueryOptions = std::vector<std::pair<std::string, std::string>>;
-QueryOptions parse_query(std::string_view query)
-{
-  QueryOptions out;
-  for (std::string pair : util::split(query, '&')) {
-    const std::size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq + 1 == pair.size()) {
-      continue;
-    }
-    std::replace(pair.begin(), pair.end(), '+', ' ');
-    out.emplace_back(percent_decode(std::string_view(pair).substr(0, eq)),
-                     percent_decode(std::string_view(pair).substr(eq + 1)));
-  }
-  return out;
-}
+using util::parse_query;
+using util::percent_decode;
+using util::QueryOptions;
 
 // SQLAlchemy's asbool().
 std::optional<bool> as_bool(std::string_view text)
@@ -243,6 +197,9 @@ OpenMode DatabaseTarget::open_mode() const
 
 std::string DatabaseTarget::display() const
 {
+  if (postgres) {
+    return postgres->display;
+  }
   return memory ? std::string(":memory:") : path.string();
 }
 
@@ -280,8 +237,16 @@ Result<DatabaseTarget> parse_database_url(std::string_view text)
   const std::size_t plus = scheme.find('+');
   const std::string dialect = scheme.substr(0, plus);
   const std::string driver = plus == std::string::npos ? std::string() : scheme.substr(plus + 1);
+  if (postgres::is_postgres_scheme(scheme)) {
+    auto url = postgres::parse_url(text);
+    MIGLINT_TRY(url);
+    DatabaseTarget target;
+    target.url = std::string(text);
+    target.postgres = std::move(*url);
+    return target;
+  }
   if (util::to_lower(dialect) != "sqlite") {
-    return usage(fmt::format("miglint only runs migrations on SQLite; got {}",
+    return usage(fmt::format("miglint runs migrations on SQLite and PostgreSQL; got {}",
                              util::to_lower(dialect)));
   }
   if (dialect != "sqlite") {
@@ -559,7 +524,7 @@ Result<DatabaseTarget> resolve_database(std::optional<std::string> flag,
                    fmt::format("{} (from {})", target.error().message, origin)};
     }
     target->origin = std::move(origin);
-    if (!target->memory && target->path.is_relative() && !dir.empty()) {
+    if (!target->postgres && !target->memory && target->path.is_relative() && !dir.empty()) {
       target->path = dir / target->path;
     }
     return target;

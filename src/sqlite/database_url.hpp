@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/result.hpp"
+#include "postgres/url.hpp"
 #include "sqlite/database.hpp"
 
 #include <filesystem>
@@ -23,6 +24,8 @@ struct DatabaseTarget {
   bool existing_only = false; // `mode=rw`: open for writing, never create
   std::string url;            // the text as given
   std::string origin;         // where it came from: "--db", "DATABASE_URL (environment)", ...
+  // Set for a PostgreSQL URL (and then nothing above but url and origin is).
+  std::optional<postgres::Url> postgres;
 
   // read_only, memory, read_write (mode=rw), or read_write_create (upgrade/stamp create
   // the file like Alembic).
@@ -45,8 +48,9 @@ struct DatabaseTarget {
 // converts them and otherwise ignored. Refused: text SQLAlchemy cannot parse
 // (`sqlite:app.db`), a host, user or port, options SQLAlchemy ignores without uri=true
 // (`?mode=ro` alone), a `file:` name without uri=true, and anything else that would make
-// SQLite create a file under a name nobody meant. Any other dialect: "miglint only runs
-// migrations on SQLite; got postgresql".
+// SQLite create a file under a name nobody meant. PostgreSQL URLs are parsed by
+// postgres::parse_url. Any other dialect: "miglint runs migrations on SQLite and
+// PostgreSQL; got mysql".
 Result<DatabaseTarget> parse_database_url(std::string_view text);
 
 // Reads `.env` text as python-dotenv does, for the forms projects use: `KEY=value`,

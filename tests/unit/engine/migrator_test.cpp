@@ -1,6 +1,7 @@
 #include "engine/migrator.hpp"
 #include "engine/round_trip.hpp"
 #include "readers/reader.hpp"
+#include "sqlite/migration_target.hpp"
 #include "sqlite/version_table.hpp"
 
 #include <doctest/doctest.h>
@@ -51,14 +52,15 @@ TEST_SUITE("engine::migrate")
   TEST_CASE("a failing statement rolls back its revision only and names file and line")
   {
     const auto g = chain("CREATE TABLE u (id INTEGER);\nINSERT INTO nowhere VALUES (1);");
-    auto db = memory_db();
+    sqlite::MigrationTarget target(memory_db(), "alembic_version");
+    sqlite::Connection& db = *target.sqlite_connection();
     std::vector<std::string> log;
     engine::MigrateOptions options;
     options.log = [&](const std::string& line) { log.push_back(line); };
     auto planner = [&](const std::vector<std::string>& current) {
       return graph::plan_upgrade(g, current, "heads");
     };
-    auto done = engine::migrate(g, db, planner, options);
+    auto done = engine::migrate(g, target, planner, options);
     REQUIRE_FALSE(done);
     CHECK(done.error().message.find("versions/bbb222_x.sql:8:1: error: upgrade of revision "
                                     "bbb222 failed: no such table: nowhere") == 0);

@@ -1,0 +1,38 @@
+// A PostgreSQL database as a migration target: one transaction per revision (DDL is
+// transactional there, so a failure leaves nothing half applied), and an advisory lock
+// held while migrating so that two concurrent runs take turns.
+#pragma once
+
+#include "db/migration_target.hpp"
+#include "postgres/connection.hpp"
+#include "postgres/version_table.hpp"
+
+#include <memory>
+
+namespace miglint::postgres {
+
+class MigrationTarget final : public db::MigrationTarget {
+public:
+  MigrationTarget(Connection db, std::string version_table);
+
+  db::Dialect dialect() const override { return db::Dialect::postgresql; }
+  std::string name() const override { return m_db->name(); }
+  db::VersionStore& versions() override { return m_versions; }
+  model::Result<void> lock_for_migration() override;
+  model::Result<void> begin() override { return m_db->exec("BEGIN"); }
+  model::Result<void> commit() override;
+  model::Result<void> rollback() override { return m_db->exec("ROLLBACK"); }
+  model::Result<void> execute(std::string_view sql) override;
+  void echo_statements(std::FILE* out) override { m_db->echo_statements(out); }
+  Connection& connection() { return *m_db; }
+
+private:
+  std::unique_ptr<Connection> m_db; // on the heap: the version table keeps its address
+  VersionTable m_versions;
+};
+
+// The leading keyword of `sql` when it begins, commits or rolls back a transaction
+// (BEGIN, START, COMMIT, END, ROLLBACK, ABORT), else "".
+std::string transaction_control_keyword(std::string_view sql);
+
+} // namespace miglint::postgres
