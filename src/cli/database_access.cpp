@@ -10,20 +10,39 @@
 
 namespace miglint::cli {
 
-model::Result<sqlite::DatabaseTarget> choose_database(const Workspace& ws,
-                                                      const std::optional<std::string>& flag)
+model::Result<sqlite::DatabaseTarget> find_database(const Workspace& ws,
+                                                    const std::optional<std::string>& flag)
 {
   std::optional<std::string> configured = ws.project.config.database_url;
   if (!configured && ws.project.ini && !ws.project.ini->sqlalchemy_url.empty()) {
     configured = ws.project.ini->sqlalchemy_url;
   }
-  auto target = sqlite::resolve_database(flag, ws.project.cwd, configured);
+  return sqlite::resolve_database(flag, ws.project.cwd, configured);
+}
+
+model::Result<sqlite::DatabaseTarget> choose_database(const Workspace& ws,
+                                                      const std::optional<std::string>& flag)
+{
+  auto target = find_database(ws, flag);
   if (!target && target.error().kind == model::Error::Kind::not_found) {
     return model::make_error("no database given: pass --db PATH or URL, or set "
                              "ALEMBIC_DATABASE_URL or DATABASE_URL",
                              model::Error::Kind::usage);
   }
   return target;
+}
+
+model::Result<db::Dialect> offline_dialect(const Workspace& ws,
+                                           const std::optional<std::string>& flag)
+{
+  auto target = find_database(ws, flag);
+  if (!target) {
+    if (target.error().kind == model::Error::Kind::not_found) {
+      return db::Dialect::sqlite;
+    }
+    return target.error();
+  }
+  return target->postgres ? db::Dialect::postgresql : db::Dialect::sqlite;
 }
 
 model::Result<sqlite::Connection> open_database(const sqlite::DatabaseTarget& target,

@@ -22,6 +22,14 @@ inline constexpr int k_migration_busy_timeout_ms = 60000;
 // sqlalchemy.url. An Error of kind not_found when nothing names one.
 model::Result<sqlite::DatabaseTarget> choose_database(const Workspace& ws,
                                                       const std::optional<std::string>& flag);
+// The same lookup, an Error of kind not_found when nothing names a database.
+model::Result<sqlite::DatabaseTarget> find_database(const Workspace& ws,
+                                                    const std::optional<std::string>& flag);
+
+// The dialect `--sql` writes for: the named database's, SQLite when none is named (an
+// unparsable URL is an Error).
+model::Result<db::Dialect> offline_dialect(const Workspace& ws,
+                                           const std::optional<std::string>& flag);
 
 // Opens the database: `must_exist` refuses a missing file (current, history) instead of
 // creating it (upgrade, stamp: Alembic creates it). Those reading commands open a file

@@ -38,6 +38,12 @@ int run_offline(const Workspace& ws, const MigrationOptions& options, bool up)
     return fail(plan.error().message, 1);
   }
   engine::MigrateOptions migrate;
+  // Offline as online, the URL (when one is named) says which dialect the SQL is for.
+  auto dialect = offline_dialect(ws, options.db);
+  if (!dialect) {
+    return fail(dialect.error().message, 2);
+  }
+  migrate.dialect = *dialect;
   migrate.log = [&](const std::string& line) { log_info(line, options.quiet); };
   const source::PythonModules modules = project_python_modules(ws, python_files());
   migrate.modules = &modules;

@@ -37,6 +37,11 @@ int run_stamp(const GlobalOptions& global, const StampOptions& options)
     if (options.purge) {
       return fail("can't use --purge with --sql mode", 2);
     }
+    auto dialect = offline_dialect(*ws, options.db);
+    if (!dialect) {
+      return fail(dialect.error().message, 2);
+    }
+    migrate.dialect = *dialect;
     std::vector<std::string> start;
     std::vector<std::string> targets;
     for (const auto& r : options.revisions) {
