@@ -3,14 +3,9 @@
 #include "graph/planner.hpp"
 #include "rules/linter.hpp"
 #include "rules/registry.hpp"
-#include "sqlite/error.hpp"
-#include "sqlite/row_digest.hpp"
-#include "sqlite/row_seeder.hpp"
-#include "sqlite/schema_diff.hpp"
-#include "sqlite/schema_snapshot.hpp"
-#include "sqlite/sql_text.hpp"
+#include "engine/sqlite_scratch.hpp"
 #include "engine/version_changes.hpp"
-#include "sqlite/version_table.hpp"
+#include "sqlite/sql_text.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -144,29 +139,21 @@ std::pair<std::string, std::string> populated_failure_cause(const BodyOutcome& o
   return {table, why};
 }
 
-// Each table's rows, shared with the digests kept between revisions.
-using RowsNow = std::map<std::string, std::shared_ptr<const sqlite::TableRows>>;
+using SchemaPtr = ScratchDatabase::SchemaPtr;
+using RowsPtr = ScratchDatabase::RowsPtr;
 
 class Verifier {
 public:
-  Verifier(const graph::RevisionGraph& graph, sqlite::Connection& db,
+  Verifier(const graph::RevisionGraph& graph, ScratchDatabase& db,
            const RoundTripOptions& options)
-      : m_graph(graph), m_db(db), m_options(options), m_table(db, options.version_table)
+      : m_graph(graph), m_db(db), m_options(options), m_table(db.versions())
   {
-    m_snapshot_options.version_table = options.version_table;
   }
 
   Result<RoundTripReport> run()
   {
     const auto started = std::chrono::steady_clock::now();
     MIGLINT_TRY(m_table.create_if_missing());
-    // Tells which tables each step may have changed, so that only those are compared and
-    // digested again; every other table's rows are those of the previous digest.
-    struct StopLogging {
-      sqlite::Connection& db;
-      ~StopLogging() { db.log_writes(nullptr); }
-    } stop_logging{m_db};
-    m_db.log_writes(&m_writes);
     const graph::NodeList targets =
         m_options.to >= 0 ? graph::NodeList{m_options.to} : m_graph.real_heads();
     auto plan = graph::plan_upgrade_to(m_graph, m_options.start_heads, targets);
@@ -193,26 +180,17 @@ public:
       const model::Revision& rev = m_graph.rev(step.rev);
       const bool selected = m_options.only.empty() || m_options.only[step.rev];
       const bool in_range = below_to[step.rev] && above_from[step.rev] && selected;
-      forget_changed(take_writes(), {&*before});
-      auto seeded = sqlite::seed_rows(
-          m_db, *before, m_options.seed_rows, [&](const sqlite::TableInfo& table) {
-            const auto known = m_full_tables.find(table.name);
-            return known != m_full_tables.end() && known->second.get() == &table;
-          });
-      MIGLINT_TRY(seeded);
-      forget_changed(take_writes(), {&*before});
-      for (const std::string& name : seeded->full) {
-        m_full_tables[name] = before->tables.at(name);
-      }
-      for (std::string& note : seeded->notes) {
+      auto notes = m_db.seed(**before, m_options.seed_rows);
+      MIGLINT_TRY(notes);
+      for (std::string& note : *notes) {
         // A table that refuses sample rows refuses them before every revision: say it once.
         if (m_noted.insert(note).second) {
           entry.notes.push_back(std::move(note));
         }
       }
-      std::optional<RowsNow> rows_before;
+      RowsPtr rows_before;
       if (in_range) {
-        auto rows = rows_now(*before);
+        auto rows = m_db.rows_now(**before);
         MIGLINT_TRY(rows);
         rows_before = std::move(*rows);
       }
@@ -220,7 +198,7 @@ public:
       MIGLINT_TRY(up);
       std::optional<BodyOutcome> failed_on_rows;
       if (up->status == BodyStatus::failed) {
-        auto retried = upgrade_on_empty_tables(rev, step, *before, entry);
+        auto retried = upgrade_on_empty_tables(rev, step, **before, entry);
         MIGLINT_TRY(retried);
         if (*retried) {
           failed_on_rows = *up;
@@ -228,11 +206,7 @@ public:
           if (rows_before) {
             // The upgrade that counts ran on emptied tables: those are the rows the
             // downgrade must bring back.
-            for (auto& [name, rows] : *rows_before) {
-              auto emptied = std::make_shared<sqlite::TableRows>(*rows);
-              emptied->rows.clear();
-              rows = std::move(emptied);
-            }
+            rows_before = m_db.emptied(*rows_before);
           }
         }
       }
@@ -246,7 +220,7 @@ public:
       MIGLINT_TRY(after);
       if (in_range) {
         ++m_report.checked;
-        MIGLINT_TRY(round_trip(rev, step, *before, *after, rows_before, entry));
+        MIGLINT_TRY(round_trip(rev, step, **before, **after, rows_before, entry));
         if (failed_on_rows) {
           report_populated_failure(rev, *failed_on_rows, entry);
         }
@@ -280,10 +254,7 @@ private:
     return any(node.down) || any(node.deps);
   }
 
-  Result<sqlite::SchemaSnapshot> snapshot()
-  {
-    return sqlite::take_snapshot(m_db, &m_cache, m_snapshot_options);
-  }
+  Result<SchemaPtr> snapshot() { return m_db.snapshot(); }
 
   // Runs one body and its version-row changes inside a savepoint, which is released on
   // success and rolled back on failure.
@@ -293,9 +264,9 @@ private:
   {
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_body"));
     const auto started = std::chrono::steady_clock::now();
-    ConnectionSink sink(m_db);
-    RunContext context{&m_db, sink, m_options.modules, m_options.config_engine_is_target,
-                       &m_declared_by_name};
+    RunContext context = m_db.run_context(m_db.sink());
+    context.modules = m_options.modules;
+    context.config_engine_is_target = m_options.config_engine_is_target;
     BodyOutcome outcome = runner_for(rev.format).run(rev, up, context);
     entry.fallback_types.insert(outcome.fallback_types.begin(), outcome.fallback_types.end());
     PhaseTiming timing;
@@ -319,25 +290,20 @@ private:
   // rows are back).
   Result<std::optional<BodyOutcome>> upgrade_on_empty_tables(const model::Revision& rev,
                                                              const graph::PlanStep& step,
-                                                             const sqlite::SchemaSnapshot& before,
+                                                             const ScratchDatabase::Schema& before,
                                                              RevisionReport& entry)
   {
-    forget_changed(take_writes(), {&before});
-    auto rows = rows_now(before);
+    m_db.forget_writes(before);
+    auto rows = m_db.rows_now(before);
     MIGLINT_TRY(rows);
-    std::vector<std::string> populated;
-    for (const auto& [name, table] : *rows) {
-      if (!table->rows.empty()) {
-        populated.push_back(name);
-      }
-    }
+    const std::vector<std::string> populated = m_db.populated_tables(**rows);
     if (populated.empty()) {
       return std::optional<BodyOutcome>();
     }
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_empty_tables"));
     bool emptied = true;
     for (const std::string& name : populated) {
-      emptied = emptied && m_db.exec("DELETE FROM " + sqlite::double_quoted(name));
+      emptied = emptied && m_db.exec("DELETE FROM " + m_db.quote_identifier(name));
     }
     std::optional<BodyOutcome> outcome;
     if (emptied) {
@@ -391,9 +357,8 @@ private:
   }
 
   Result<void> round_trip(const model::Revision& rev, const graph::PlanStep& step,
-                          const sqlite::SchemaSnapshot& before,
-                          const sqlite::SchemaSnapshot& after,
-                          const std::optional<RowsNow>& rows_before,
+                          const ScratchDatabase::Schema& before,
+                          const ScratchDatabase::Schema& after, const RowsPtr& rows_before,
                           RevisionReport& entry)
   {
     if (std::string reason = irreversible_reason(rev); !reason.empty()) {
@@ -414,9 +379,8 @@ private:
   }
 
   Result<void> check_round_trip(const model::Revision& rev, const graph::PlanStep& step,
-                                const sqlite::SchemaSnapshot& before,
-                                const sqlite::SchemaSnapshot& after,
-                                const std::optional<RowsNow>& rows_before,
+                                const ScratchDatabase::Schema& before,
+                                const ScratchDatabase::Schema& after, const RowsPtr& rows_before,
                                 RevisionReport& entry)
   {
     auto down = run_body(rev, false, inverse(step.changes), "downgrade", entry);
@@ -439,7 +403,7 @@ private:
     }
     auto restored = snapshot();
     MIGLINT_TRY(restored);
-    if (auto differences = sqlite::diff_schemas(before, *restored); !differences.empty()) {
+    if (auto differences = m_db.differences(before, **restored); !differences.empty()) {
       entry.status = "not-restored";
       entry.at = body_span(rev, false);
       entry.detail = differences.front();
@@ -449,9 +413,9 @@ private:
       m_report.findings.push_back(std::move(d));
       return {};
     }
-    report_minor_differences(rev, before, *restored, false);
+    report_minor_differences(rev, before, **restored, false);
     if (rows_before && !suppressed_with_reason(rev, "MG307")) {
-      auto lost = row_differences(*rows_before, before, after, *restored);
+      auto lost = m_db.row_differences(*rows_before, before, after, **restored);
       MIGLINT_TRY(lost);
       if (!lost->empty()) {
         entry.status = "rows-not-restored";
@@ -474,7 +438,7 @@ private:
     }
     auto repeated = snapshot();
     MIGLINT_TRY(repeated);
-    if (auto differences = sqlite::diff_schemas(after, *repeated); !differences.empty()) {
+    if (auto differences = m_db.differences(after, **repeated); !differences.empty()) {
       entry.status = "not-repeatable";
       entry.at = body_span(rev, true);
       entry.detail = differences.front();
@@ -486,136 +450,28 @@ private:
       m_report.findings.push_back(std::move(d));
       return {};
     }
-    report_minor_differences(rev, after, *repeated, true);
+    report_minor_differences(rev, after, **repeated, true);
     entry.status = "ok";
     return {};
   }
 
-  // One message per table whose rows did not all come back:
-  //   table "users": row (id=2) changed: before (2, 'b'), after (2, NULL)
-  // Tables that neither the upgrade nor the downgrade changed (nor, through a foreign key
-  // action, a table they changed) still have their rows: only the others are read again.
-  Result<std::vector<std::string>> row_differences(const RowsNow& rows_before,
-                                                   const sqlite::SchemaSnapshot& before,
-                                                   const sqlite::SchemaSnapshot& after,
-                                                   const sqlite::SchemaSnapshot& now)
-  {
-    const sqlite::WriteLog changed = with_dependents(m_writes, {&before, &after, &now});
-    std::vector<std::string> out;
-    for (const auto& [name, rows] : rows_before) {
-      const auto table = now.tables.find(name);
-      if (table == now.tables.end()) {
-        continue;
-      }
-      const auto was = before.tables.find(name);
-      if (!changed.touched(name) && was != before.tables.end() && was->second == table->second) {
-        continue;
-      }
-      auto rows_after = sqlite::digest_table(m_db, *table->second, *rows);
-      MIGLINT_TRY(rows_after);
-      if (auto difference = sqlite::first_row_difference(*rows, *rows_after)) {
-        out.push_back(fmt::format("table \"{}\": {}", name, *difference));
-      }
-    }
-    return out;
-  }
-
-  // What was written since the last call; the log starts again empty.
-  sqlite::WriteLog take_writes()
-  {
-    sqlite::WriteLog taken = std::move(m_writes);
-    m_writes.clear();
-    // Installing the log again makes SQLite prepare every statement anew, so that one
-    // prepared before is reported when it runs again.
-    m_db.log_writes(&m_writes);
-    return taken;
-  }
-
-  // `log` plus the tables whose foreign keys reach a table in it (ON DELETE / ON UPDATE
-  // actions change their rows) in any of `schemas`, transitively.
-  static sqlite::WriteLog with_dependents(const sqlite::WriteLog& log,
-                                          std::initializer_list<const sqlite::SchemaSnapshot*> schemas)
-  {
-    sqlite::WriteLog out = log;
-    for (bool grew = !out.everything; grew;) {
-      grew = false;
-      for (const sqlite::SchemaSnapshot* schema : schemas) {
-        for (const auto& [name, table] : schema->tables) {
-          if (out.touched(name)) {
-            continue;
-          }
-          for (const sqlite::ForeignKeyInfo& fk : table->foreign_keys) {
-            if (out.touched(fk.ref_table)) {
-              out.tables.insert(util::to_lower(name));
-              grew = true;
-              break;
-            }
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  // Drops what is known about the rows of the tables `log` (with its dependents) changed.
-  void forget_changed(const sqlite::WriteLog& log,
-                      std::initializer_list<const sqlite::SchemaSnapshot*> schemas)
-  {
-    if (log.everything) {
-      m_row_cache.clear();
-      m_full_tables.clear();
-      return;
-    }
-    if (log.tables.empty()) {
-      return;
-    }
-    const sqlite::WriteLog changed = with_dependents(log, schemas);
-    std::erase_if(m_row_cache, [&](const auto& entry) { return changed.touched(entry.first); });
-    std::erase_if(m_full_tables, [&](const auto& entry) { return changed.touched(entry.first); });
-  }
-
-  // The rows of every ordinary table of `schema` now: digests kept from before for tables
-  // nothing changed since (same definition), read again for the others.
-  Result<RowsNow> rows_now(const sqlite::SchemaSnapshot& schema)
-  {
-    auto shadows = sqlite::shadow_tables(m_db, schema);
-    MIGLINT_TRY(shadows);
-    RowsNow out;
-    for (const auto& [name, table] : schema.tables) {
-      if (table->is_virtual ||
-          std::find(shadows->begin(), shadows->end(), name) != shadows->end()) {
-        continue;
-      }
-      CachedRows& cached = m_row_cache[name];
-      if (cached.table != table || !cached.rows) {
-        auto rows = sqlite::digest_all_rows(m_db, *table);
-        MIGLINT_TRY(rows);
-        cached.table = table;
-        cached.rows = std::make_shared<const sqlite::TableRows>(std::move(*rows));
-      }
-      out.emplace(name, cached.rows);
-    }
-    return out;
-  }
-
   // Differences that do not change how the database behaves for the application, reported
   // apart at their own severities: column order (MG309) and PRAGMA user_version (MG310).
-  void report_minor_differences(const model::Revision& rev, const sqlite::SchemaSnapshot& want,
-                                const sqlite::SchemaSnapshot& got, bool up)
+  void report_minor_differences(const model::Revision& rev, const ScratchDatabase::Schema& want,
+                                const ScratchDatabase::Schema& got, bool up)
   {
-    if (auto order = sqlite::column_order_differences(want, got); !order.empty()) {
+    if (auto order = m_db.column_order_differences(want, got); !order.empty()) {
       auto d = finding("MG309", rev, body_span(rev, up),
                        fmt::format("after {} revision {} leaves columns in another order",
                                    up ? "upgrading again" : "downgrading", rev.id));
       attach_differences(d, order);
       m_report.findings.push_back(std::move(d));
     }
-    if (want.user_version != got.user_version) {
-      m_report.findings.push_back(
-          finding("MG310", rev, body_span(rev, up),
-                  fmt::format("{} of revision {} leaves PRAGMA user_version at {}, expected {}",
-                              up ? "the second upgrade" : "the downgrade", rev.id,
-                              got.user_version, want.user_version)));
+    if (auto version = m_db.user_version_difference(want, got)) {
+      m_report.findings.push_back(finding("MG310", rev, body_span(rev, up),
+                                          fmt::format("{} of revision {} leaves {}",
+                                                      up ? "the second upgrade" : "the downgrade",
+                                                      rev.id, *version)));
     }
   }
 
@@ -647,7 +503,7 @@ private:
     }
     auto left = snapshot();
     MIGLINT_TRY(left);
-    const auto differences = sqlite::diff_schemas(sqlite::SchemaSnapshot{}, *left);
+    const auto differences = m_db.differences(*m_db.empty_schema(), **left);
     if (!differences.empty() && last != nullptr) {
       auto d = finding("MG303", *last, body_span(*last, false),
                        "after downgrading every revision to base, the database is not empty");
@@ -668,33 +524,27 @@ private:
   }
 
   const graph::RevisionGraph& m_graph;
-  sqlite::Connection& m_db;
+  ScratchDatabase& m_db;
   const RoundTripOptions& m_options;
-  sqlite::VersionTable m_table;
-  sqlite::SnapshotCache m_cache;
-  // What statements changed since take_writes() last emptied it.
-  sqlite::WriteLog m_writes;
-  // Row digests of tables as they are now, by name, with the definition they were read with.
-  struct CachedRows {
-    std::shared_ptr<const sqlite::TableInfo> table;
-    std::shared_ptr<const sqlite::TableRows> rows;
-  };
-  std::map<std::string, CachedRows> m_row_cache;
-  // Tables known to hold the sample row count or more, with that definition.
-  std::map<std::string, std::shared_ptr<const sqlite::TableInfo>> m_full_tables;
-  sqlite::SnapshotOptions m_snapshot_options;
+  db::VersionStore& m_table;
   RoundTripReport m_report;
   std::set<std::string> m_noted;
-  std::set<std::string> m_declared_by_name; // types written by fallback, for the whole run
 };
 
 } // namespace
 
 Result<RoundTripReport> verify_round_trips(const graph::RevisionGraph& graph,
-                                           sqlite::Connection& db, const RoundTripOptions& options)
+                                           ScratchDatabase& db, const RoundTripOptions& options)
 {
   Verifier verifier(graph, db, options);
   return verifier.run();
+}
+
+Result<RoundTripReport> verify_round_trips(const graph::RevisionGraph& graph,
+                                           sqlite::Connection& db, const RoundTripOptions& options)
+{
+  SqliteScratch scratch(db, options.version_table);
+  return verify_round_trips(graph, scratch, options);
 }
 
 } // namespace miglint::engine

@@ -2,12 +2,13 @@
 // revision in upgrade order: upgrade, snapshot; downgrade, compare with the schema before;
 // upgrade again, compare with the schema after; finally downgrade everything to base and
 // check that nothing is left. Before each upgrade, tables get sample rows; the rows must
-// survive the round trip. Findings are Diagnostics (MG301-MG310). Rows are read again only
-// for the tables a step's statements may have changed (SQLite's authorizer names them, and
-// the tables their foreign keys tie to those); the schema is compared whole every time.
+// survive the round trip. Findings are Diagnostics (MG301-MG310). What the database is
+// (SQLite, PostgreSQL) is the ScratchDatabase's business; the schema is compared whole
+// every time.
 #pragma once
 
 #include "engine/body_runner.hpp"
+#include "engine/scratch_database.hpp"
 #include "graph/revision_graph.hpp"
 #include "model/diagnostic.hpp"
 #include "sqlite/database.hpp"
@@ -68,8 +69,12 @@ struct RoundTripReport {
   double milliseconds = 0;
 };
 
-// Runs the round trips on `db`, which must be empty (an in-memory database by default).
+// Runs the round trips on `db`, which must be empty (or a copy made for --start-from).
 // Errors are failures of the scratch database itself, not of revisions.
+model::Result<RoundTripReport> verify_round_trips(const graph::RevisionGraph& graph,
+                                                  ScratchDatabase& db,
+                                                  const RoundTripOptions& options);
+// The same on a SQLite database (an in-memory one by default).
 model::Result<RoundTripReport> verify_round_trips(const graph::RevisionGraph& graph,
                                                   sqlite::Connection& db,
                                                   const RoundTripOptions& options);
