@@ -9,6 +9,9 @@
 #include "cli/findings_output.hpp"
 #include "cli/python_modules.hpp"
 #include "cli/verify_summary.hpp"
+#include "engine/postgres_scratch.hpp"
+#include "engine/sqlite_scratch.hpp"
+#include "postgres/scratch_database.hpp"
 #include "engine/round_trip.hpp"
 #include "rules/linter.hpp"
 #include "rules/registry.hpp"
@@ -94,6 +97,57 @@ model::Result<std::vector<std::string>> start_from_copy(const Workspace& ws,
     }
   }
   return rows;
+}
+
+// `verify --db postgresql://...`: a scratch database of verify's own on that server, empty
+// or, with `--start-from postgresql://.../db`, a copy of that database (its template).
+model::Result<postgres::ScratchDatabase>
+open_postgres_scratch(const Workspace& ws, const postgres::Url& server,
+                      const std::optional<std::string>& start_from, engine::RoundTripOptions& rt)
+{
+  std::optional<std::string> template_db;
+  if (start_from) {
+    auto source = sqlite::parse_database_url(*start_from);
+    MIGLINT_TRY(source);
+    if (!source->postgres) {
+      return model::make_error("--start-from with a PostgreSQL --db needs a PostgreSQL database "
+                               "on the same server",
+                               model::Error::Kind::usage);
+    }
+    template_db = source->postgres->database();
+  }
+  auto scratch = postgres::ScratchDatabase::create(server, template_db);
+  MIGLINT_TRY(scratch);
+  std::fprintf(stderr, "miglint: verifying on %s, a scratch database dropped afterwards%s\n",
+               server.with_database(scratch->name()).display.c_str(),
+               template_db ? fmt::format(" (a copy of {})", *template_db).c_str() : "");
+  if (template_db) {
+    postgres::VersionTable table(scratch->connection(), rt.version_table);
+    auto heads = table.heads();
+    MIGLINT_TRY(heads);
+    for (const auto& row : *heads) {
+      if (ws.graph().find(row) < 0) {
+        return model::make_error(
+            fmt::format("--start-from {}: the database is at revision {}, which is not one of "
+                        "this project's revisions",
+                        *start_from, row),
+            model::Error::Kind::usage);
+      }
+    }
+    rt.start_heads = *heads;
+  } else {
+    auto objects = scratch->connection().query("SELECT count(*) FROM pg_catalog.pg_class c JOIN "
+                                               "pg_catalog.pg_namespace n ON n.oid = "
+                                               "c.relnamespace WHERE n.nspname = 'public'");
+    MIGLINT_TRY(objects);
+    if (objects->values.empty() || objects->values[0][0].value_or("0") != "0") {
+      return model::make_error(
+          "verify needs an empty scratch database, and the server's template database "
+          "(template1) gives new databases tables of its own",
+          model::Error::Kind::usage);
+    }
+  }
+  return scratch;
 }
 
 // Verify's own findings take the severities of the configuration (`[rules] MG303 =
@@ -227,45 +281,62 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
   }
 
   // Only an explicit --db: verify must never touch the database the environment names.
-  auto db = [&]() -> model::Result<sqlite::Connection> {
-    if (!options.db) {
-      return sqlite::Connection::open_memory();
-    }
-    auto target = sqlite::parse_database_url(*options.db);
-    if (!target) {
-      return target.error();
-    }
-    if (target->postgres) {
-      return model::make_error(
-          fmt::format("verify cannot run on PostgreSQL yet ({}); nothing was verified",
-                      target->postgres->display),
-          model::Error::Kind::usage);
-    }
-    if (!target->memory && target->path.is_relative()) {
-      target->path = ws->project.cwd / target->path;
-    }
-    return open_database(*target, false, sqlite::k_default_busy_timeout_ms);
-  }();
-  if (!db) {
-    return fail(db.error().message, 2);
-  }
+  // Declared before `scratch`, which uses them: they are closed after it.
+  std::optional<postgres::ScratchDatabase> pg_database;
+  std::optional<sqlite::Connection> sqlite_database;
+  std::unique_ptr<engine::ScratchDatabase> scratch;
+  std::optional<sqlite::DatabaseTarget> target;
   if (options.db) {
-    auto objects = db->prepare("SELECT count(*) FROM sqlite_master");
-    if (!objects || !objects->step() || objects->column_int(0) != 0) {
-      return fail(fmt::format("verify needs an empty scratch database; {} is not empty", *options.db),
-                  2);
+    auto parsed = sqlite::parse_database_url(*options.db);
+    if (!parsed) {
+      return fail(parsed.error().message, 2);
     }
+    target = std::move(*parsed);
   }
-  if (options.start_from) {
-    auto heads = start_from_copy(*ws, *options.start_from, *db);
-    if (!heads) {
-      return fail(heads.error().message, 2);
+  if (target && target->postgres) {
+    auto created = open_postgres_scratch(*ws, *target->postgres, options.start_from, rt);
+    if (!created) {
+      return fail(created.error().message, 2);
     }
-    rt.start_heads = *heads;
-    std::fprintf(stderr, "miglint: verifying from a copy of %s, at %s\n",
-                 options.start_from->c_str(),
-                 heads->empty() ? "base (no version rows)"
-                                : fmt::format("{}", fmt::join(*heads, ", ")).c_str());
+    pg_database.emplace(std::move(*created));
+    auto begun = engine::PostgresScratch::begin(pg_database->connection(), rt.version_table);
+    if (!begun) {
+      return fail(begun.error().message, 2);
+    }
+    scratch = std::move(*begun);
+  } else {
+    auto db = [&]() -> model::Result<sqlite::Connection> {
+      if (!target) {
+        return sqlite::Connection::open_memory();
+      }
+      if (!target->memory && target->path.is_relative()) {
+        target->path = ws->project.cwd / target->path;
+      }
+      return open_database(*target, false, sqlite::k_default_busy_timeout_ms);
+    }();
+    if (!db) {
+      return fail(db.error().message, 2);
+    }
+    if (options.db) {
+      auto objects = db->prepare("SELECT count(*) FROM sqlite_master");
+      if (!objects || !objects->step() || objects->column_int(0) != 0) {
+        return fail(
+            fmt::format("verify needs an empty scratch database; {} is not empty", *options.db), 2);
+      }
+    }
+    if (options.start_from) {
+      auto heads = start_from_copy(*ws, *options.start_from, *db);
+      if (!heads) {
+        return fail(heads.error().message, 2);
+      }
+      rt.start_heads = *heads;
+      std::fprintf(stderr, "miglint: verifying from a copy of %s, at %s\n",
+                   options.start_from->c_str(),
+                   heads->empty() ? "base (no version rows)"
+                                  : fmt::format("{}", fmt::join(*heads, ", ")).c_str());
+    }
+    sqlite_database.emplace(std::move(*db));
+    scratch = std::make_unique<engine::SqliteScratch>(*sqlite_database, rt.version_table);
   }
   const rules::RuleInfo* unverifiable_rule = rules::find_rule("MG306");
   auto unverifiable_severity = rules::configured_severity(ws->project.config, *unverifiable_rule);
@@ -276,7 +347,7 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
       options.allow_unverifiable || !*unverifiable_severity ||
       **unverifiable_severity != model::Severity::error;
 
-  auto report = engine::verify_round_trips(graph, *db, rt);
+  auto report = engine::verify_round_trips(graph, *scratch, rt);
   if (!report) {
     return fail(report.error().message, 2);
   }

@@ -5,6 +5,7 @@
 #include "rules/registry.hpp"
 #include "engine/sqlite_scratch.hpp"
 #include "engine/version_changes.hpp"
+#include "sqlite/error.hpp"
 #include "sqlite/sql_text.hpp"
 #include "util/strings.hpp"
 

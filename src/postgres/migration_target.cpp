@@ -10,41 +10,84 @@ namespace miglint::postgres {
 
 namespace {
 
-// Skips blanks and SQL comments (`-- ...`, `/* ... */`).
-std::string_view skip_blanks_and_comments(std::string_view sql)
+// The leading keyword of one statement, upper-cased.
+std::string leading_keyword(std::string_view statement)
 {
-  while (true) {
-    while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front())) != 0) {
-      sql.remove_prefix(1);
-    }
-    if (sql.starts_with("--")) {
-      const std::size_t end = sql.find('\n');
-      sql.remove_prefix(end == std::string_view::npos ? sql.size() : end + 1);
-    } else if (sql.starts_with("/*")) {
-      const std::size_t end = sql.find("*/");
-      sql.remove_prefix(end == std::string_view::npos ? sql.size() : end + 2);
-    } else {
-      return sql;
-    }
+  std::size_t i = 0;
+  while (i < statement.size() && std::isspace(static_cast<unsigned char>(statement[i])) != 0) {
+    ++i;
   }
+  std::size_t n = i;
+  while (n < statement.size() && std::isalpha(static_cast<unsigned char>(statement[n])) != 0) {
+    ++n;
+  }
+  return util::to_upper(statement.substr(i, n - i));
 }
 
 } // namespace
 
 std::string transaction_control_keyword(std::string_view sql)
 {
-  sql = skip_blanks_and_comments(sql);
-  std::size_t n = 0;
-  while (n < sql.size() && std::isalpha(static_cast<unsigned char>(sql[n])) != 0) {
-    ++n;
-  }
-  const std::string word = util::to_upper(sql.substr(0, n));
-  for (const char* keyword : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"}) {
-    if (word == keyword) {
-      return word;
+  // Walks the text as PostgreSQL's lexer does for what hides a `;`: quoted strings and
+  // names, dollar-quoted bodies and comments; each statement's first word is checked.
+  std::string statement;
+  auto check = [&]() -> std::string {
+    const std::string word = leading_keyword(statement);
+    statement.clear();
+    for (const char* keyword : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"}) {
+      if (word == keyword) {
+        return word;
+      }
+    }
+    return {};
+  };
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      const std::size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end;
+      statement += ' ';
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      int depth = 1;
+      for (i += 2; i < sql.size() && depth > 0; ++i) {
+        if (sql.compare(i, 2, "/*") == 0) {
+          ++depth;
+          ++i;
+        } else if (sql.compare(i, 2, "*/") == 0) {
+          --depth;
+          ++i;
+        }
+      }
+      --i;
+      statement += ' ';
+    } else if (c == '\'' || c == '"') {
+      const std::size_t end = sql.find(c, i + 1);
+      i = end == std::string_view::npos ? sql.size() : end; // '' and "" re-enter at once
+      statement += 'x';
+    } else if (c == '$') {
+      // $tag$ ... $tag$ (a tag of letters, digits and _), or a parameter like $1.
+      std::size_t t = i + 1;
+      while (t < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[t])) != 0 || sql[t] == '_')) {
+        ++t;
+      }
+      if (t < sql.size() && sql[t] == '$' &&
+          (t == i + 1 || std::isdigit(static_cast<unsigned char>(sql[i + 1])) == 0)) {
+        const std::string_view tag = sql.substr(i, t - i + 1);
+        const std::size_t end = sql.find(tag, t + 1);
+        i = end == std::string_view::npos ? sql.size() : end + tag.size() - 1;
+        statement += 'x';
+      } else {
+        statement += c;
+      }
+    } else if (c == ';') {
+      if (std::string keyword = check(); !keyword.empty()) {
+        return keyword;
+      }
+    } else {
+      statement += c;
     }
   }
-  return {};
+  return check();
 }
 
 MigrationTarget::MigrationTarget(Connection db, std::string version_table)

@@ -31,8 +31,9 @@ private:
   VersionTable m_versions;
 };
 
-// The leading keyword of `sql` when it begins, commits or rolls back a transaction
-// (BEGIN, START, COMMIT, END, ROLLBACK, ABORT), else "".
+// The leading keyword of the first statement in `sql` (one or more `;`-separated
+// statements) that begins, commits or rolls back a transaction (BEGIN, START, COMMIT, END,
+// ROLLBACK, ABORT), else "". `BEGIN` inside a DO block's body is not a statement of its own.
 std::string transaction_control_keyword(std::string_view sql);
 
 } // namespace miglint::postgres
