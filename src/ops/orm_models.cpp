@@ -357,6 +357,12 @@ Flow<Value> Interpreter::orm_attribute(const std::shared_ptr<OrmObject>& obj, co
 {
   if (const OrmColumn* c = obj->mapping->find_attr(name)) {
     if (auto it = obj->attrs.find(name); it != obj->attrs.end()) return it->second;
+    if (obj->deferred.contains(name)) {
+      return unsupported(fmt::format("`{}`, a column that load_only()/defer() left unloaded (SQLAlchemy "
+                                     "loads it lazily on access)",
+                                     text(expr.span)),
+                         expr.span);
+    }
     if (obj->state == OrmObject::State::transient || obj->state == OrmObject::State::pending) {
       return Value();
     }
@@ -396,6 +402,7 @@ std::optional<Stop> Interpreter::assign_attribute(const ObjectPtr& object, const
                        target.span);
   }
   obj->attrs[name] = value;
+  obj->deferred.erase(name); // set without loading, as SQLAlchemy allows
   return std::nullopt;
 }
 
