@@ -1298,6 +1298,16 @@ Flow<Value> Evaluator::subscript(const Expr& expr, const Subscript& s)
     for (const auto& kv : d->items) {
       if (equal(kv.first, *key)) return kv.second;
     }
+    if (d->default_factory) {
+      // defaultdict: the factory's value is stored under the key and returned.
+      if (auto stop = check_known(*key, expr, "a dict key")) return *stop;
+      CallArgs none;
+      none.span = expr.span;
+      auto made = call_value(*d->default_factory, none, expr);
+      if (!made) return made.stop();
+      base->mutable_dict()->items.emplace_back(*key, *made);
+      return *made;
+    }
     return failure(fmt::format("KeyError: {}", to_repr(*key)), expr.span);
   }
   if (auto str = base->str()) {
@@ -1925,6 +1935,9 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
     if (!t) return t.stop();
     return Value(*t);
   }
+  if ((name == "int" || name == "float") && args.args.empty() && args.kwargs.empty()) {
+    return name == "int" ? Value(std::int64_t{0}) : Value(0.0);
+  }
   if (name == "int" && first) {
     if (auto m = first->as<EnumMember>(); m && m->value_like && m->value.integer()) return m->value;
     if (auto i = as_int(*first)) return Value(*i);
@@ -2019,7 +2032,7 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
   }
   if (name == "dict") {
     auto d = std::make_shared<DictValue>();
-    if (first && first->dict()) *d = *first->dict();
+    if (first && first->dict()) d->items = first->dict()->items;
     for (const auto& [k, v] : args.kwargs) d->items.emplace_back(Value(k), v);
     return Value(d);
   }
