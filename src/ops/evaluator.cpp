@@ -546,6 +546,31 @@ std::optional<Stop> Evaluator::bind_import(const Stmt& stmt)
   return std::nullopt;
 }
 
+void Evaluator::exec_module_definition(const Stmt& stmt)
+{
+  auto stop = exec(stmt);
+  if (!stop || stop->kind == Stop::Kind::returned) return;
+  std::vector<std::string> names;
+  std::function<void(const Expr&)> targets = [&](const Expr& t) {
+    if (const auto* n = t.as<Name>()) names.push_back(n->id);
+    if (const auto* tuple = t.as<Tuple>()) {
+      for (const ExprPtr& e : tuple->elts) targets(*e);
+    }
+  };
+  if (const auto* c = stmt.as<ClassDef>()) names.push_back(c->name);
+  if (const auto* a = stmt.as<Assign>()) {
+    for (const ExprPtr& t : a->targets) targets(*t);
+  }
+  if (const auto* a = stmt.as<AnnAssign>()) targets(*a->target);
+  const std::string where = m_module ? fmt::format("{}:{}", m_module->path, line_of(stop->span))
+                                     : fmt::format("line {}", line_of(stop->span));
+  for (const std::string& n : names) {
+    if (lookup(n)) continue;
+    m_unbound[(m_module ? m_module->dotted : std::string()) + ":" + n] =
+        fmt::format("{} ({})", stop->message, where);
+  }
+}
+
 void Evaluator::load_module(const Module& module)
 {
   for (const StmtPtr& s : module.body) {
@@ -560,7 +585,7 @@ void Evaluator::load_module(const Module& module)
       // Module constants (`INDEX = "ix_users_email"`, `users = sa.table(...)`), classes,
       // and the loops and conditions that compute them; a value the evaluator cannot
       // compute stays unbound and is reported where it is used.
-      (void)exec(*s);
+      exec_module_definition(*s);
     }
   }
 }
@@ -1042,6 +1067,10 @@ Flow<Value> Evaluator::eval_inner(const Expr& expr)
     if (n->id == "NotImplementedError" || n->id == "Exception" || n->id == "RuntimeError" ||
         n->id == "ValueError") {
       return builtin_value(n->id);
+    }
+    if (auto it = m_unbound.find((m_module ? m_module->dotted : std::string()) + ":" + n->id); it != m_unbound.end()) {
+      return unsupported(fmt::format("`{}`, whose module-level definition stopped: {}", n->id, it->second),
+                         expr.span);
     }
     return unsupported(fmt::format("name `{}`, which is not defined in the revision", n->id),
                        expr.span);

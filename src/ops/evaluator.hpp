@@ -121,6 +121,10 @@ public:
   std::optional<Stop> run_function(const python::FunctionDef& def);
 
   std::optional<Stop> exec_block(const python::Block& block);
+  // Runs a module-level definition (a class, a constant) of the revision or of an
+  // application module. When it stops, the names it would have bound remember why, so
+  // that a later use reports the construct at its own line rather than an unknown name.
+  void exec_module_definition(const python::Stmt& stmt);
   // Records what a function's decorator does (classmethod, staticmethod, a transparent
   // one such as functools.lru_cache) or that it is unknown.
   void apply_decorator(FunctionValue& fn, const python::Expr& decorator);
@@ -248,6 +252,8 @@ private:
 
   // Scopes: module globals, then one frame per active function call.
   std::unordered_map<std::string, Value> m_globals;
+  // "module:name" -> why the module-level statement that binds it could not run.
+  std::unordered_map<std::string, std::string> m_unbound;
   int m_depth = 0;
   Limits m_limits;
   std::size_t m_steps = 0;

@@ -470,6 +470,14 @@ std::optional<Flow<Value>> Interpreter::call_orm_construct(const std::string& le
     mapping->is_base = true;
     mapping->class_name = "Base";
     base->orm = mapping;
+    // Base.metadata: the given MetaData or a new one; mapped tables join it.
+    const Value* given = args.kw("metadata");
+    if (given && !given->is_none() && !given->as<MetaDataObj>()) {
+      return Flow<Value>(unsupported("declarative_base(metadata=...) of something other than a MetaData", call.span));
+    }
+    base->attrs.emplace_back("metadata", given && given->as<MetaDataObj>()
+                                             ? *given
+                                             : Value(ObjectPtr(std::make_shared<MetaDataObj>())));
     return Flow<Value>(Value(ObjectPtr(base)));
   }
   return std::nullopt;

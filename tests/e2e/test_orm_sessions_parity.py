@@ -224,6 +224,38 @@ with op.batch_alter_table("users") as batch_op:
 '''))
 
 
+# A declarative base's MetaData: an association table declared on it, mapped tables that
+# join it, and a relationship through it that nothing loads.
+REVISIONS.append(("association table on Base.metadata", '''
+op.create_table("memberships", sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")),
+                sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id")))
+AssocBase = orm.declarative_base()
+memberships = sa.Table("memberships", AssocBase.metadata,
+                       sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")),
+                       sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id")))
+
+class Squad(AssocBase):
+    __tablename__ = "teams"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(50), nullable=False)
+
+class Member(AssocBase):
+    __tablename__ = "users"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(50), nullable=False)
+    squads = orm.relationship(Squad, secondary=memberships)
+
+names = sorted(AssocBase.metadata.tables)
+session = orm.Session(bind=op.get_bind())
+first = session.query(Member).order_by(Member.id).first()
+first.name = first.name + "/" + ",".join(names)
+session.commit()
+''', '''
+op.execute("UPDATE users SET name = substr(name, 1, instr(name, '/') - 1) WHERE name LIKE '%/%'")
+op.drop_table("memberships")
+'''))
+
+
 # Models declared at module level, as many revisions do.
 MODULE_MODELS = '''
 ModuleBase = orm.declarative_base()

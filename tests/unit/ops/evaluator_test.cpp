@@ -194,4 +194,14 @@ TEST_SUITE("ops::Evaluator")
     CHECK(no_args.status == engine::BodyStatus::failed);
     CHECK(mentions(no_args, "object.__init__()"));
   }
+
+  TEST_CASE("a name whose module-level definition stopped reports why, at its line")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto r = run_up(*db, "class K:\n    V = undefined_thing\n", "    op.create_table(K.V)");
+    CHECK(r.status == engine::BodyStatus::not_runnable);
+    CHECK(mentions(r, "`K`, whose module-level definition stopped: name `undefined_thing`"));
+    CHECK(mentions(r, "(line 6)"));
+  }
 }
