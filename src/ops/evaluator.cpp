@@ -443,7 +443,8 @@ Flow<Value> Evaluator::subscript_object(const ObjectPtr& object, const Value& ke
 Value builtin_value(const std::string& name)
 {
   // One object per builtin, as in Python: `type(x) is int` compares identities.
-  static std::unordered_map<std::string, ObjectPtr> builtins;
+  // Per thread: an evaluation runs on one thread, and identity only matters within it.
+  thread_local std::unordered_map<std::string, ObjectPtr> builtins;
   ObjectPtr& b = builtins[name];
   if (!b) {
     auto made = std::make_shared<BuiltinValue>();
