@@ -82,7 +82,8 @@ std::vector<std::string> split_locations(const std::string& value, const std::st
 std::filesystem::path resolve_location(const std::filesystem::path& base, std::string location)
 {
   // `package:path` names a directory inside an importable package; without Python we
-  // take the package's dotted name as a path relative to where Alembic runs.
+  // take the package's dotted name as a path relative to where Alembic runs. Alembic
+  // splits on every colon (`pkg:server:migrations` is pkg/server/migrations).
   const auto colon = location.find(':');
   if (colon != std::string::npos && colon > 1 && location[0] != '/') {
     std::string package = location.substr(0, colon);
@@ -91,7 +92,13 @@ std::filesystem::path resolve_location(const std::filesystem::path& base, std::s
         c = '/';
       }
     }
-    location = package + "/" + location.substr(colon + 1);
+    std::string rest = location.substr(colon + 1);
+    for (char& c : rest) {
+      if (c == ':') {
+        c = '/';
+      }
+    }
+    location = package + "/" + rest;
   }
   std::filesystem::path p(location);
   return p.is_absolute() ? p.lexically_normal() : (base / p).lexically_normal();

@@ -79,7 +79,7 @@ void Interpreter::load_app_module(AppModule& module)
                             s->is<If>() || s->is<Try>();
     if (!definition) continue;
     (void)in_module(text, Expr{}, [&]() -> Flow<Value> {
-      if (auto stop = exec(*s)) return *stop;
+      exec_module_definition(*s);
       return Value();
     });
   }

@@ -1021,7 +1021,12 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     auto copy = std::make_shared<SelectStatement>(*sel);
     if (name == "options" && sel->entity &&
         std::all_of(args.args.begin(), args.args.end(), [](const Value& v) { return v.as<LoaderOption>() != nullptr; })) {
-      return Flow<Value>(Value(ObjectPtr(copy))); // loader options leave the rows as they are
+      // Relationship loaders leave the rows as they are; column loaders narrow the
+      // SELECT when a Session loads the objects.
+      for (const Value& v : args.args) {
+        if (v.as<LoaderOption>()->narrows()) copy->loader_options.push_back(v);
+      }
+      return Flow<Value>(Value(ObjectPtr(copy)));
     }
     if (name == "where" || name == "filter") {
       for (const Value& cond : args.args) {

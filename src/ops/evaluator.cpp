@@ -15,19 +15,14 @@ using namespace python;
 namespace {
 
 
-Value make_builtin(std::string name)
-{
-  auto b = std::make_shared<BuiltinValue>();
-  b->name = std::move(name);
-  return Value(ObjectPtr(std::move(b)));
-}
 
 bool is_builtin_name(const std::string& n)
 {
   static const char* const k_names[] = {
       "len", "str", "int", "float", "bool", "range", "list", "tuple", "dict", "print",
       "sorted", "enumerate", "zip", "min", "max", "set", "reversed", "repr", "any", "all",
-      "sum", "abs", "round", "isinstance", "getattr", "hasattr", "setattr", "frozenset", "object"};
+      "sum", "abs", "round", "isinstance", "getattr", "hasattr", "setattr", "frozenset", "object",
+      "type", "super"};
   return std::find_if(std::begin(k_names), std::end(k_names),
                       [&](const char* k) { return n == k; }) != std::end(k_names);
 }
@@ -445,6 +440,20 @@ Flow<Value> Evaluator::subscript_object(const ObjectPtr& object, const Value& ke
   (void)key;
 }
 
+Value builtin_value(const std::string& name)
+{
+  // One object per builtin, as in Python: `type(x) is int` compares identities.
+  // Per thread: an evaluation runs on one thread, and identity only matters within it.
+  thread_local std::unordered_map<std::string, ObjectPtr> builtins;
+  ObjectPtr& b = builtins[name];
+  if (!b) {
+    auto made = std::make_shared<BuiltinValue>();
+    made->name = name;
+    b = std::move(made);
+  }
+  return Value(b);
+}
+
 Value bind_function(const FunctionValue& fn, const Value& self)
 {
   auto bound = std::make_shared<BoundFunction>();
@@ -538,6 +547,31 @@ std::optional<Stop> Evaluator::bind_import(const Stmt& stmt)
   return std::nullopt;
 }
 
+void Evaluator::exec_module_definition(const Stmt& stmt)
+{
+  auto stop = exec(stmt);
+  if (!stop || stop->kind == Stop::Kind::returned) return;
+  std::vector<std::string> names;
+  std::function<void(const Expr&)> targets = [&](const Expr& t) {
+    if (const auto* n = t.as<Name>()) names.push_back(n->id);
+    if (const auto* tuple = t.as<Tuple>()) {
+      for (const ExprPtr& e : tuple->elts) targets(*e);
+    }
+  };
+  if (const auto* c = stmt.as<ClassDef>()) names.push_back(c->name);
+  if (const auto* a = stmt.as<Assign>()) {
+    for (const ExprPtr& t : a->targets) targets(*t);
+  }
+  if (const auto* a = stmt.as<AnnAssign>()) targets(*a->target);
+  const std::string where = m_module ? fmt::format("{}:{}", m_module->path, line_of(stop->span))
+                                     : fmt::format("line {}", line_of(stop->span));
+  for (const std::string& n : names) {
+    if (lookup(n)) continue;
+    m_unbound[(m_module ? m_module->dotted : std::string()) + ":" + n] =
+        fmt::format("{} ({})", stop->message, where);
+  }
+}
+
 void Evaluator::load_module(const Module& module)
 {
   for (const StmtPtr& s : module.body) {
@@ -552,7 +586,7 @@ void Evaluator::load_module(const Module& module)
       // Module constants (`INDEX = "ix_users_email"`, `users = sa.table(...)`), classes,
       // and the loops and conditions that compute them; a value the evaluator cannot
       // compute stays unbound and is reported where it is used.
-      (void)exec(*s);
+      exec_module_definition(*s);
     }
   }
 }
@@ -691,6 +725,7 @@ std::optional<Stop> Evaluator::define_class(const Stmt& stmt, const ClassDef& de
   // The body runs in its own scope; what it binds becomes the class's attributes.
   auto frame = std::make_shared<Frame>();
   frame->parent = m_frames.empty() ? nullptr : m_frames.back();
+  frame->class_cell = cls;
   m_frames.push_back(frame);
   std::optional<Stop> stop = exec_block(def.body);
   m_frames.pop_back();
@@ -1024,7 +1059,7 @@ Flow<Value> Evaluator::eval_inner(const Expr& expr)
 {
   if (const auto* n = expr.as<Name>()) {
     if (const Value* v = lookup(n->id)) return *v;
-    if (is_builtin_name(n->id)) return make_builtin(n->id);
+    if (is_builtin_name(n->id)) return builtin_value(n->id);
     // The module's import name depends on how Alembic loads the file: unknown here.
     if (n->id == "__name__") return Value(ObjectPtr(std::make_shared<OpaqueCall>("__name__")));
     if (n->id == "True") return Value(true);
@@ -1032,7 +1067,11 @@ Flow<Value> Evaluator::eval_inner(const Expr& expr)
     if (n->id == "None") return Value();
     if (n->id == "NotImplementedError" || n->id == "Exception" || n->id == "RuntimeError" ||
         n->id == "ValueError") {
-      return make_builtin(n->id);
+      return builtin_value(n->id);
+    }
+    if (auto it = m_unbound.find((m_module ? m_module->dotted : std::string()) + ":" + n->id); it != m_unbound.end()) {
+      return unsupported(fmt::format("`{}`, whose module-level definition stopped: {}", n->id, it->second),
+                         expr.span);
     }
     return unsupported(fmt::format("name `{}`, which is not defined in the revision", n->id),
                        expr.span);
@@ -1288,6 +1327,16 @@ Flow<Value> Evaluator::subscript(const Expr& expr, const Subscript& s)
   if (auto d = base->dict()) {
     for (const auto& kv : d->items) {
       if (equal(kv.first, *key)) return kv.second;
+    }
+    if (d->default_factory) {
+      // defaultdict: the factory's value is stored under the key and returned.
+      if (auto stop = check_known(*key, expr, "a dict key")) return *stop;
+      CallArgs none;
+      none.span = expr.span;
+      auto made = call_value(*d->default_factory, none, expr);
+      if (!made) return made.stop();
+      base->mutable_dict()->items.emplace_back(*key, *made);
+      return *made;
     }
     return failure(fmt::format("KeyError: {}", to_repr(*key)), expr.span);
   }
@@ -1584,9 +1633,11 @@ Flow<Value> Evaluator::eval_attribute(const Expr& expr, const Attribute& attr)
       if (attr.attr == "value") return member->value;
       if (attr.attr == "name") return Value(member->name);
     }
+    if (auto super = std::dynamic_pointer_cast<SuperValue>(*o)) return super_attribute(*super, attr.attr, expr);
     if (std::dynamic_pointer_cast<FunctionValue>(*o) || std::dynamic_pointer_cast<BuiltinValue>(*o)) {
       if (attr.attr == "__name__") {
         if (auto fn = std::dynamic_pointer_cast<FunctionValue>(*o)) return Value(fn->def->name);
+        if (auto b = std::dynamic_pointer_cast<BuiltinValue>(*o)) return Value(b->name);
       }
       return unsupported(fmt::format("attribute `{}`", text(expr.span)), expr.span);
     }
@@ -1725,6 +1776,9 @@ Flow<Value> Evaluator::call_function(const FunctionDef& def, CallArgs& args, con
   }
   auto frame = std::make_shared<Frame>();
   frame->parent = std::move(closure);
+  if (!def.args.params.empty() && def.args.params.front().kind == ParamKind::positional) {
+    frame->first_param = def.args.params.front().name;
+  }
   if (auto stop = bind_params(def.args, args, def.name, *frame, call)) return *stop;
   m_frames.push_back(std::move(frame));
   ++m_depth;
@@ -1786,7 +1840,8 @@ Flow<Value> Evaluator::call_class(const std::shared_ptr<ClassValue>& cls, CallAr
                        call.span);
   }
   if (cls->is_dataclass) return call_dataclass(cls, args, call);
-  for (const Value& b : cls->bases) {
+  // Any ancestor counts: an unknown base's __init__ or __new__ may do anything.
+  for (const Value& b : method_resolution_order(cls)) {
     if (auto ns = b.as<Namespace>(); ns && !ns->known && ns->path != "object") {
       return unsupported(fmt::format("an instance of class {}, whose base `{}` miglint cannot "
                                      "evaluate",
@@ -1879,6 +1934,13 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
 {
   const Value* first = args.get(0, "");
   if (name == "print") return Value();
+  if (name == "type" && args.args.size() == 1 && args.kwargs.empty()) return builtin_type(*first, call);
+  if (name == "super") return make_super(args, call);
+  if (name == "object.__init__") {
+    if (args.args.empty() && args.kwargs.empty()) return Value();
+    return failure("TypeError: object.__init__() takes exactly one argument (the instance to initialize)",
+                   call.span);
+  }
   if (name == "len" && first) {
     if (auto s = first->str()) return Value(static_cast<std::int64_t>(s->size()));
     if (auto l = first->list()) return Value(static_cast<std::int64_t>(l->items.size()));
@@ -1902,6 +1964,9 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
     auto t = condition(*first, call, "bool()");
     if (!t) return t.stop();
     return Value(*t);
+  }
+  if ((name == "int" || name == "float") && args.args.empty() && args.kwargs.empty()) {
+    return name == "int" ? Value(std::int64_t{0}) : Value(0.0);
   }
   if (name == "int" && first) {
     if (auto m = first->as<EnumMember>(); m && m->value_like && m->value.integer()) return m->value;
@@ -1997,7 +2062,7 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
   }
   if (name == "dict") {
     auto d = std::make_shared<DictValue>();
-    if (first && first->dict()) *d = *first->dict();
+    if (first && first->dict()) d->items = first->dict()->items;
     for (const auto& [k, v] : args.kwargs) d->items.emplace_back(Value(k), v);
     return Value(d);
   }
@@ -2141,7 +2206,7 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
   }
   if (name == "NotImplementedError" || name == "Exception" || name == "RuntimeError" ||
       name == "ValueError") {
-    return make_builtin(name);
+    return builtin_value(name);
   }
   return unsupported(fmt::format("call `{}`", text(call.span)), call.span);
 }

@@ -74,6 +74,7 @@ Stop unsupported(std::string message, python::Span span);
 Stop failure(std::string message, python::Span span, std::string statement = {});
 
 struct ClassValue;
+struct SuperValue;
 struct FunctionValue;
 struct LambdaValue;
 
@@ -98,6 +99,13 @@ struct ModuleText {
 struct Frame {
   std::unordered_map<std::string, Value> vars;
   std::shared_ptr<Frame> parent;
+  // A class body's frame: the class being defined, which zero-argument super() in its
+  // methods (whose closure this frame is) resolves from, as Python's `__class__` cell.
+  // Weak: the class owns its methods, which own this frame.
+  std::weak_ptr<ClassValue> class_cell;
+  // A function call's frame: the name of its first positional parameter (super()'s
+  // second argument).
+  std::string first_param;
 };
 
 class Evaluator {
@@ -113,6 +121,10 @@ public:
   std::optional<Stop> run_function(const python::FunctionDef& def);
 
   std::optional<Stop> exec_block(const python::Block& block);
+  // Runs a module-level definition (a class, a constant) of the revision or of an
+  // application module. When it stops, the names it would have bound remember why, so
+  // that a later use reports the construct at its own line rather than an unknown name.
+  void exec_module_definition(const python::Stmt& stmt);
   // Records what a function's decorator does (classmethod, staticmethod, a transparent
   // one such as functools.lru_cache) or that it is unknown.
   void apply_decorator(FunctionValue& fn, const python::Expr& decorator);
@@ -204,6 +216,11 @@ private:
   Flow<Value> call_function(const python::FunctionDef& def, CallArgs& args,
                             const python::Expr& call, std::shared_ptr<Frame> closure);
   Flow<Value> call_builtin(const std::string& name, CallArgs& args, const python::Expr& call);
+  // type(x) and super() (evaluator_classes.cpp).
+  Flow<Value> builtin_type(const Value& v, const python::Expr& call);
+  Flow<Value> make_super(CallArgs& args, const python::Expr& call);
+  Flow<Value> super_attribute(const SuperValue& super, const std::string& name,
+                              const python::Expr& expr);
   Flow<Value> call_method(const Value& self, const std::string& name, CallArgs& args,
                           const python::Expr& call);
   Flow<Value> binary(python::BinaryOperator op, const Value& a, const Value& b,
@@ -235,6 +252,8 @@ private:
 
   // Scopes: module globals, then one frame per active function call.
   std::unordered_map<std::string, Value> m_globals;
+  // "module:name" -> why the module-level statement that binds it could not run.
+  std::unordered_map<std::string, std::string> m_unbound;
   int m_depth = 0;
   Limits m_limits;
   std::size_t m_steps = 0;
@@ -324,11 +343,28 @@ struct LiteralReceiver : Object {
   std::string describe() const override { return type_name(value); }
 };
 
-// A builtin such as len or range.
+// A builtin such as len or range (one shared object per name, so that `type(x) is int`
+// compares identities as Python does).
 struct BuiltinValue : Object {
   std::string name;
   std::string describe() const override { return name; }
 };
+
+// The builtin named `name` (len, int, type, ...).
+Value builtin_value(const std::string& name);
+
+// `super()` or `super(C, obj)`: attributes are looked up in the method resolution order
+// of obj's class after C. `self` is an instance, or the class in a classmethod.
+struct SuperValue : Object {
+  std::shared_ptr<ClassValue> cls;
+  Value self;
+  std::string describe() const override { return "super()"; }
+};
+
+// The method resolution order of a class defined in Python code: the class, then its
+// bases as C3 linearization orders them (external bases, such as `sa.TypeDecorator` or
+// an application's unknown import, stay in the list as the Values they are).
+std::vector<Value> method_resolution_order(const std::shared_ptr<ClassValue>& cls);
 
 template <typename Run>
 auto Evaluator::in_module(const std::shared_ptr<const ModuleText>& module, const python::Expr& call,

@@ -41,12 +41,27 @@ struct OrmMapping : Object {
 
 struct SessionObj;
 
-// A loader option that changes how relationships are loaded (joinedload(...), ...), never
-// which rows, columns or values a query returns.
+// A loader option: one that changes how relationships are loaded (joinedload(...), ...),
+// never which rows, columns or values a query returns; or one that narrows the columns an
+// entity query selects (load_only, defer; undefer widens them again). `columns` are the
+// attributes it names: a model's class attribute or, as SQLAlchemy 1.4 still accepts, a
+// string.
 struct LoaderOption : Object {
   std::string name;
+  std::vector<Value> columns;
+  bool narrows() const { return name == "load_only" || name == "defer" || name == "undefer"; }
   std::string describe() const override { return "orm." + name + "(...)"; }
 };
+
+// The attributes of `mapping` that the loader options leave unloaded, as SQLAlchemy 1.4
+// decides: the primary key always loads; an attribute named by load_only or undefer
+// loads, one named by defer does not (the later option wins); with a load_only, every
+// other attribute is deferred. A Stop when an option names something that is not a
+// column attribute of the mapping.
+Flow<std::vector<std::string>> deferred_attributes(const OrmMapping& mapping,
+                                                   const std::vector<Value>& options, python::Span span);
+// `select` without the columns of `deferred` (attributes of its entity).
+void narrow_entity_select(SelectStatement& select, const std::vector<std::string>& deferred);
 
 // An instance of a mapped class. `attrs` holds what Python sees, `committed` what the
 // database holds as last loaded or flushed (an attribute missing from both is expired and
@@ -59,6 +74,9 @@ struct OrmObject : Object {
   std::map<std::string, Value> committed;
   std::vector<Value> identity; // the primary key of its row, once persistent
   State state = State::transient;
+  // Attributes a load_only/defer option left unloaded: reading one is SQLAlchemy's lazy
+  // load of a deferred column, which is not evaluated.
+  std::set<std::string> deferred;
   std::string describe() const override { return "<" + mapping->class_name + " object>"; }
 };
 

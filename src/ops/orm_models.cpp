@@ -274,6 +274,10 @@ std::optional<Stop> Interpreter::class_defined(const std::shared_ptr<ClassValue>
   if (!is_base && names_schema(cls->attr("__table_args__"))) {
     return unsupported(fmt::format("the ORM model {} in another schema", def.name), def.name_span);
   }
+  // A declarative base has its MetaData (Base.metadata), which its mapped tables join.
+  if (is_base && !cls->attr("metadata")) {
+    cls->attrs.emplace_back("metadata", Value(ObjectPtr(std::make_shared<MetaDataObj>())));
+  }
   auto table = std::make_shared<TableClause>();
   if (!is_base) table->name = *tablename->str();
   for (const auto& [attr, col] : declared) {
@@ -309,6 +313,12 @@ std::optional<Stop> Interpreter::class_defined(const std::shared_ptr<ClassValue>
       cls->attrs.emplace_back(c.attr, Value(ObjectPtr(c.column)));
     }
     cls->attrs.emplace_back("__table__", Value(ObjectPtr(table)));
+    if (const Value* meta = cls->attr("metadata")) {
+      if (auto m = meta->as<MetaDataObj>()) {
+        std::erase_if(m->tables, [&](const auto& known) { return known->name == table->name; });
+        m->tables.push_back(table);
+      }
+    }
   }
   cls->orm = mapping;
   return std::nullopt;
@@ -357,6 +367,12 @@ Flow<Value> Interpreter::orm_attribute(const std::shared_ptr<OrmObject>& obj, co
 {
   if (const OrmColumn* c = obj->mapping->find_attr(name)) {
     if (auto it = obj->attrs.find(name); it != obj->attrs.end()) return it->second;
+    if (obj->deferred.contains(name)) {
+      return unsupported(fmt::format("`{}`, a column that load_only()/defer() left unloaded (SQLAlchemy "
+                                     "loads it lazily on access)",
+                                     text(expr.span)),
+                         expr.span);
+    }
     if (obj->state == OrmObject::State::transient || obj->state == OrmObject::State::pending) {
       return Value();
     }
@@ -396,6 +412,7 @@ std::optional<Stop> Interpreter::assign_attribute(const ObjectPtr& object, const
                        target.span);
   }
   obj->attrs[name] = value;
+  obj->deferred.erase(name); // set without loading, as SQLAlchemy allows
   return std::nullopt;
 }
 

@@ -75,7 +75,19 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
     copy->select.distinct = true;
     return Value(ObjectPtr(copy));
   }
-  if (name == "options" || name == "execution_options" || name == "yield_per" || name == "enable_eagerloads") {
+  if (name == "options") {
+    auto copy = derived();
+    for (const Value& v : args.args) {
+      auto option = v.as<LoaderOption>();
+      if (!option) return unsupported(fmt::format("the query option `{}`", text(call.span)), span);
+      if (option->narrows()) {
+        if (!mapping) return unsupported(fmt::format("orm.{}() on a query of columns", option->name), span);
+        copy->select.loader_options.push_back(v);
+      }
+    }
+    return Value(ObjectPtr(copy));
+  }
+  if (name == "execution_options" || name == "yield_per" || name == "enable_eagerloads") {
     return Value(ObjectPtr(derived()));
   }
   // The rows (column queries) or objects (entity queries) of `select`.

@@ -80,6 +80,14 @@ std::optional<Stop> Interpreter::require_session_database(const SessionObj& sess
 std::optional<Stop> Interpreter::refresh_orm_object(OrmObject& obj, Span span)
 {
   const OrmMapping& mapping = *obj.mapping;
+  if (!obj.deferred.empty()) {
+    // Which of its columns SQLAlchemy reloads then depends on the loader options kept
+    // with the object: not evaluated.
+    return unsupported(fmt::format("reloading the expired attributes of a {} object loaded with "
+                                   "load_only()/defer()",
+                                   mapping.class_name),
+                       span);
+  }
   SelectStatement s = entity_select(obj.cls, mapping);
   const auto pk = mapping.primary_key();
   for (std::size_t i = 0; i < pk.size() && i < obj.identity.size(); ++i) {
@@ -117,8 +125,12 @@ Interpreter::load_objects(SessionObj& session, const SelectStatement& select, co
   if (session.autoflush) {
     if (auto stop = flush_session(session, call)) return *stop;
   }
-  SelectedColumns columns{select.keys, select.types};
-  auto rows = read_rows(*m_db, render_select(select), columns, span, line_of(span));
+  auto deferred = deferred_attributes(*mapping, select.loader_options, span);
+  if (!deferred) return deferred.stop();
+  SelectStatement narrowed = select;
+  narrow_entity_select(narrowed, *deferred);
+  SelectedColumns columns{narrowed.keys, narrowed.types};
+  auto rows = read_rows(*m_db, render_select(narrowed), columns, span, line_of(span));
   if (!rows) return rows.stop();
   m_runs.push_back({"session.query", span, 0});
   const auto pk = mapping->primary_key();
@@ -141,12 +153,18 @@ Interpreter::load_objects(SessionObj& session, const SelectStatement& select, co
       obj->identity = identity;
       session.objects.push_back(obj);
     }
-    // An object already in the session keeps its values; expired ones are loaded.
+    // An object already in the session keeps its values; expired ones are loaded, and
+    // those the loader options left out stay unloaded.
     for (const OrmColumn& c : mapping->columns) {
-      if (!obj->attrs.contains(c.attr)) {
-        obj->attrs[c.attr] = *row->find(c.attr);
-        obj->committed[c.attr] = *row->find(c.attr);
+      if (obj->attrs.contains(c.attr)) continue;
+      const Value* v = row->find(c.attr);
+      if (!v) {
+        obj->deferred.insert(c.attr);
+        continue;
       }
+      obj->attrs[c.attr] = *v;
+      obj->committed[c.attr] = *v;
+      obj->deferred.erase(c.attr);
     }
     out.push_back(obj);
   }
@@ -427,16 +445,22 @@ std::optional<Flow<Value>> Interpreter::call_orm_construct(const std::string& le
     return Flow<Value>(Value(ObjectPtr(session)));
   }
   if (leaf == "mapped_column") return column_object(args, call);
-  // Relationship loaders (relationships are not evaluated) and undefer (columns of models
-  // are not deferred unless declared so). load_only and defer change the columns a query
-  // selects, and then what a later attribute access loads: not evaluated.
+  // Relationship loaders (relationships are not evaluated), and the column loaders
+  // load_only, defer and undefer, which narrow an entity query's SELECT
+  // (orm_loader_options.cpp).
   static const char* const k_loader_options[] = {"undefer", "joinedload", "selectinload",
                                                  "subqueryload", "lazyload", "defaultload",
-                                                 "immediateload"};
+                                                 "immediateload", "load_only", "defer"};
   for (const char* option : k_loader_options) {
     if (leaf != option) continue;
     auto made = std::make_shared<LoaderOption>();
     made->name = leaf;
+    if (made->narrows()) {
+      if (!args.kwargs.empty()) {
+        return Flow<Value>(unsupported(fmt::format("orm.{}() with keyword arguments", leaf), call.span));
+      }
+      made->columns = args.args;
+    }
     return Flow<Value>(Value(ObjectPtr(made)));
   }
   if (leaf == "declarative_base") {
@@ -446,6 +470,14 @@ std::optional<Flow<Value>> Interpreter::call_orm_construct(const std::string& le
     mapping->is_base = true;
     mapping->class_name = "Base";
     base->orm = mapping;
+    // Base.metadata: the given MetaData or a new one; mapped tables join it.
+    const Value* given = args.kw("metadata");
+    if (given && !given->is_none() && !given->as<MetaDataObj>()) {
+      return Flow<Value>(unsupported("declarative_base(metadata=...) of something other than a MetaData", call.span));
+    }
+    base->attrs.emplace_back("metadata", given && given->as<MetaDataObj>()
+                                             ? *given
+                                             : Value(ObjectPtr(std::make_shared<MetaDataObj>())));
     return Flow<Value>(Value(ObjectPtr(base)));
   }
   return std::nullopt;

@@ -388,7 +388,7 @@ std::string UuidValue::describe() const
 bool is_known_stdlib_module(const std::string& top)
 {
   return has_path(top, {"uuid", "json", "base64", "secrets", "logging", "typing", "dataclasses", "enum",
-                        "__future__", "typing_extensions"});
+                        "__future__", "typing_extensions", "collections"});
 }
 
 std::optional<Value> json_loads(const std::string& text)
@@ -405,6 +405,23 @@ std::string json_dumps(const Value& v, bool sort_keys, std::string* error)
 
 std::optional<Flow<Value>> call_module_function(const std::string& path, const CallArgs& args)
 {
+  if (path == "collections.defaultdict" || path == "collections.OrderedDict") {
+    // defaultdict(factory[, mapping]) / OrderedDict([mapping]): a dict (dicts keep
+    // insertion order), with the factory d[k] calls for a missing key.
+    auto d = std::make_shared<DictValue>();
+    const std::size_t mapping_at = path == "collections.defaultdict" ? 1 : 0;
+    if (mapping_at == 1 && !args.args.empty() && !args.args[0].is_none()) {
+      d->default_factory = std::make_shared<const Value>(args.args[0]);
+    }
+    if (args.args.size() > mapping_at + 1) return Flow<Value>(unsupported(fmt::format("{}() with {} arguments", path, args.args.size()), args.span));
+    if (args.args.size() == mapping_at + 1) {
+      const DictValue* from = args.args[mapping_at].dict();
+      if (!from) return Flow<Value>(unsupported(fmt::format("{}() of a {}", path, type_name(args.args[mapping_at])), args.span));
+      d->items = from->items;
+    }
+    for (const auto& [k, v] : args.kwargs) d->items.emplace_back(Value(k), v);
+    return Flow<Value>(Value(d));
+  }
   const Value* a0 = args.get(0, "");
   using K = TemporalValue::Kind;
   if (path == "uuid.uuid4") {

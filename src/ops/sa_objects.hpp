@@ -168,6 +168,9 @@ struct SelectStatement : Object {
   // A model selected beside other columns or models (select(A, B)): a Session would return
   // rows of objects, which is not evaluated.
   bool mixed_entities = false;
+  // The column loader options given to .options() (load_only, defer, undefer), in order:
+  // they narrow the SELECT when a Session loads `entity`.
+  std::vector<Value> loader_options;
   void add_column(std::string sql, std::string key, std::shared_ptr<SqlType> type)
   {
     columns.push_back(std::move(sql));

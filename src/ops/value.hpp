@@ -30,6 +30,8 @@ struct ListValue {
 // Ordered like a Python dict (insertion order).
 struct DictValue {
   std::vector<std::pair<Value, Value>> items;
+  // collections.defaultdict's default_factory: called for a missing key read by d[k].
+  std::shared_ptr<const Value> default_factory;
 };
 
 struct Value {

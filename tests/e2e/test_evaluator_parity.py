@@ -215,12 +215,29 @@ with op.batch_alter_table("projects") as batch_op:
         batch_op.drop_column(n)
     batch_op.alter_column("title", existing_type=sa.String(80), nullable=True)
 '''),
+    ("rows grouped with collections.defaultdict", '''
+conn = op.get_bind()
+by_note = collections.defaultdict(list)
+lengths = defaultdict(int)
+for row in conn.execute(sa.text("SELECT id, name, note FROM users ORDER BY id")):
+    by_note[row.note].append(row.id)
+    lengths[row.note] += len(row.name)
+ordered = collections.OrderedDict(seen=0)
+for note, ids in by_note.items():
+    ordered["seen"] += 1
+    if note is not None and len(ids) > 0:
+        conn.execute(sa.text("UPDATE users SET note = :new WHERE note = :old"),
+                     {"new": "%s#%d#%d#%d" % (note, len(ids), lengths[note], ordered["seen"]), "old": note})
+''', '''
+op.execute("UPDATE users SET note = substr(note, 1, instr(note, '#') - 1) WHERE note LIKE '%#%'")
+'''),
 ]
 
 MODULE = {
     "module constants and locals": 'TABLE = "users"\nINDEX = "ix_users_email"\n',
     "small classes and enums": "import enum\nimport functools\n",
     "if elif else on the dialect": "from alembic import context\n",
+    "rows grouped with collections.defaultdict": "import collections\nfrom collections import defaultdict\n",
 }
 
 

@@ -160,4 +160,48 @@ TEST_SUITE("ops::Evaluator")
     CHECK(query(*db, "SELECT type FROM pragma_table_info('k')") == "VARCHAR(3);VARCHAR(3);");
     CHECK(query(*db, "SELECT kind FROM k") == "bbb;");
   }
+
+  TEST_CASE("super() follows the C3 order; type() names classes and builtins")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    // The diamond D(B, C) over A: D -> B -> C -> A, so B's super() is C, not A.
+    auto r = run_up(*db,
+                    "class A:\n    def name(self):\n        return 'a'\n"
+                    "class B(A):\n    def name(self):\n        return 'b' + super().name()\n"
+                    "class C(A):\n    def name(self):\n        return 'c' + super().name()\n"
+                    "class D(B, C):\n    def name(self):\n        return 'd' + super().name()\n",
+                    "    d = D()\n"
+                    "    kinds = [type(1) is int, type('') == str, type(d) is D, type(None).__name__, type(d).__name__]\n"
+                    "    op.create_table(d.name(), sa.Column('x', sa.Integer()))\n"
+                    "    op.execute('INSERT INTO dbca (x) VALUES (%d)' % len([k for k in kinds if k]))\n"
+                    "    op.execute(\"INSERT INTO dbca (x) VALUES ('%s')\" % (kinds[3] + kinds[4]))");
+    CHECK(r.status == engine::BodyStatus::ok);
+    CHECK(query(*db, "SELECT x FROM dbca") == "5;NoneTypeD;");
+  }
+
+  TEST_CASE("super() and type() that miglint cannot resolve stop with the construct")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto outside = run_up(*db, "", "    s = super()");
+    CHECK(outside.status == engine::BodyStatus::not_runnable);
+    CHECK(mentions(outside, "super()"));
+    auto opaque = run_up(*db, "", "    t = type(op)");
+    CHECK(opaque.status == engine::BodyStatus::not_runnable);
+    CHECK(mentions(opaque, "type(op)"));
+    auto no_args = run_up(*db, "class P:\n    def __init__(self):\n        super().__init__(1)\n", "    P()");
+    CHECK(no_args.status == engine::BodyStatus::failed);
+    CHECK(mentions(no_args, "object.__init__()"));
+  }
+
+  TEST_CASE("a name whose module-level definition stopped reports why, at its line")
+  {
+    auto db = sqlite::Connection::open_memory();
+    REQUIRE(db);
+    auto r = run_up(*db, "class K:\n    V = undefined_thing\n", "    op.create_table(K.V)");
+    CHECK(r.status == engine::BodyStatus::not_runnable);
+    CHECK(mentions(r, "`K`, whose module-level definition stopped: name `undefined_thing`"));
+    CHECK(mentions(r, "(line 6)"));
+  }
 }
