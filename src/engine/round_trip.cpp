@@ -197,12 +197,15 @@ public:
       }
       auto up = run_body(rev, true, step.changes, "upgrade", entry);
       MIGLINT_TRY(up);
+      // An upgrade that fails, or cannot be interpreted, on the sample rows is tried again
+      // on empty tables: its schema still gets a verdict, and its descendants are reached.
       std::optional<BodyOutcome> failed_on_rows;
-      if (up->status == BodyStatus::failed) {
+      std::optional<BodyOutcome> unverifiable_on_rows;
+      if (up->status == BodyStatus::failed || up->status == BodyStatus::not_runnable) {
         auto retried = upgrade_on_empty_tables(rev, step, **before, entry);
         MIGLINT_TRY(retried);
         if (*retried) {
-          failed_on_rows = *up;
+          (up->status == BodyStatus::failed ? failed_on_rows : unverifiable_on_rows) = *up;
           up = **retried;
           if (rows_before) {
             // The upgrade that counts ran on emptied tables: those are the rows the
@@ -224,6 +227,9 @@ public:
         MIGLINT_TRY(round_trip(rev, step, **before, **after, rows_before, entry));
         if (failed_on_rows) {
           report_populated_failure(rev, *failed_on_rows, entry);
+        }
+        if (unverifiable_on_rows) {
+          report_unverifiable_on_rows(rev, *unverifiable_on_rows, entry);
         }
         reversible_history = reversible_history && entry.status == "ok";
       } else {
@@ -334,6 +340,24 @@ private:
       entry.status = "fails-on-populated-table";
       entry.at = failure.span;
       entry.detail = message;
+    }
+  }
+
+  // The upgrade ran only on empty tables: what it does to rows was not checked, so the
+  // revision stays unverifiable (a check that did not run is not a pass) unless the
+  // round trip on empty tables already found something wrong.
+  void report_unverifiable_on_rows(const model::Revision& rev, const BodyOutcome& outcome,
+                                   RevisionReport& entry)
+  {
+    const std::string message =
+        fmt::format("cannot verify what revision {} does to existing rows: {}; its round trip "
+                    "was checked on empty tables instead",
+                    rev.id, outcome.message);
+    m_report.findings.push_back(finding("MG306", rev, outcome.span, message));
+    if (entry.status == "ok") {
+      entry.status = "unverifiable";
+      entry.at = outcome.span;
+      entry.detail = fmt::format("{} (on empty tables it round-trips)", outcome.message);
     }
   }
 

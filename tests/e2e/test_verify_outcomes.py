@@ -152,6 +152,44 @@ class VerifyOutcomesTest(unittest.TestCase):
                 "d0000004": "ok", "e0000005": "ok"})
             self.assertEqual(report["summary"]["failed"], 1)
 
+    def test_a_data_path_that_cannot_be_interpreted_on_rows_is_checked_on_empty_tables(self):
+        # The loop body calls a package miglint cannot read, but only for existing rows: on
+        # empty tables the revision runs, so its schema gets a verdict and its descendants
+        # are reached, while the revision itself stays unverifiable (what it does to rows was
+        # not checked).
+        per_row = ('    op.add_column("users", sa.Column("slug", sa.String(40)))\n'
+                   '    import acme_slugs\n'
+                   '    bind = op.get_bind()\n'
+                   '    for row in bind.execute(sa.text("SELECT id FROM users")).fetchall():\n'
+                   '        bind.execute(sa.text("UPDATE users SET slug = :s WHERE id = :i"),\n'
+                   '                     {"s": acme_slugs.slugify(row.id), "i": row.id})')
+        root = self.project([
+            ("a0000001", None, "create users", *create("users")),
+            ("b0000002", "a0000001", "add users slug", per_row,
+             '    with op.batch_alter_table("users") as b:\n        b.drop_column("slug")'),
+            ("c0000003", "b0000002", "create invoices", *create("invoices")),
+        ])
+        r = self.verify(root)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        report = json.loads(r.stdout)
+        self.assertEqual(self.statuses(report),
+                         {"a0000001": "ok", "b0000002": "unverifiable", "c0000003": "ok"})
+        entry = [x for x in report["revisions"] if x["revision"] == "b0000002"][0]
+        finding = [d for d in report["diagnostics"] if d["revision"] == "b0000002"][0]
+        self.assertEqual(finding["rule"], "roundtrip-unverifiable")
+        self.assertIn(finding["line"], (20, 21))  # the statement that calls slugify
+        self.assertIn("existing rows", finding["message"])
+        self.assertIn("acme_slugs.slugify", finding["message"])
+        phases = [p["phase"] for p in entry["phases"]]
+        self.assertIn("upgrade-on-empty-tables", phases)
+        # Accepted explicitly, the run passes and still counts it.
+        r = self.verify(root, "--allow-unverifiable")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["summary"]["unverifiable"], 1)
+        # Without sample rows the loop runs over nothing: every revision round-trips.
+        r = self.verify(root, "--rows", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_irreversible_is_counted_apart_and_passes(self):
         root = self.project([
             ("a0000001", None, "create users", *create("users")),
