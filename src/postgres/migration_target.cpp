@@ -1,5 +1,6 @@
 #include "postgres/migration_target.hpp"
 
+#include "postgres/statement_split.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -10,38 +11,61 @@ namespace miglint::postgres {
 
 namespace {
 
-// Skips blanks and SQL comments (`-- ...`, `/* ... */`).
-std::string_view skip_blanks_and_comments(std::string_view sql)
+// The words of a statement's start, upper-cased: `rollback to savepoint a` -> ROLLBACK, TO.
+std::vector<std::string> leading_words(std::string_view statement, std::size_t count)
 {
-  while (true) {
-    while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front())) != 0) {
-      sql.remove_prefix(1);
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (words.size() < count) {
+    while (i < statement.size() && std::isspace(static_cast<unsigned char>(statement[i])) != 0) {
+      ++i;
     }
-    if (sql.starts_with("--")) {
-      const std::size_t end = sql.find('\n');
-      sql.remove_prefix(end == std::string_view::npos ? sql.size() : end + 1);
-    } else if (sql.starts_with("/*")) {
-      const std::size_t end = sql.find("*/");
-      sql.remove_prefix(end == std::string_view::npos ? sql.size() : end + 2);
-    } else {
-      return sql;
+    std::size_t n = i;
+    while (n < statement.size() && std::isalpha(static_cast<unsigned char>(statement[n])) != 0) {
+      ++n;
+    }
+    if (n == i) {
+      break;
+    }
+    words.push_back(util::to_upper(statement.substr(i, n - i)));
+    i = n;
+  }
+  return words;
+}
+
+std::string statement_transaction_control(std::string_view statement)
+{
+  const auto words = leading_words(statement, 3);
+  if (words.empty()) {
+    return {};
+  }
+  const std::string& first = words[0];
+  const auto word_at = [&](std::size_t k) { return k < words.size() ? words[k] : std::string(); };
+  if (first == "ROLLBACK") {
+    // ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name keeps the transaction open.
+    const bool noise = word_at(1) == "WORK" || word_at(1) == "TRANSACTION";
+    if (word_at(noise ? 2 : 1) == "TO") {
+      return {};
     }
   }
+  if (first == "PREPARE" && word_at(1) == "TRANSACTION") {
+    return "PREPARE TRANSACTION";
+  }
+  for (const char* keyword : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"}) {
+    if (first == keyword) {
+      return first;
+    }
+  }
+  return {};
 }
 
 } // namespace
 
 std::string transaction_control_keyword(std::string_view sql)
 {
-  sql = skip_blanks_and_comments(sql);
-  std::size_t n = 0;
-  while (n < sql.size() && std::isalpha(static_cast<unsigned char>(sql[n])) != 0) {
-    ++n;
-  }
-  const std::string word = util::to_upper(sql.substr(0, n));
-  for (const char* keyword : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"}) {
-    if (word == keyword) {
-      return word;
+  for (std::string_view statement : split_statements(sql)) {
+    if (std::string keyword = statement_transaction_control(statement); !keyword.empty()) {
+      return keyword;
     }
   }
   return {};
@@ -87,7 +111,8 @@ model::Result<void> MigrationTarget::execute(std::string_view sql)
   auto done = m_db->exec(sql);
   MIGLINT_TRY(done);
   if (!m_db->in_transaction()) {
-    // A later statement of a multi-statement text ended it: too late to undo, but say so.
+    // Every statement of the text was checked above, so only a server-side surprise gets
+    // here; say so rather than claim a rollback.
     return refusal("COMMIT");
   }
   return {};

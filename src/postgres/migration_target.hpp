@@ -31,8 +31,10 @@ private:
   VersionTable m_versions;
 };
 
-// The leading keyword of `sql` when it begins, commits or rolls back a transaction
-// (BEGIN, START, COMMIT, END, ROLLBACK, ABORT), else "".
+// The leading keyword of the first statement of `sql` (one or several, split as
+// PostgreSQL splits them) that begins, commits or rolls back a transaction (BEGIN, START,
+// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), else "". ROLLBACK TO a savepoint
+// is not one.
 std::string transaction_control_keyword(std::string_view sql);
 
 } // namespace miglint::postgres
