@@ -25,7 +25,52 @@ std::string_view take_until(std::string_view& rest, std::string_view stops)
   return taken;
 }
 
+// `key=value&...` with the value of every `password` option replaced by ***.
+std::string query_without_password(std::string_view query)
+{
+  std::string out;
+  for (std::string_view item : util::split(query, '&')) {
+    if (!out.empty()) {
+      out += '&';
+    }
+    const std::size_t eq = item.find('=');
+    if (eq != std::string_view::npos && util::percent_decode(item.substr(0, eq)) == "password") {
+      out += std::string(item.substr(0, eq)) + "=***";
+    } else {
+      out += item;
+    }
+  }
+  return out;
+}
+
 } // namespace
+
+std::string hide_password(std::string_view text)
+{
+  const std::size_t sep = text.find("://");
+  if (sep == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out(text.substr(0, sep + 3));
+  std::string_view rest = text.substr(sep + 3);
+  // The user and password as parse_url finds them.
+  std::string_view probe = rest;
+  const std::string_view user = take_until(probe, ":/@");
+  if (!probe.empty() && probe.front() == ':') {
+    probe.remove_prefix(1);
+    take_until(probe, "@");
+    if (!probe.empty() && probe.front() == '@') {
+      out += std::string(user) + ":***";
+      rest = probe;
+    }
+  }
+  const std::size_t query = rest.find('?');
+  if (query == std::string_view::npos) {
+    return out + std::string(rest);
+  }
+  return out + std::string(rest.substr(0, query + 1)) +
+         query_without_password(rest.substr(query + 1));
+}
 
 std::string Url::database() const
 {
@@ -68,11 +113,14 @@ bool is_postgres_scheme(std::string_view scheme)
          lower.starts_with("postgres+");
 }
 
-model::Result<Url> parse_url(std::string_view text)
+model::Result<Url> parse_url(std::string_view full_text)
 {
+  // Messages quote the URL, never its password.
+  const std::string shown = hide_password(full_text);
+  const std::string_view text = full_text;
   const std::size_t sep = text.find("://");
   if (sep == std::string_view::npos || !is_postgres_scheme(text.substr(0, sep))) {
-    return url_usage(fmt::format("'{}' is not a PostgreSQL URL", text));
+    return url_usage(fmt::format("'{}' is not a PostgreSQL URL", shown));
   }
   const std::string scheme(text.substr(0, sep));
   const std::size_t plus = scheme.find('+');
@@ -84,7 +132,7 @@ model::Result<Url> parse_url(std::string_view text)
                    [&](const char* known) { return driver == known; })) {
     return url_usage(fmt::format("unknown PostgreSQL driver '{}' in '{}': SQLAlchemy knows "
                                  "psycopg2, psycopg, pg8000 and asyncpg",
-                                 driver, text));
+                                 driver, shown));
   }
   std::string_view rest = text.substr(sep + 3);
   // Python's `.` stops at a line break: so does the URL.
@@ -120,7 +168,7 @@ model::Result<Url> parse_url(std::string_view text)
     if (close == std::string_view::npos) {
       return url_usage(fmt::format("cannot parse the database URL '{}': `[` opens an IPv6 "
                                    "address that no `]` closes",
-                                   text));
+                                   shown));
     }
     host = std::string(rest.substr(1, close - 1));
     rest.remove_prefix(close + 1);
@@ -142,7 +190,7 @@ model::Result<Url> parse_url(std::string_view text)
       if (!numeric) {
         return url_usage(fmt::format("invalid port '{}' in the database URL '{}' (SQLAlchemy "
                                      "reads the port as an integer)",
-                                     port, text));
+                                     port, shown));
       }
       url.keywords.emplace_back("port", digits);
     }
@@ -166,7 +214,7 @@ model::Result<Url> parse_url(std::string_view text)
   url.display = fmt::format("{}://{}{}{}{}{}", scheme, user_shown,
                             host.find(':') != std::string::npos ? "[" + host + "]" : host,
                             port.empty() ? "" : ":" + port, "/" + database,
-                            query.empty() ? "" : "?" + query);
+                            query.empty() ? "" : "?" + query_without_password(query));
   return url;
 }
 
