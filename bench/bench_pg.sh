@@ -56,7 +56,7 @@ password=$("$py" -c 'import sys; sys.path.insert(0, sys.argv[1]); import pg_serv
 url="postgresql://postgres:$password@127.0.0.1:$port/bench"
 head=$("$py" "$here/gen_pg_history.py" "$project" "$size" "$url")
 
-psql_() { PGPASSWORD="$password" psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
+psql_() { PGPASSWORD="$password" PGOPTIONS='-c client_min_messages=warning' psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 fresh_database() { psql_ -d postgres -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'; }
 expect_version() {
   local rows
