@@ -31,24 +31,34 @@ project="$work/pg-$size"
 rm -rf "$project"
 
 # The server lives as long as this coprocess: it prints its port, then stops and removes
-# its data directory when its stdin closes (at exit, whatever the reason).
+# its data directory when its stdin closes, when this script's process goes away, or on
+# SIGTERM/SIGHUP, whatever ends the run.
 coproc PG { "$py" -c '
-import sys
+import os, select, signal, sys
 sys.path.insert(0, sys.argv[1])
 from pg_server import Server
+def leave(*_):
+    raise SystemExit(0)
+signal.signal(signal.SIGTERM, leave)
+signal.signal(signal.SIGHUP, leave)
+parent = os.getppid()
 s = Server().start()
 print(s.port, flush=True)
 try:
-    sys.stdin.read()
+    while os.getppid() == parent:
+        ready, _, _ = select.select([sys.stdin], [], [], 1.0)
+        if ready and not os.read(sys.stdin.fileno(), 4096):
+            break
 finally:
     s.stop()
 ' "$repo/tests/e2e"; }
 pg_in="${PG[1]}"
+pg_pid="$PG_PID"
 read -r port <&"${PG[0]}"
 cleanup() {
   exec {pg_in}>&-
-  wait "$PG_PID" 2>/dev/null || true
-  [[ -z "${BENCH_WORK_DIR:-}" ]] && rm -rf "$work"
+  wait "$pg_pid" 2>/dev/null || true
+  if [[ -z "${BENCH_WORK_DIR:-}" ]]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
