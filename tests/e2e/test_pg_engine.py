@@ -449,6 +449,48 @@ class BadInputTest(PgEngineCase):
         self.assertIn("bigint", catalog(SERVER, p.db))
 
 
+class PostCheckoutTest(PgEngineCase):
+    def git(self, repo, *args):
+        env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+        return subprocess.run(["git", "-C", repo] + list(args), check=True, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True).stdout.strip()
+
+    def test_hook_names_the_downgrade_for_a_postgresql_database(self):
+        repo = os.path.join(self.tmp.path, "repo")
+        p = PgProject(repo, HISTORY[:3])
+        self.git(repo, "init", "-q", "-b", "main")
+        self.git(repo, "add", "-A")
+        self.git(repo, "commit", "-q", "-m", "three revisions")
+        self.git(repo, "checkout", "-q", "-b", "feature")
+        write_file(os.path.join(repo, "alembic", "versions", "d4d4d4d4_rev3.py"),
+                   py_text(HISTORY[3]))
+        self.git(repo, "add", "-A")
+        self.git(repo, "commit", "-q", "-m", "orders")
+        self.assert_ok(p.miglint("upgrade", "head"))
+        prev = self.git(repo, "rev-parse", "HEAD")
+        self.git(repo, "checkout", "-q", "main")
+        new = self.git(repo, "rev-parse", "HEAD")
+        r = p.miglint("hook", "post-checkout", prev, new)
+        self.assert_ok(r)
+        self.assertIn("is at revision d4d4d4d4, which this branch does not have", r.stderr)
+        self.assertIn("git checkout feature && miglint downgrade c3c3c3c3 && git checkout main",
+                      r.stderr)
+        self.assertIn("postgres:***@", r.stderr)
+        self.assert_no_password(r)
+        # The URL from alembic.ini, as the installed hook finds it.
+        r = run_miglint(["-C", repo, "hook", "post-checkout", prev, new])
+        self.assertIn("miglint downgrade c3c3c3c3", r.stderr)
+        # A server that does not answer: the hook says nothing and lets git go on.
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed = s.getsockname()[1]
+        r = run_miglint(["-C", repo, "hook", "post-checkout", prev, new, "--db",
+                         "postgresql://postgres:%s@127.0.0.1:%d/x" % (PASSWORD, closed)])
+        self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "", ""))
+
+
 class ConcurrencyTest(PgEngineCase):
     COUNT = 8
 
