@@ -1,6 +1,7 @@
 #include "postgres/url.hpp"
 
 #include "util/strings.hpp"
+#include "util/url_password.hpp"
 #include "util/url_query.hpp"
 
 #include <fmt/format.h>
@@ -25,52 +26,7 @@ std::string_view take_until(std::string_view& rest, std::string_view stops)
   return taken;
 }
 
-// `key=value&...` with the value of every `password` option replaced by ***.
-std::string query_without_password(std::string_view query)
-{
-  std::string out;
-  for (std::string_view item : util::split(query, '&')) {
-    if (!out.empty()) {
-      out += '&';
-    }
-    const std::size_t eq = item.find('=');
-    if (eq != std::string_view::npos && util::percent_decode(item.substr(0, eq)) == "password") {
-      out += std::string(item.substr(0, eq)) + "=***";
-    } else {
-      out += item;
-    }
-  }
-  return out;
-}
-
 } // namespace
-
-std::string hide_password(std::string_view text)
-{
-  const std::size_t sep = text.find("://");
-  if (sep == std::string_view::npos) {
-    return std::string(text);
-  }
-  std::string out(text.substr(0, sep + 3));
-  std::string_view rest = text.substr(sep + 3);
-  // The user and password as parse_url finds them.
-  std::string_view probe = rest;
-  const std::string_view user = take_until(probe, ":/@");
-  if (!probe.empty() && probe.front() == ':') {
-    probe.remove_prefix(1);
-    take_until(probe, "@");
-    if (!probe.empty() && probe.front() == '@') {
-      out += std::string(user) + ":***";
-      rest = probe;
-    }
-  }
-  const std::size_t query = rest.find('?');
-  if (query == std::string_view::npos) {
-    return out + std::string(rest);
-  }
-  return out + std::string(rest.substr(0, query + 1)) +
-         query_without_password(rest.substr(query + 1));
-}
 
 std::string Url::database() const
 {
@@ -116,7 +72,7 @@ bool is_postgres_scheme(std::string_view scheme)
 model::Result<Url> parse_url(std::string_view full_text)
 {
   // Messages quote the URL, never its password.
-  const std::string shown = hide_password(full_text);
+  const std::string shown = util::hide_url_password(full_text);
   const std::string_view text = full_text;
   const std::size_t sep = text.find("://");
   if (sep == std::string_view::npos || !is_postgres_scheme(text.substr(0, sep))) {
@@ -214,7 +170,7 @@ model::Result<Url> parse_url(std::string_view full_text)
   url.display = fmt::format("{}://{}{}{}{}{}", scheme, user_shown,
                             host.find(':') != std::string::npos ? "[" + host + "]" : host,
                             port.empty() ? "" : ":" + port, "/" + database,
-                            query.empty() ? "" : "?" + query_without_password(query));
+                            query.empty() ? "" : "?" + util::hide_query_password(query));
   return url;
 }
 

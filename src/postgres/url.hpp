@@ -29,10 +29,6 @@ struct Url {
 // postgresql+<driver>.
 bool is_postgres_scheme(std::string_view scheme);
 
-// `text` with the password of its `user:password@` and of any `password=` query option
-// replaced by ***, for messages.
-std::string hide_password(std::string_view text);
-
 // Parses `text`; an Error of kind usage for what SQLAlchemy refuses (a port that is not a
 // number) and for drivers SQLAlchemy does not know.
 model::Result<Url> parse_url(std::string_view text);

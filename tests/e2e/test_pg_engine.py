@@ -384,6 +384,21 @@ class BadInputTest(PgEngineCase):
         self.assertEqual(SERVER.databases(), before)
         self.assertIsNone(version_rows(p.db))
 
+    def test_a_bad_percent_in_alembic_ini_does_not_show_the_password(self):
+        """ConfigParser needs `%%` in alembic.ini: a URL with a bare `%` (a percent-encoded
+        password copied as it is) fails in both tools, and miglint quotes it masked."""
+        p = self.project("ini")
+        write_file(p.ini, "[alembic]\nscript_location = %%(here)s/alembic\n"
+                          "sqlalchemy.url = %s\n" % SERVER.url(p.db, password=PASSWORD + "%21"))
+        r = run_miglint(["-C", p.root, "current"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("alembic.ini: [alembic] sqlalchemy.url: bad '%'", r.stderr)
+        self.assertIn("postgres:***@", r.stderr)
+        self.assert_no_password(r)
+        a = p.alembic("current")
+        self.assertNotEqual(a.returncode, 0)
+        self.assertIn("InterpolationSyntaxError", a.stderr)
+
     def failing_project(self, statements):
         bad = Rev("f6f6f6f6", HEAD, statements, ["DROP TABLE IF EXISTS half_done"],
                   "revision that fails")

@@ -1,4 +1,5 @@
 #include "postgres/url.hpp"
+#include "util/url_password.hpp"
 
 #include <doctest/doctest.h>
 
@@ -8,11 +9,13 @@ TEST_SUITE("postgres::Url")
 {
   TEST_CASE("messages never carry the password")
   {
-    CHECK(postgres::hide_password("postgresql://u:s3cret@h:5432/db") ==
+    CHECK(util::hide_url_password("postgresql://u:s3cret@h:5432/db") ==
           "postgresql://u:***@h:5432/db");
-    CHECK(postgres::hide_password("postgres://u@h/db?sslmode=disable&password=s3cret") ==
+    CHECK(util::hide_url_password("postgres://u@h/db?sslmode=disable&password=s3cret") ==
           "postgres://u@h/db?sslmode=disable&password=***");
-    CHECK(postgres::hide_password("postgresql://h/db") == "postgresql://h/db");
+    CHECK(util::hide_url_password("postgresql://h/db") == "postgresql://h/db");
+    CHECK(util::hide_url_password("sqlite:///a:b@c.db") == "sqlite:///a:b@c.db");
+    CHECK(util::hide_url_password("not a url") == "not a url");
     // Refused URLs are quoted without it too.
     for (const char* text : {"postgresql://u:s3cret@h:port/db", "postgresql+nodriver://u:s3cret@h/db",
                              "postgresql://u:s3cret@[::1/db"}) {
