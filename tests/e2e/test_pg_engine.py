@@ -203,6 +203,20 @@ class CommandsTest(PgEngineCase):
         self.assertNotIn("(current)", plain.stdout)
         self.assertEqual(plain.stdout, p.alembic("history").stdout)
 
+    def test_sql_scripts_are_alembics(self):
+        """--sql with a PostgreSQL URL prints what `alembic ... --sql` prints: one
+        transaction around it all, and the version row's INSERT ... RETURNING."""
+        p = self.project("offline")
+        for cmd in (["upgrade", "head"], ["upgrade", "b2b2b2b2:d4d4d4d4"],
+                    ["downgrade", "e5e5e5e5:base"], ["stamp", "head"], ["stamp", "a1a1a1a1:c3c3c3c3"],
+                    ["upgrade", "c3c3c3c3:c3c3c3c3"]):
+            with self.subTest(command=cmd):
+                a = p.alembic(*(cmd + ["--sql"]))
+                self.assertEqual(a.returncode, 0, a.stderr)
+                r = self.assert_ok(p.miglint(*(cmd + ["--sql"]), db=False))
+                self.assertEqual(a.stdout, r.stdout)
+        self.assertIsNone(version_rows(p.db))
+
     def test_echo_replays_in_psql(self):
         """`--echo` writes every statement run; fed to psql on another database it builds
         the same schema and version row."""
