@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 import unittest
 import urllib.parse
 
@@ -561,6 +562,28 @@ class ConcurrencyTest(PgEngineCase):
                 pids = set(SERVER.psql("SELECT DISTINCT pid FROM applied", p.db).split())
                 self.assertEqual(len(pids), 1)
                 self.assertEqual(current_set(p.alembic("current").stdout), ["r%03d" % self.COUNT])
+
+    def test_kill_during_a_revision_leaves_the_last_committed_one(self):
+        """kill -9 while a revision runs: the server rolls that revision back and frees the
+        lock when it sees the connection gone, and the next upgrade finishes the job."""
+        revs = self.history()
+        revs[3].up.insert(1, "SELECT pg_sleep(2)")
+        p = self.project("killed", revs)
+        proc = self.start(p, "upgrade", "head")
+        deadline = time.time() + 60
+        sleeping = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND query = 'SELECT pg_sleep(2)' AND state = 'active'")
+        while SERVER.psql(sleeping, p.db).strip() != "1":
+            self.assertLess(time.time(), deadline, "the slow revision never started")
+            time.sleep(0.05)
+        proc.kill()
+        proc.communicate()
+        self.assertEqual(version_rows(p.db), ["r002"])
+        r = self.assert_ok(p.miglint("upgrade", "head"))
+        self.assertEqual(running_lines(r.stderr)[0], "Running upgrade r002 -> r003, step 3")
+        applied = SERVER.psql("SELECT rev FROM applied ORDER BY rev", p.db).split()
+        self.assertEqual(applied, ["r%03d" % i for i in range(1, self.COUNT + 1)])
+        self.assertEqual(version_rows(p.db), ["r%03d" % self.COUNT])
 
     def test_upgrade_and_downgrade_at_once_leave_a_consistent_database(self):
         p = self.project("mixed", self.history())
