@@ -3,6 +3,7 @@
 // worktree gets them). Also `miglint hook post-checkout PREV NEW`, the part of the
 // post-checkout hook that needs the revision graphs of both branches.
 #include "cli/commands.hpp"
+#include "cli/database_access.hpp"
 #include "fixers/checkout_advice.hpp"
 #include "fixers/hook_installer.hpp"
 #include "fixers/tree_graph.hpp"
@@ -144,6 +145,37 @@ std::pair<std::string, std::string> checkout_names(const git::Repository& repo,
   return {from, to};
 }
 
+// The version rows of the development database, or nullopt when there is none to read
+// (a SQLite file not created yet, a server that does not answer): the hook only advises.
+std::optional<std::vector<std::string>> checkout_version_rows(sqlite::DatabaseTarget target)
+{
+  if (target.postgres) {
+    // A checkout must not hang on a server that does not answer.
+    auto& keywords = target.postgres->keywords;
+    if (std::none_of(keywords.begin(), keywords.end(),
+                     [](const auto& kv) { return kv.first == "connect_timeout"; })) {
+      keywords.emplace_back("connect_timeout", "5");
+    }
+    auto db = open_migration_target(target, true, sqlite::k_default_busy_timeout_ms);
+    if (!db) {
+      return std::nullopt;
+    }
+    auto rows = read_version_rows(**db);
+    return rows ? std::optional(std::move(*rows)) : std::nullopt;
+  }
+  std::error_code ec;
+  if (target.memory || !fs::exists(target.path, ec)) {
+    return std::nullopt;
+  }
+  auto db = sqlite::Connection::open(target.path, sqlite::OpenMode::read_only);
+  if (!db) {
+    return std::nullopt;
+  }
+  sqlite::VersionTable table(*db);
+  auto rows = table.heads();
+  return rows ? std::optional(std::move(*rows)) : std::nullopt;
+}
+
 // post-checkout: warn when the database is at a revision this branch does not have, and
 // print the downgrade (on the previous branch) that gets back to the shared revision.
 int run_post_checkout(const GlobalOptions& global, const HookOptions& given)
@@ -172,16 +204,10 @@ int run_post_checkout(const GlobalOptions& global, const HookOptions& given)
     configured = ws->project.ini->sqlalchemy_url;
   }
   auto target = sqlite::resolve_database(options.db, ws->project.cwd, configured);
-  std::error_code ec;
-  if (!target || target->memory || !fs::exists(target->path, ec)) {
+  if (!target) {
     return 0; // no development database to look at
   }
-  auto db = sqlite::Connection::open(target->path, sqlite::OpenMode::read_only);
-  if (!db) {
-    return 0;
-  }
-  sqlite::VersionTable table(*db);
-  auto rows = table.heads();
+  auto rows = checkout_version_rows(*target);
   if (!rows || rows->empty()) {
     return 0;
   }
@@ -199,7 +225,9 @@ int run_post_checkout(const GlobalOptions& global, const HookOptions& given)
     return 0;
   }
   const auto [prev_name, here_name] = checkout_names(*repo, prev, options.args[1]);
-  const std::string db_name = config::display_path(target->path, ws->project.cwd);
+  const std::string db_name = target->postgres
+                                  ? target->display()
+                                  : config::display_path(target->path, ws->project.cwd);
   for (const auto& m : missing) {
     if (!m.in_previous) {
       std::fprintf(stderr,

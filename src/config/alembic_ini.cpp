@@ -1,6 +1,7 @@
 #include "config/alembic_ini.hpp"
 
 #include "util/strings.hpp"
+#include "util/url_password.hpp"
 
 #include <fmt/format.h>
 
@@ -30,8 +31,9 @@ model::Result<std::string> interpolate(const std::string& value, const Section& 
     }
     const auto close = value.find(")s", i);
     if (i + 1 >= value.size() || value[i + 1] != '(' || close == std::string::npos) {
+      // The value may be a database URL: quoted without its password.
       return model::make_error(fmt::format("bad '%' in value '{}' (write %% for a percent sign)",
-                                           value));
+                                           util::hide_url_password(value)));
     }
     const std::string key = util::to_lower(value.substr(i + 2, close - i - 2));
     const Section* where = section.count(key) ? &section : defaults.count(key) ? &defaults : nullptr;

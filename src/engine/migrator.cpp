@@ -146,14 +146,20 @@ Result<void> ensure_version_table(db::MigrationTarget& db)
 
 } // namespace
 
-std::string version_change_sql(const graph::VersionChange& change, const std::string& table)
+std::string version_change_sql(const graph::VersionChange& change, const std::string& table,
+                               db::Dialect dialect)
 {
   // Ids are quoted as SQL literals: an id with a quote in it must not end the string.
   const std::string to = ops::ddl::quote_literal(change.to);
   const std::string from = ops::ddl::quote_literal(change.from);
   switch (change.kind) {
   case graph::VersionChange::Kind::insert:
-    return fmt::format("INSERT INTO {} (version_num) VALUES ({})", table, to);
+    // SQLAlchemy's PostgreSQL dialect returns the primary key of an INSERT (implicit
+    // RETURNING), and Alembic's script shows it.
+    return fmt::format("INSERT INTO {0} (version_num) VALUES ({1}){2}", table, to,
+                       dialect == db::Dialect::postgresql
+                           ? fmt::format(" RETURNING {}.version_num", table)
+                           : std::string());
   case graph::VersionChange::Kind::remove:
     return fmt::format("DELETE FROM {0} WHERE {0}.version_num = {1}", table, from);
   case graph::VersionChange::Kind::update:
@@ -285,7 +291,7 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
       }
     }
     for (const auto& change : step.changes) {
-      (void)sink.execute(version_change_sql(change, options.version_table));
+      (void)sink.execute(version_change_sql(change, options.version_table, options.dialect));
     }
     heads = step.heads_after;
   }
@@ -293,6 +299,10 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
     (void)sink.execute(fmt::format("DROP TABLE {}", options.version_table));
   }
   flush();
+  if (options.dialect == db::Dialect::postgresql) {
+    // Transactional DDL: Alembic's script runs as one transaction there, even an empty one.
+    out = "BEGIN;\n\n" + out + "COMMIT;\n\n";
+  }
   return out;
 }
 

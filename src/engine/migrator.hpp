@@ -53,11 +53,13 @@ model::Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, db::
 // The plan as the script Alembic's offline mode prints for SQLite: the version table's
 // CREATE when starting from nothing, `-- Running ...` comments, each statement and each
 // version-table change followed by `;` and a blank line, and DROP of the version table
-// when the plan ends at base. A body that cannot be rendered is an Error.
+// when the plan ends at base; for PostgreSQL, all of it between BEGIN and COMMIT. A body
+// that cannot be rendered is an Error.
 model::Result<std::string> render_script(const graph::RevisionGraph& graph,
                                          const graph::Plan& plan, const MigrateOptions& options);
 
 // The SQL of one version-table change, as Alembic emits it.
-std::string version_change_sql(const graph::VersionChange& change, const std::string& table);
+std::string version_change_sql(const graph::VersionChange& change, const std::string& table,
+                               db::Dialect dialect = db::Dialect::sqlite);
 
 } // namespace miglint::engine

@@ -26,6 +26,40 @@ std::string describe_result_error(const PGresult* result, const PGconn* conn)
   return text;
 }
 
+// A statement as psql can replay it: `$N` parameters replaced by their values as
+// literals, and one `;` at the end.
+std::string replayable_statement(std::string_view sql,
+                                 const std::vector<std::optional<std::string>>& params)
+{
+  std::string out;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    std::size_t digits = i + 1;
+    while (digits < sql.size() && sql[digits] >= '0' && sql[digits] <= '9') {
+      ++digits;
+    }
+    if (sql[i] == '$' && digits > i + 1 && !params.empty()) {
+      const std::size_t index = std::stoul(std::string(sql.substr(i + 1, digits - i - 1)));
+      if (index >= 1 && index <= params.size()) {
+        const auto& value = params[index - 1];
+        out += value ? quote_literal(*value) : "NULL";
+        i = digits - 1;
+        continue;
+      }
+    }
+    out += sql[i];
+  }
+  const std::string_view trimmed = util::strip(out);
+  out.resize(static_cast<std::size_t>(trimmed.data() - out.data()) + trimmed.size());
+  if (!out.ends_with(';')) {
+    // A trailing `-- comment` would swallow the `;`.
+    const std::size_t last_line = out.rfind('\n');
+    const bool comment = out.find("--", last_line == std::string::npos ? 0 : last_line) !=
+                         std::string::npos;
+    out += comment ? "\n;" : ";";
+  }
+  return out + "\n";
+}
+
 struct ResultFree {
   void operator()(PGresult* r) const { PQclear(r); }
 };
@@ -73,7 +107,7 @@ model::Result<Connection> Connection::open(const Url& url)
 model::Result<void> Connection::exec(std::string_view sql)
 {
   if (m_echo != nullptr) {
-    std::fprintf(m_echo, "%.*s;\n", static_cast<int>(sql.size()), sql.data());
+    std::fputs(replayable_statement(sql, {}).c_str(), m_echo);
   }
   const std::string text(sql);
   ResultPtr result(PQexec(m_conn.get(), text.c_str()));
@@ -88,7 +122,7 @@ model::Result<Rows> Connection::query(std::string_view sql,
                                       const std::vector<std::optional<std::string>>& params)
 {
   if (m_echo != nullptr) {
-    std::fprintf(m_echo, "%.*s;\n", static_cast<int>(sql.size()), sql.data());
+    std::fputs(replayable_statement(sql, params).c_str(), m_echo);
   }
   const std::string text(sql);
   std::vector<const char*> values;

@@ -1,5 +1,6 @@
 #include "postgres/migration_target.hpp"
 
+#include "postgres/statement_split.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -10,84 +11,64 @@ namespace miglint::postgres {
 
 namespace {
 
-// The leading keyword of one statement, upper-cased.
-std::string leading_keyword(std::string_view statement)
+// The words of a statement's start, upper-cased: `rollback to savepoint a` -> ROLLBACK, TO.
+std::vector<std::string> leading_words(std::string_view statement, std::size_t count)
 {
+  std::vector<std::string> words;
   std::size_t i = 0;
-  while (i < statement.size() && std::isspace(static_cast<unsigned char>(statement[i])) != 0) {
-    ++i;
+  while (words.size() < count) {
+    while (i < statement.size() && std::isspace(static_cast<unsigned char>(statement[i])) != 0) {
+      ++i;
+    }
+    std::size_t n = i;
+    while (n < statement.size() && std::isalpha(static_cast<unsigned char>(statement[n])) != 0) {
+      ++n;
+    }
+    if (n == i) {
+      break;
+    }
+    words.push_back(util::to_upper(statement.substr(i, n - i)));
+    i = n;
   }
-  std::size_t n = i;
-  while (n < statement.size() && std::isalpha(static_cast<unsigned char>(statement[n])) != 0) {
-    ++n;
+  return words;
+}
+
+std::string statement_transaction_control(std::string_view statement)
+{
+  const auto words = leading_words(statement, 3);
+  if (words.empty()) {
+    return {};
   }
-  return util::to_upper(statement.substr(i, n - i));
+  const std::string& first = words[0];
+  const auto word_at = [&](std::size_t k) { return k < words.size() ? words[k] : std::string(); };
+  if (first == "ROLLBACK") {
+    // ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name keeps the transaction open.
+    const bool noise = word_at(1) == "WORK" || word_at(1) == "TRANSACTION";
+    if (word_at(noise ? 2 : 1) == "TO") {
+      return {};
+    }
+  }
+  if (first == "PREPARE" && word_at(1) == "TRANSACTION") {
+    return "PREPARE TRANSACTION";
+  }
+  for (const char* keyword : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"}) {
+    if (first == keyword) {
+      return first;
+    }
+  }
+  return {};
 }
 
 } // namespace
 
 std::string transaction_control_keyword(std::string_view sql)
 {
-  // Walks the text as PostgreSQL's lexer does for what hides a `;`: quoted strings and
-  // names, dollar-quoted bodies and comments; each statement's first word is checked.
-  std::string statement;
-  auto check = [&]() -> std::string {
-    const std::string word = leading_keyword(statement);
-    statement.clear();
-    for (const char* keyword : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"}) {
-      if (word == keyword) {
-        return word;
-      }
-    }
-    return {};
-  };
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    const char c = sql[i];
-    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      const std::size_t end = sql.find('\n', i);
-      i = end == std::string_view::npos ? sql.size() : end;
-      statement += ' ';
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      int depth = 1;
-      for (i += 2; i < sql.size() && depth > 0; ++i) {
-        if (sql.compare(i, 2, "/*") == 0) {
-          ++depth;
-          ++i;
-        } else if (sql.compare(i, 2, "*/") == 0) {
-          --depth;
-          ++i;
-        }
-      }
-      --i;
-      statement += ' ';
-    } else if (c == '\'' || c == '"') {
-      const std::size_t end = sql.find(c, i + 1);
-      i = end == std::string_view::npos ? sql.size() : end; // '' and "" re-enter at once
-      statement += 'x';
-    } else if (c == '$') {
-      // $tag$ ... $tag$ (a tag of letters, digits and _), or a parameter like $1.
-      std::size_t t = i + 1;
-      while (t < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[t])) != 0 || sql[t] == '_')) {
-        ++t;
-      }
-      if (t < sql.size() && sql[t] == '$' &&
-          (t == i + 1 || std::isdigit(static_cast<unsigned char>(sql[i + 1])) == 0)) {
-        const std::string_view tag = sql.substr(i, t - i + 1);
-        const std::size_t end = sql.find(tag, t + 1);
-        i = end == std::string_view::npos ? sql.size() : end + tag.size() - 1;
-        statement += 'x';
-      } else {
-        statement += c;
-      }
-    } else if (c == ';') {
-      if (std::string keyword = check(); !keyword.empty()) {
-        return keyword;
-      }
-    } else {
-      statement += c;
+  for (std::string_view statement : split_statements(sql)) {
+    if (std::string keyword = statement_transaction_control(statement); !keyword.empty()) {
+      return keyword;
     }
   }
-  return check();
+  return {};
 }
 
 MigrationTarget::MigrationTarget(Connection db, std::string version_table)
@@ -130,7 +111,8 @@ model::Result<void> MigrationTarget::execute(std::string_view sql)
   auto done = m_db->exec(sql);
   MIGLINT_TRY(done);
   if (!m_db->in_transaction()) {
-    // A later statement of a multi-statement text ended it: too late to undo, but say so.
+    // Every statement of the text was checked above, so only a server-side surprise gets
+    // here; say so rather than claim a rollback.
     return refusal("COMMIT");
   }
   return {};

@@ -31,9 +31,10 @@ private:
   VersionTable m_versions;
 };
 
-// The leading keyword of the first statement in `sql` (one or more `;`-separated
-// statements) that begins, commits or rolls back a transaction (BEGIN, START, COMMIT, END,
-// ROLLBACK, ABORT), else "". `BEGIN` inside a DO block's body is not a statement of its own.
+// The leading keyword of the first statement of `sql` (one or several, split as
+// PostgreSQL splits them) that begins, commits or rolls back a transaction (BEGIN, START,
+// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), else "". ROLLBACK TO a savepoint
+// is not one.
 std::string transaction_control_keyword(std::string_view sql);
 
 } // namespace miglint::postgres

@@ -1,6 +1,7 @@
 #include "postgres/url.hpp"
 
 #include "util/strings.hpp"
+#include "util/url_password.hpp"
 #include "util/url_query.hpp"
 
 #include <fmt/format.h>
@@ -68,11 +69,14 @@ bool is_postgres_scheme(std::string_view scheme)
          lower.starts_with("postgres+");
 }
 
-model::Result<Url> parse_url(std::string_view text)
+model::Result<Url> parse_url(std::string_view full_text)
 {
+  // Messages quote the URL, never its password.
+  const std::string shown = util::hide_url_password(full_text);
+  const std::string_view text = full_text;
   const std::size_t sep = text.find("://");
   if (sep == std::string_view::npos || !is_postgres_scheme(text.substr(0, sep))) {
-    return url_usage(fmt::format("'{}' is not a PostgreSQL URL", text));
+    return url_usage(fmt::format("'{}' is not a PostgreSQL URL", shown));
   }
   const std::string scheme(text.substr(0, sep));
   const std::size_t plus = scheme.find('+');
@@ -84,7 +88,7 @@ model::Result<Url> parse_url(std::string_view text)
                    [&](const char* known) { return driver == known; })) {
     return url_usage(fmt::format("unknown PostgreSQL driver '{}' in '{}': SQLAlchemy knows "
                                  "psycopg2, psycopg, pg8000 and asyncpg",
-                                 driver, text));
+                                 driver, shown));
   }
   std::string_view rest = text.substr(sep + 3);
   // Python's `.` stops at a line break: so does the URL.
@@ -120,7 +124,7 @@ model::Result<Url> parse_url(std::string_view text)
     if (close == std::string_view::npos) {
       return url_usage(fmt::format("cannot parse the database URL '{}': `[` opens an IPv6 "
                                    "address that no `]` closes",
-                                   text));
+                                   shown));
     }
     host = std::string(rest.substr(1, close - 1));
     rest.remove_prefix(close + 1);
@@ -142,7 +146,7 @@ model::Result<Url> parse_url(std::string_view text)
       if (!numeric) {
         return url_usage(fmt::format("invalid port '{}' in the database URL '{}' (SQLAlchemy "
                                      "reads the port as an integer)",
-                                     port, text));
+                                     port, shown));
       }
       url.keywords.emplace_back("port", digits);
     }
@@ -166,7 +170,7 @@ model::Result<Url> parse_url(std::string_view text)
   url.display = fmt::format("{}://{}{}{}{}{}", scheme, user_shown,
                             host.find(':') != std::string::npos ? "[" + host + "]" : host,
                             port.empty() ? "" : ":" + port, "/" + database,
-                            query.empty() ? "" : "?" + query);
+                            query.empty() ? "" : "?" + util::hide_query_password(query));
   return url;
 }
 

@@ -61,13 +61,19 @@ VersionTable::VersionTable(Connection& db, std::string table) : m_db(&db), m_tab
 
 model::Result<bool> VersionTable::exists()
 {
+  if (m_seen) {
+    return true;
+  }
   auto rows = m_db->query(
       "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
       "c.relnamespace WHERE pg_catalog.pg_table_is_visible(c.oid) AND n.nspname <> "
       "'pg_catalog' AND c.relname = $1 AND c.relkind IN ('r', 'p')",
       {m_table});
   MIGLINT_TRY(rows);
-  return !rows->values.empty();
+  // Once seen, the table stays: nothing miglint runs drops it, and every step reads the
+  // rows, so the catalog lookup is not repeated for each revision.
+  m_seen = !rows->values.empty();
+  return m_seen;
 }
 
 model::Result<void> VersionTable::create_if_missing()

@@ -25,6 +25,7 @@ public:
 private:
   Connection* m_db;
   std::string m_table;
+  bool m_seen = false; // exists() found the table (it is not looked up again)
 };
 
 // `name` as SQLAlchemy's PostgreSQL dialect writes an identifier: bare when it is lower

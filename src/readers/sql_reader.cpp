@@ -13,9 +13,11 @@
 //   -- migrate:down
 //   DROP TABLE users;
 //
-// One forward pass over the bytes: a small lexer (strings, quoted names, comments)
-// feeds a statement splitter that follows sqlite3_complete()'s rule for triggers, so
-// the semicolons of a `BEGIN ... END;` body do not end the CREATE TRIGGER.
+// One forward pass over the bytes: a small lexer (strings, quoted names, comments, and
+// PostgreSQL's $tag$ ... $tag$ and E'...' strings) feeds a statement splitter that follows
+// sqlite3_complete()'s rule for triggers, so the semicolons of a `BEGIN ... END;` body do
+// not end the CREATE TRIGGER. PostgreSQL's trigger has no body (`... EXECUTE FUNCTION
+// f();`): a CREATE TRIGGER with no BEGIN before its first semicolon ends there.
 #include "readers/reader.hpp"
 #include "readers/sql_statement.hpp"
 #include "readers/source_encoding.hpp"
@@ -65,6 +67,24 @@ bool istarts_with(std::string_view text, std::string_view prefix)
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }
 
+// The length of a PostgreSQL dollar-quote opener at `at` (`$$`, `$body$`), else 0. A `$`
+// inside a word never gets here: the word lexer takes it, as PostgreSQL's does.
+std::size_t dollar_tag_length(std::string_view text, std::size_t at)
+{
+  if (text[at] != '$') {
+    return 0;
+  }
+  std::size_t i = at + 1;
+  const auto tag_char = [&](std::size_t k, bool first) {
+    const auto u = static_cast<unsigned char>(text[k]);
+    return std::isalpha(u) || text[k] == '_' || u >= 0x80 || (!first && std::isdigit(u));
+  };
+  while (i < text.size() && tag_char(i, i == at + 1)) {
+    ++i;
+  }
+  return i < text.size() && text[i] == '$' ? i + 1 - at : 0;
+}
+
 Span span_of(std::size_t begin, std::size_t end)
 {
   return Span{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
@@ -80,6 +100,7 @@ struct PendingStatement {
   std::size_t begin = 0;
   std::size_t end = 0; // one past the last significant byte so far
   TriggerState trigger = TriggerState::start;
+  bool trigger_has_body = false; // BEGIN seen inside CREATE TRIGGER
   int depth = 0;
   bool is_with = false;
   bool with_found_dml = false;
@@ -107,6 +128,8 @@ private:
   bool lex_block_comment();
   bool lex_quoted(char close, readers::sql::Token::Kind kind);
   bool lex_bracket_name();
+  bool lex_dollar_quoted(std::size_t tag_length);
+  bool lex_escape_string();
   void lex_word();
 
   // Header.
@@ -230,6 +253,10 @@ void SqlReader::lex()
       lex_quoted('`', readers::sql::Token::Kind::quoted_name);
     } else if (c == '[') {
       lex_bracket_name();
+    } else if (const std::size_t tag = dollar_tag_length(m_text, m_pos); tag != 0) {
+      lex_dollar_quoted(tag);
+    } else if ((c == 'E' || c == 'e') && m_pos + 1 < n && m_text[m_pos + 1] == '\'') {
+      lex_escape_string();
     } else if (is_word_char(c)) {
       lex_word();
     } else if (c == ';') {
@@ -338,6 +365,46 @@ bool SqlReader::lex_bracket_name()
         readers::sql::Token{readers::sql::Token::Kind::quoted_name,
                             m_text.substr(begin + 1, close - begin - 1)});
   return true;
+}
+
+bool SqlReader::lex_dollar_quoted(std::size_t tag_length)
+{
+  // $tag$ ... $tag$: nothing inside is SQL to the splitter (a DO block, a function body).
+  const std::size_t begin = m_pos;
+  const std::string_view tag(m_text.data() + begin, tag_length);
+  const std::size_t close = m_text.find(tag, begin + tag_length);
+  if (close == std::string::npos) {
+    error(span_of(begin, begin + tag_length), "unterminated dollar-quoted string: " +
+                                                  std::string(tag) + " without a closing " +
+                                                  std::string(tag));
+    m_failed = true;
+    return false;
+  }
+  m_pos = close + tag_length;
+  token(begin, m_pos, readers::sql::Token{readers::sql::Token::Kind::other, {}});
+  return true;
+}
+
+bool SqlReader::lex_escape_string()
+{
+  // E'it\'s': a backslash escapes the next character, and '' is a quote as elsewhere.
+  const std::size_t begin = m_pos;
+  for (std::size_t i = begin + 2; i < m_text.size(); ++i) {
+    if (m_text[i] == '\\') {
+      ++i;
+    } else if (m_text[i] == '\'') {
+      if (i + 1 < m_text.size() && m_text[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      m_pos = i + 1;
+      token(begin, m_pos, readers::sql::Token{readers::sql::Token::Kind::other, {}});
+      return true;
+    }
+  }
+  error(span_of(begin, begin + 2), "unterminated string literal: E' without a closing '");
+  m_failed = true;
+  return false;
 }
 
 void SqlReader::lex_word()
@@ -538,8 +605,10 @@ void SqlReader::token(std::size_t begin, std::size_t end, readers::sql::Token to
   case TriggerState::end:
     s.trigger = TriggerState::trigger;
     break;
-  case TriggerState::normal:
   case TriggerState::trigger:
+    s.trigger_has_body = s.trigger_has_body || upper == "BEGIN";
+    break;
+  case TriggerState::normal:
     break;
   }
 
@@ -568,7 +637,7 @@ void SqlReader::semicolon(std::size_t at)
     return; // an empty statement: `;;`
   }
   s.end = at + 1;
-  if (s.trigger == TriggerState::trigger) {
+  if (s.trigger == TriggerState::trigger && s.trigger_has_body) {
     s.trigger = TriggerState::semi;
     return;
   }
@@ -585,7 +654,8 @@ void SqlReader::finish_statement()
     return;
   }
   s.active = false;
-  if (s.trigger == TriggerState::trigger || s.trigger == TriggerState::semi) {
+  if ((s.trigger == TriggerState::trigger && s.trigger_has_body) ||
+      s.trigger == TriggerState::semi) {
     // Reached a marker or the end of the file inside `BEGIN ...`.
     error(span_of(s.begin, s.end), "CREATE TRIGGER is not closed: its body must end with `END;`");
   }

@@ -195,6 +195,57 @@ DROP TRIGGER users_audit;
     CHECK(down[0].target == "t2");
   }
 
+  TEST_CASE("PostgreSQL: dollar quotes, E strings and a trigger without a body")
+  {
+    const std::string text = R"(-- postgres objects
+--
+-- Revision ID: ddd777
+-- Revises: ccc666
+
+-- migrate:up
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN
+    CREATE TYPE mood AS ENUM ('sad', 'ok');
+  END IF;
+END
+$$;
+CREATE FUNCTION touch() RETURNS trigger AS $body$
+BEGIN
+  NEW.note := E'it\'s; -- migrate:down' || $$;$$;
+  RETURN NEW;
+END;
+$body$ LANGUAGE plpgsql;
+CREATE TRIGGER items_touch BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION touch();
+INSERT INTO items (note) VALUES (E'a\'b;c');
+-- migrate:down
+DROP TRIGGER items_touch ON items;
+DROP FUNCTION touch()
+)";
+    const auto out = readers::read_sql(sql_file(text));
+    REQUIRE(out.diagnostics.empty());
+    const auto& steps = out.revision->upgrade->steps;
+    REQUIRE(steps.size() == 4);
+    CHECK(steps[0].name == "DO");
+    CHECK(steps[0].text.ends_with("END\n$$;"));
+    CHECK(steps[1].name == "CREATE FUNCTION");
+    CHECK(steps[1].text.ends_with("LANGUAGE plpgsql;"));
+    CHECK(steps[2].name == "CREATE TRIGGER");
+    CHECK(steps[2].target == "items");
+    CHECK(steps[2].text.ends_with("EXECUTE FUNCTION touch();"));
+    CHECK(steps[3].name == "INSERT");
+    CHECK(line_of(text, steps[3].span) == 21);
+    REQUIRE(out.revision->downgrade->steps.size() == 2);
+    // A body-less trigger that the end of the section closes is complete, too.
+    CHECK(out.revision->downgrade->steps[1].text == "DROP FUNCTION touch()");
+
+    std::string message;
+    CHECK(error_line("-- x y z\n-- Revision ID: a1\n-- Revises:\n\n-- migrate:up\n"
+                     "SELECT 1;\nDO $f$ BEGIN NULL; END $$;\n",
+                     &message) == 7);
+    CHECK(message.find("$f$") != std::string::npos);
+  }
+
   TEST_CASE("strings, quoted names and comments hide semicolons and markers")
   {
     const std::string text = R"(-- seed settings
