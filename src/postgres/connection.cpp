@@ -178,26 +178,12 @@ int Connection::server_major_version() const
 
 std::string quote_literal(std::string_view text)
 {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') {
-      out += '\'';
-    }
-  }
-  return out + "'";
+  return util::sql_string_literal(text);
 }
 
 std::string quote_identifier(std::string_view name)
 {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
+  return util::sql_quoted_identifier(name);
 }
 
 } // namespace miglint::postgres

@@ -1,24 +1,12 @@
 #include "python/string_literal.hpp"
 
+#include "util/strings.hpp"
+
 #include <vector>
 
 namespace miglint::python {
 
 namespace {
-
-int hex_value(char c)
-{
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // Reads exactly `count` hex digits at body[i]; -1 if they are not all there.
 long long read_hex(std::string_view body, std::size_t i, std::size_t count)
@@ -28,7 +16,7 @@ long long read_hex(std::string_view body, std::size_t i, std::size_t count)
   }
   long long value = 0;
   for (std::size_t k = 0; k < count; ++k) {
-    const int digit = hex_value(body[i + k]);
+    const int digit = util::hex_digit_value(body[i + k]);
     if (digit < 0) {
       return -1;
     }

@@ -1,5 +1,7 @@
 #include "sqlite/sql_text.hpp"
 
+#include "util/strings.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -192,26 +194,12 @@ std::string normalize_sql(std::string_view sql)
 
 std::string single_quoted(std::string_view text)
 {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') {
-      out += '\'';
-    }
-  }
-  return out + "'";
+  return util::sql_string_literal(text);
 }
 
 std::string double_quoted(std::string_view name)
 {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
+  return util::sql_quoted_identifier(name);
 }
 
 std::string normalize_type(std::string_view type)

@@ -123,4 +123,44 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   return best;
 }
 
+namespace {
+
+std::string sql_quoted(std::string_view text, char quote)
+{
+  std::string out(1, quote);
+  for (char c : text) {
+    out += c;
+    if (c == quote) {
+      out += quote;
+    }
+  }
+  return out + quote;
+}
+
+} // namespace
+
+std::string sql_string_literal(std::string_view text)
+{
+  return sql_quoted(text, '\'');
+}
+
+std::string sql_quoted_identifier(std::string_view name)
+{
+  return sql_quoted(name, '"');
+}
+
+int hex_digit_value(char c)
+{
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
 } // namespace miglint::util

@@ -21,4 +21,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` within a small distance, or "" if none is close.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+// SQL's quoting, the same in SQLite and PostgreSQL: 'it''s' and "a ""name""".
+std::string sql_string_literal(std::string_view text);
+std::string sql_quoted_identifier(std::string_view name);
+
+// The value of a hex digit, or -1.
+int hex_digit_value(char c);
+
 } // namespace miglint::util

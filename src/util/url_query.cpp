@@ -6,24 +6,6 @@
 
 namespace miglint::util {
 
-namespace {
-
-int hex_digit_value(char c)
-{
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-} // namespace
-
 std::string percent_decode(std::string_view text)
 {
   std::string out;
