@@ -146,13 +146,18 @@ Result<void> ensure_version_table(db::MigrationTarget& db)
 
 } // namespace
 
-std::string version_change_sql(const graph::VersionChange& change, const std::string& table)
+std::string version_change_sql(const graph::VersionChange& change, const std::string& table,
+                               db::Dialect dialect)
 {
   // Ids are quoted as SQL literals: an id with a quote in it must not end the string.
   const std::string to = ops::ddl::quote_literal(change.to);
   const std::string from = ops::ddl::quote_literal(change.from);
   switch (change.kind) {
   case graph::VersionChange::Kind::insert:
+    // PostgreSQL's dialect returns the inserted key (implicit RETURNING).
+    if (dialect == db::Dialect::postgresql) {
+      return fmt::format("INSERT INTO {0} (version_num) VALUES ({1}) RETURNING {0}.version_num", table, to);
+    }
     return fmt::format("INSERT INTO {} (version_num) VALUES ({})", table, to);
   case graph::VersionChange::Kind::remove:
     return fmt::format("DELETE FROM {0} WHERE {0}.version_num = {1}", table, from);
@@ -237,15 +242,20 @@ Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, db::Migrati
 Result<std::string> render_script(const graph::RevisionGraph& graph, const graph::Plan& plan,
                                   const MigrateOptions& options)
 {
-  ScriptSink sink;
+  // PostgreSQL has transactional DDL: Alembic wraps the script in one transaction.
+  const bool postgresql = options.dialect == db::Dialect::postgresql;
+  ScriptSink sink(postgresql);
   std::string out;
   auto flush = [&] {
     out += sink.text();
-    sink = ScriptSink();
+    sink = ScriptSink(postgresql);
   };
   std::vector<std::string> heads = plan.heads_before;
   if (plan.purge) {
     return model::make_error("can't use --purge with --sql mode", Error::Kind::usage);
+  }
+  if (postgresql) {
+    (void)sink.execute("BEGIN");
   }
   for (const auto& step : plan.steps) {
     if (step.heads_before.empty()) {
@@ -274,6 +284,7 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
       const model::Revision& rev = graph.rev(step.rev);
       RunContext context{nullptr, sink, options.modules, options.config_engine_is_target};
       context.dialect = options.dialect;
+      context.offline = true;
       const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
       if (outcome.status != BodyStatus::ok) {
         const model::LineIndex lines(rev.file->text);
@@ -285,12 +296,15 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
       }
     }
     for (const auto& change : step.changes) {
-      (void)sink.execute(version_change_sql(change, options.version_table));
+      (void)sink.execute(version_change_sql(change, options.version_table, options.dialect));
     }
     heads = step.heads_after;
   }
   if (!plan.steps.empty() && heads.empty()) {
     (void)sink.execute(fmt::format("DROP TABLE {}", options.version_table));
+  }
+  if (postgresql) {
+    (void)sink.execute("COMMIT");
   }
   flush();
   return out;

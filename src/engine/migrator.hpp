@@ -58,6 +58,7 @@ model::Result<std::string> render_script(const graph::RevisionGraph& graph,
                                          const graph::Plan& plan, const MigrateOptions& options);
 
 // The SQL of one version-table change, as Alembic emits it.
-std::string version_change_sql(const graph::VersionChange& change, const std::string& table);
+std::string version_change_sql(const graph::VersionChange& change, const std::string& table,
+                               db::Dialect dialect = db::Dialect::sqlite);
 
 } // namespace miglint::engine

@@ -46,6 +46,8 @@ engine::BodyOutcome run_alembic_body(const model::Revision& rev, bool up,
     return out;
   }
   Interpreter interpreter(source, context.sink, context.db);
+  interpreter.set_dialect(context.dialect, context.offline || (context.db == nullptr &&
+                                                                context.dialect == db::Dialect::sqlite));
   interpreter.set_modules(context.modules);
   interpreter.set_config_engine_is_target(context.config_engine_is_target);
   interpreter.set_declared_by_name(context.declared_by_name);

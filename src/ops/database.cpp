@@ -21,6 +21,21 @@ using namespace python;
 
 namespace {
 
+// Whether SQL text returns rows, judged by its first keyword (SELECT, WITH, VALUES, SHOW,
+// TABLE, EXPLAIN) or a RETURNING clause: what must be read back rather than only run.
+bool returns_rows_text(std::string_view sql)
+{
+  std::string upper;
+  for (char c : sql) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto first = upper.find_first_not_of(" \t\r\n(");
+  if (first == std::string::npos) return false;
+  const std::string_view head = std::string_view(upper).substr(first);
+  for (std::string_view word : {"SELECT", "WITH", "VALUES", "SHOW", "TABLE", "EXPLAIN"}) {
+    if (head.starts_with(word)) return true;
+  }
+  return upper.find("RETURNING") != std::string::npos;
+}
+
 std::shared_ptr<SqlExpression> expression(std::string sql, bool compound)
 {
   auto e = std::make_shared<SqlExpression>();
@@ -151,7 +166,7 @@ std::shared_ptr<ColumnClause> table_column(const TableClause& table, const std::
 // Quoted strings are skipped.
 std::optional<std::string> bind_text(const std::string& text,
                                      const std::vector<std::pair<std::string, Value>>& params,
-                                     std::string& missing, std::string& bad)
+                                     std::string& missing, std::string& bad, bool postgresql)
 {
   std::string out;
   char quote = 0;
@@ -196,7 +211,7 @@ std::optional<std::string> bind_text(const std::string& text,
       missing = name;
       return std::nullopt;
     }
-    auto lit = data_literal(*value, nullptr);
+    auto lit = postgresql ? postgresql_literal(*value, nullptr) : data_literal(*value, nullptr);
     if (!lit) {
       bad = name;
       return std::nullopt;
@@ -297,14 +312,19 @@ Flow<Value> Interpreter::subscript_object(const ObjectPtr& object, const Value& 
 Flow<std::string> Interpreter::sql_operand(const Value& v, const SqlType* type, Span span)
 {
   if (auto c = v.as<ColumnClause>()) {
-    return c->table.empty() ? ddl::quote(c->name) : ddl::quote(c->table) + "." + ddl::quote(c->name);
+    return c->table.empty() ? quote_name(c->name) : quote_name(c->table) + "." + quote_name(c->name);
   }
-  if (auto c = v.as<ColumnObj>()) return ddl::quote(c->name);
+  if (auto c = v.as<ColumnObj>()) return quote_name(c->name);
   if (auto e = v.as<SqlExpression>()) return e->compound ? "(" + e->sql + ")" : e->sql;
   if (auto t = v.as<TextClause>()) return t->text;
   if (auto s = v.as<SelectStatement>()) return "(" + render_select(*s) + ")";
   if (std::string why = unknown_reason(v); !why.empty()) {
     return unsupported(fmt::format("a statement parameter that is {}", why), span);
+  }
+  if (postgresql()) {
+    if (std::string error = postgresql_bind_error(v, type); !error.empty()) return failure(error, span);
+    if (auto lit = postgresql_literal(v, type)) return *lit;
+    return unsupported(fmt::format("a statement parameter of type {}", type_name(v)), span);
   }
   if (std::string error = bind_error(v, type); !error.empty()) return failure(error, span);
   if (auto lit = data_literal(v, type)) return *lit;
@@ -475,7 +495,7 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
       }
       std::string missing;
       std::string bad;
-      auto bound = bind_text(sql_text, all, missing, bad);
+      auto bound = bind_text(sql_text, all, missing, bad, postgresql());
       if (!bound) {
         if (!missing.empty()) {
           return failure(fmt::format("A value is required for bind parameter '{}'", missing), span);
@@ -526,7 +546,14 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
 std::optional<Stop> Interpreter::run_executable(const std::string& sql, const std::string& label,
                                                 Span span, const SelectedColumns& columns)
 {
-  if (!m_db) return run_sql(sql, label, span);
+  if (!m_db) {
+    // Online on PostgreSQL nothing is read back: a statement that returns rows is a read
+    // the interpreter cannot answer there yet.
+    if (postgresql() && !m_offline && (!columns.keys.empty() || returns_rows_text(sql))) {
+      return postgresql_read(fmt::format("`{}`, which reads rows", text(span)), span);
+    }
+    return run_sql(sql, label, span);
+  }
   // A statement that returns rows is read here; anything else goes to the sink, which
   // runs it on the same connection.
   bool returns_rows = false;
@@ -571,17 +598,18 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     if (name == "url") {
       auto url = std::make_shared<UrlObj>();
       if (m_db && m_db->name() != ":memory:" && !m_db->name().empty()) url->database = m_db->name();
+      if (!m_db && postgresql() && !m_offline) return unknown("the PostgreSQL database URL");
       if (!m_db) return unknown("the database URL of an offline (--sql) run");
       return Flow<Value>(Value(ObjectPtr(url)));
     }
     if (name == "engine" || name == "connection" || name == "bind") return Flow<Value>(Value(object));
-    if (name == "name") return Flow<Value>(Value("sqlite")); // engine.name
+    if (name == "name") return Flow<Value>(Value(std::string(db::dialect_name(m_dialect)))); // engine.name
     return method();
   }
   if (std::dynamic_pointer_cast<DialectObj>(object)) {
-    if (name == "name") return Flow<Value>(Value("sqlite"));
-    if (name == "driver") return Flow<Value>(Value("pysqlite"));
-    if (name == "supports_alter") return Flow<Value>(Value(false));
+    if (name == "name") return Flow<Value>(Value(std::string(db::dialect_name(m_dialect))));
+    if (name == "driver") return Flow<Value>(Value(postgresql() ? "psycopg2" : "pysqlite"));
+    if (name == "supports_alter") return Flow<Value>(Value(postgresql()));
     return std::nullopt;
   }
   if (auto url = std::dynamic_pointer_cast<UrlObj>(object)) {
@@ -606,7 +634,7 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     if (name == "bind" || name == "connection") {
       return Flow<Value>(Value(ObjectPtr(std::make_shared<ConnectionObj>())));
     }
-    if (name == "as_sql") return Flow<Value>(Value(m_db == nullptr));
+    if (name == "as_sql") return Flow<Value>(Value(m_offline));
     return method();
   }
   if (std::dynamic_pointer_cast<InspectorObj>(object) || std::dynamic_pointer_cast<SessionObj>(object) ||
@@ -650,6 +678,13 @@ std::optional<Stop> Interpreter::second_engine_read(bool second_engine, Span spa
                      span);
 }
 
+Stop Interpreter::postgresql_read(const std::string& what, Span span)
+{
+  return unsupported(fmt::format("{}: reading from the database is not interpreted on PostgreSQL yet",
+                                 what),
+                     span);
+}
+
 Flow<Value> Interpreter::executed_result(Span span)
 {
   if (!m_db || !m_result) {
@@ -673,6 +708,7 @@ Flow<Value> Interpreter::call_metadata(MetaDataObj& meta, const std::string& nam
   if (auto stop = second_engine_read(bind && bind->as<ConnectionObj>()->second_engine, call.span)) {
     return *stop;
   }
+  if (!m_db && !m_offline) return postgresql_read("MetaData.reflect()", call.span);
   if (!m_db) return unsupported("MetaData.reflect() without a database (offline)", call.span);
   if (const Value* views = args.kw("views"); views && truthy(*views)) {
     return unsupported("MetaData.reflect(views=True)", call.span);
@@ -724,6 +760,7 @@ Flow<Value> Interpreter::metadata_attribute(MetaDataObj& meta, const std::string
 
 Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args, const Expr& call)
 {
+  if (!m_db && !m_offline) return postgresql_read(fmt::format("the inspector's {}()", name), call.span);
   if (!m_db) return unsupported("sa.inspect() without a database (offline)", call.span);
   auto rows = [&](const std::string& sql) -> Flow<std::vector<std::vector<std::string>>> {
     auto stmt = m_db->prepare(sql);
@@ -1299,6 +1336,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
       }
     }
     if (reflect) {
+      if (!m_db && !m_offline) return Flow<Value>(postgresql_read("sa.Table(autoload_with=...)", span));
       if (!m_db) return Flow<Value>(unsupported("sa.Table(autoload_with=...) offline", span));
       const auto engine = autoload ? autoload->as<ConnectionObj>() : nullptr;
       if (auto stop = second_engine_read(engine && engine->second_engine, span)) return Flow<Value>(*stop);
