@@ -37,7 +37,6 @@ struct ConstraintDef {
   std::vector<std::string> columns;
   // foreign keys
   std::string ref_table;
-  std::string ref_schema; // PostgreSQL: the referenced table's schema, "" for none
   std::vector<std::string> ref_columns;
   std::string ondelete;
   std::string onupdate;
@@ -45,6 +44,8 @@ struct ConstraintDef {
   std::string initially;
   // checks
   std::string sqltext;
+  // foreign keys on PostgreSQL: the referenced table's schema, "" for none
+  std::string ref_schema;
 };
 
 struct IndexDef {

@@ -1,7 +1,10 @@
 // The op.* interpreter: an Evaluator whose namespaces are Alembic's `op` and SQLAlchemy,
-// turning each op call into SQLite statements for a StatementSink as Alembic 1.8 with
-// SQLAlchemy 1.4 would on SQLite. Batch operations reflect the live table through the
-// connection (null offline, where only ALTER-free batches can be rendered).
+// turning each op call into statements for a StatementSink as Alembic 1.8 with
+// SQLAlchemy 1.4 would on the run's dialect. On SQLite, batch operations reflect the live
+// table through the connection (null offline, where only ALTER-free batches can be
+// rendered). On PostgreSQL the dialect's seam is narrow: types (postgresql_type), DDL
+// text (ops/postgresql_ddl.hpp) and the ops whose SQL differs (postgresql_operations.cpp);
+// nothing is read back from the database there, so reads are not runnable.
 #pragma once
 
 #include "db/dialect.hpp"

@@ -33,6 +33,15 @@ std::string pg_quoted_list(const std::vector<std::string>& names)
   return util::join(out, ", ");
 }
 
+// " DEFERRABLE INITIALLY DEFERRED"
+std::string pg_deferrability(const ddl::ConstraintDef& c)
+{
+  std::string out;
+  if (c.deferrable) out += *c.deferrable ? " DEFERRABLE" : " NOT DEFERRABLE";
+  if (!c.initially.empty()) out += " INITIALLY " + c.initially;
+  return out;
+}
+
 } // namespace
 
 std::string quote(std::string_view id)
@@ -92,9 +101,9 @@ std::string render_constraint(const ddl::ConstraintDef& c)
   switch (c.kind) {
   case Kind::primary_key:
     if (c.columns.empty()) return {};
-    return out + "PRIMARY KEY (" + pg_quoted_list(c.columns) + ")";
+    return out + "PRIMARY KEY (" + pg_quoted_list(c.columns) + ")" + pg_deferrability(c);
   case Kind::unique:
-    return out + "UNIQUE (" + pg_quoted_list(c.columns) + ")";
+    return out + "UNIQUE (" + pg_quoted_list(c.columns) + ")" + pg_deferrability(c);
   case Kind::check:
     return out + "CHECK (" + c.sqltext + ")";
   case Kind::foreign_key:
@@ -102,9 +111,7 @@ std::string render_constraint(const ddl::ConstraintDef& c)
                        qualified(c.ref_schema, c.ref_table), pg_quoted_list(c.ref_columns));
     if (!c.ondelete.empty()) out += " ON DELETE " + c.ondelete;
     if (!c.onupdate.empty()) out += " ON UPDATE " + c.onupdate;
-    if (c.deferrable) out += *c.deferrable ? " DEFERRABLE" : " NOT DEFERRABLE";
-    if (!c.initially.empty()) out += " INITIALLY " + c.initially;
-    return out;
+    return out + pg_deferrability(c);
   }
   return out;
 }

@@ -163,7 +163,14 @@ std::optional<Stop> Interpreter::create_postgresql_table(ddl::TableDef& table,
   for (const Value& item : items) {
     auto column = item.as<ColumnObj>();
     if (!column || !column->type) continue;
-    auto e = postgresql_enum(*column->type);
+    std::shared_ptr<SqlType> type = column->type;
+    // An ARRAY passes the table's events on to its item type.
+    if (type->known && type->name == "ARRAY") {
+      const Value* item_type = type->kwarg("item_type");
+      if (!item_type && !type->args.empty()) item_type = &type->args[0];
+      if (auto inner = item_type ? to_type(*item_type) : nullptr) type = inner;
+    }
+    auto e = postgresql_enum(*type);
     if (!e || !e->create_type) continue;
     if (!e->labels_known) return unsupported("an Enum over a Python enum class on PostgreSQL", span);
     if (!m_enum_types_created.insert(e->name).second) continue;

@@ -338,8 +338,11 @@ class Gen:
                 up_kw.append("type_=sa.BigInteger()")
                 down_kw.append("type_=sa.Integer()")
                 if r.random() < 0.5:
+                    # The type changes before a rename (PostgresqlImpl's order): the
+                    # expression names the column as it is when the statement runs.
+                    using_down = "%s::integer"
                     up_kw.append("postgresql_using=%s" % q("%s::bigint" % self.ident(c)))
-                    down_kw.append("postgresql_using=%s" % q("%s::integer" % self.ident(c)))
+                    down_kw.append(("postgresql_using", using_down))
             up_kw.append("existing_type=%s" % s["type"])
         if choice in ("nullable", "several") and t.rows == 0:
             up_kw.append("nullable=False")
@@ -358,6 +361,7 @@ class Gen:
             return None
         up = "op.alter_column(%s, %s, %s%s)" % (q(t.name), q(c), ", ".join(up_kw), t.sk())
         name_after = new or c
+        down_kw = [k if isinstance(k, str) else "%s=%s" % (k[0], q(k[1] % self.ident(name_after))) for k in down_kw]
         if new:
             down_kw.append("new_column_name=%s" % q(c))
         if not down_kw:

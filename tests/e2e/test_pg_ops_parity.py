@@ -6,6 +6,7 @@ formatted type, nullability, default, identity and comment, constraint, index, e
 type, sequence and table comment, in every schema but the system ones) and the rows of
 every table must be the same. Offline, ``miglint upgrade head --sql`` and ``downgrade
 head:base --sql`` with a postgresql URL must print what ``alembic ... --sql`` prints.
+Each side has one database, emptied (its schemas dropped) before each project.
 
 MIGLINT_PG_PROJECTS (default 100) and MIGLINT_PG_OFFLINE_PROJECTS (default 60) set how
 many projects are generated.
@@ -102,6 +103,22 @@ def catalog(dsn):
         conn.close()
 
 
+def reset(dsn):
+    """Empties a database for the next project: every schema but the system ones dropped
+    and public created again (much cheaper than a new database each time)."""
+    import psycopg2
+    conn = psycopg2.connect(dsn)
+    try:
+        conn.autocommit = True
+        cur = conn.cursor()
+        cur.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' AND nspname <> 'information_schema'")
+        for (schema,) in cur.fetchall():
+            cur.execute('DROP SCHEMA "%s" CASCADE' % schema)
+        cur.execute("CREATE SCHEMA public")
+    finally:
+        conn.close()
+
+
 # Runs every project's steps with Alembic's command API in one process (imports once),
 # recording the catalog after each step, and renders the offline scripts.
 DRIVER = r'''
@@ -109,7 +126,7 @@ import io, json, sys
 sys.path.insert(0, sys.argv[2])
 from alembic.config import Config
 from alembic import command
-from test_pg_ops_parity import catalog
+from test_pg_ops_parity import catalog, reset
 jobs = json.load(open(sys.argv[1]))
 results = []
 for job in jobs:
@@ -125,6 +142,7 @@ for job in jobs:
                 outs.append({"ok": False, "error": "%s: %s" % (type(e).__name__, e)})
         results.append(outs)
         continue
+    reset(job["dsn"])
     cfg = Config(job["ini"])
     steps = []
     for direction, target in job["steps"]:
@@ -171,10 +189,11 @@ class OnlineParity(unittest.TestCase):
     def test_generated_projects_match_alembic_step_by_step(self):
         with e2e.TempDir("miglint-pg-ops-") as tmp:
             projects, jobs, ours = [], [], []
+            # One database a side, emptied before each project.
+            a_db = SERVER.create_database("a")
+            m_db = SERVER.create_database("m")
             for seed in range(ONLINE_PROJECTS):
                 project = pgopsgen.generate_project(seed)
-                a_db = SERVER.create_database("a")
-                m_db = SERVER.create_database("m")
                 a_dir = os.path.join(tmp, "a%d" % seed)
                 m_dir = os.path.join(tmp, "m%d" % seed)
                 project.write(a_dir, SERVER.url(a_db))
@@ -187,6 +206,7 @@ class OnlineParity(unittest.TestCase):
             mine = []
             for (m_dir, url), project in zip(ours, projects):
                 results = []
+                reset(url)
                 for direction, target in steps_for(project):
                     r = e2e.run_miglint(["-C", m_dir, direction, target, "--db", url, "-q"])
                     if r.returncode != 0:
