@@ -108,6 +108,10 @@ struct RunContext {
   // The SQL the op interpreter writes. `db` is null on PostgreSQL: reads and reflection
   // there are not interpreted yet.
   db::Dialect dialect = db::Dialect::sqlite;
+  // The enum types SQLAlchemy created with their tables so far in this run (PostgreSQL):
+  // its memo spans the run, so a second table using the same enum does not create it
+  // again (null: per body).
+  std::set<std::string>* enum_types_created = nullptr;
   // Offline (`--sql`): statements are only collected. (On SQLite a null `db` also means
   // offline; on PostgreSQL `db` is always null.)
   bool offline = false;

@@ -7,6 +7,7 @@
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
+#include <set>
 
 namespace miglint::engine {
 
@@ -66,7 +67,8 @@ std::size_t function_offset(const model::Revision& rev, bool up)
 enum class StepStatus { applied, moved };
 
 Result<StepStatus> apply_step(const graph::RevisionGraph& graph, db::MigrationTarget& db,
-                              const graph::PlanStep& step, const MigrateOptions& options)
+                              const graph::PlanStep& step, const MigrateOptions& options,
+                              std::set<std::string>& enum_types_created)
 {
   const model::Revision& rev = graph.rev(step.rev);
   auto& table = db.versions();
@@ -93,6 +95,7 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, db::MigrationTa
   RunContext context{db.sqlite_connection(), sink, options.modules,
                      options.config_engine_is_target};
   context.dialect = db.dialect();
+  context.enum_types_created = &enum_types_created;
   const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
   if (outcome.status == BodyStatus::failed) {
     return model::make_error(step_failure(db, rev, step, outcome.span.begin,
@@ -175,6 +178,8 @@ Result<MigrateResult> migrate(const graph::RevisionGraph& graph, db::MigrationTa
   MIGLINT_TRY(db.lock_for_migration());
   MIGLINT_TRY(ensure_version_table(db));
   MigrateResult result;
+  // SQLAlchemy's memo of the enum types created with their tables spans the run.
+  std::set<std::string> enum_types_created;
   // Each round plans from the rows as they are; another process may move them between
   // two of our steps, and then the rest is planned again (bounded, in case of a livelock).
   for (int round = 0; round < 10000; ++round) {
@@ -184,7 +189,7 @@ Result<MigrateResult> migrate(const graph::RevisionGraph& graph, db::MigrationTa
     MIGLINT_TRY(plan);
     bool moved = false;
     for (const auto& step : plan->steps) {
-      auto status = apply_step(graph, db, step, options);
+      auto status = apply_step(graph, db, step, options, enum_types_created);
       MIGLINT_TRY(status);
       if (*status == StepStatus::moved) {
         moved = true;
@@ -245,6 +250,7 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
   // PostgreSQL has transactional DDL: Alembic wraps the script in one transaction.
   const bool postgresql = options.dialect == db::Dialect::postgresql;
   ScriptSink sink(postgresql);
+  std::set<std::string> enum_types_created; // SQLAlchemy's memo, for the whole script
   std::string out;
   auto flush = [&] {
     out += sink.text();
@@ -285,6 +291,7 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
       RunContext context{nullptr, sink, options.modules, options.config_engine_is_target};
       context.dialect = options.dialect;
       context.offline = true;
+      context.enum_types_created = &enum_types_created;
       const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
       if (outcome.status != BodyStatus::ok) {
         const model::LineIndex lines(rev.file->text);

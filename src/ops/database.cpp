@@ -897,8 +897,14 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
   if (std::dynamic_pointer_cast<ConnectionObj>(m.self) || std::dynamic_pointer_cast<MigrationContextObj>(m.self)) {
     const bool context = std::dynamic_pointer_cast<MigrationContextObj>(m.self) != nullptr;
     if (context && name == "autocommit_block") {
+      if (postgresql() && !m_offline) {
+        return Flow<Value>(unsupported("autocommit_block() on PostgreSQL (its statements run outside "
+                                       "the revision's transaction, which miglint does not do yet)",
+                                       span));
+      }
       auto c = std::make_shared<PassThroughContext>();
       c->what = "autocommit_block()";
+      c->ends_script_transaction = postgresql() && m_offline;
       return Flow<Value>(Value(ObjectPtr(c)));
     }
     if (context && (name == "get_bind")) return Flow<Value>(Value(ObjectPtr(std::make_shared<ConnectionObj>())));

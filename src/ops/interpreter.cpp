@@ -239,7 +239,10 @@ Flow<Value> Interpreter::enter_context(const Value& manager, const Expr& expr)
   if (auto batch = manager.as<BatchProxy>()) {
     return manager;
   }
-  if (manager.as<PassThroughContext>()) {
+  if (auto pass = manager.as<PassThroughContext>()) {
+    if (pass->ends_script_transaction) {
+      if (auto stop = run_sql("COMMIT", pass->what, expr.span)) return *stop;
+    }
     return Value();
   }
   if (manager.as<ConnectionObj>()) {
@@ -259,6 +262,9 @@ std::optional<Stop> Interpreter::exit_context(const Value& manager, const Value&
 {
   if (auto batch = manager.as<BatchProxy>(); batch && body_completed) {
     return flush_batch(*batch);
+  }
+  if (auto pass = manager.as<PassThroughContext>(); pass && pass->ends_script_transaction) {
+    return run_sql("BEGIN", pass->what, {});
   }
   // `with Session(bind) as s:` closes the session (unflushed changes are lost);
   // `with s.begin():` commits.

@@ -45,6 +45,11 @@ public:
   // Where declared types written by fallback are recorded and kept over the revisions of
   // a run, so that batch rebuilds keep them as declared (null: not kept).
   void set_declared_by_name(std::set<std::string>* declared) { m_declared_by_name = declared; }
+  // SQLAlchemy's memo of the enum types created with a table in this run (null: this body).
+  void set_enum_types_created(std::set<std::string>* created)
+  {
+    m_enum_types_created = created ? created : &m_own_enum_types_created;
+  }
   // The dialect the SQL is written for, and whether the run is offline (--sql): online on
   // PostgreSQL there is no SQLite connection to read from, yet the run is not offline.
   void set_dialect(db::Dialect dialect, bool offline)
@@ -224,7 +229,8 @@ private:
   sqlite::Connection* m_db;
   db::Dialect m_dialect = db::Dialect::sqlite;
   bool m_offline = false;
-  std::set<std::string> m_enum_types_created; // CREATE TYPE issued in this body
+  std::set<std::string> m_own_enum_types_created;
+  std::set<std::string>* m_enum_types_created = &m_own_enum_types_created;
   std::vector<engine::StatementRun> m_runs;
   std::set<engine::FallbackType> m_fallbacks;
   std::set<std::string>* m_declared_by_name = nullptr;

@@ -173,7 +173,7 @@ std::optional<Stop> Interpreter::create_postgresql_table(ddl::TableDef& table,
     auto e = postgresql_enum(*type);
     if (!e || !e->create_type) continue;
     if (!e->labels_known) return unsupported("an Enum over a Python enum class on PostgreSQL", span);
-    if (!m_enum_types_created.insert(e->name).second) continue;
+    if (!m_enum_types_created->insert(e->name).second) continue;
     std::vector<std::string> labels;
     for (const auto& l : e->labels) labels.push_back(pgddl::quote_literal(l));
     if (auto stop = run_sql(fmt::format("CREATE TYPE {} AS ENUM ({})", e->name, fmt::join(labels, ", ")),

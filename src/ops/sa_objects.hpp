@@ -260,6 +260,9 @@ struct MigrationContextObj : Object {
 // op.get_context().autocommit_block(), bind.begin(): run their body as is.
 struct PassThroughContext : Object {
   std::string what;
+  // autocommit_block() in a PostgreSQL script: Alembic ends the transaction before the
+  // block (COMMIT;) and begins another after it (BEGIN;).
+  bool ends_script_transaction = false;
   std::string describe() const override { return what; }
 };
 

@@ -256,6 +256,71 @@ class OfflineParity(unittest.TestCase):
                                          e2e.unified_diff(expected["sql"], r.stdout))
 
 
+SHARED_ENUM = [
+    ["op.create_table('t1', sa.Column('id', sa.Integer(), primary_key=True),\n"
+     "        sa.Column('m', sa.Enum('a', 'b', name='shared')))"],
+    ["op.create_table('t2', sa.Column('id', sa.Integer(), primary_key=True),\n"
+     "        sa.Column('m', sa.Enum('a', 'b', name='shared')))"],
+]
+AUTOCOMMIT = ["with op.get_context().autocommit_block():",
+              "    op.execute(\"ALTER TYPE shared ADD VALUE 'c'\")"]
+
+
+def fixed_project(bodies):
+    revisions, down = [], None
+    for i, up in enumerate(bodies):
+        rev = "f%03d" % (i + 1)
+        revisions.append((rev, down, up, []))
+        down = rev
+    return pgopsgen.Project(0, revisions)
+
+
+class FixedProjects(unittest.TestCase):
+    def alembic(self, d, *args):
+        r = subprocess.run([e2e.python_for_alembic(), "-m", "alembic"] + list(args), cwd=d,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=dict(e2e.alembic_env(), SQLALCHEMY_SILENCE_UBER_WARNING="1"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_an_enum_is_created_once_a_run(self):
+        """SQLAlchemy remembers the enum types it created for the whole run: the second
+        table using `shared` does not create it again, online or offline."""
+        with e2e.TempDir("miglint-pg-enum-") as tmp:
+            project = fixed_project(SHARED_ENUM)
+            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
+            project.write(os.path.join(tmp, "a"), SERVER.url(a_db))
+            project.write(os.path.join(tmp, "m"), SERVER.url(m_db))
+            self.alembic(os.path.join(tmp, "a"), "upgrade", "head")
+            r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", "head", "--db", SERVER.url(m_db)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+            o = os.path.join(tmp, "o")
+            project.write(o, OFFLINE_URL)
+            expected = self.alembic(o, "upgrade", "head", "--sql")
+            r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
+            self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
+
+    def test_autocommit_block(self):
+        """Offline, Alembic ends the script's transaction around an autocommit block;
+        online, miglint does not run outside the revision's transaction yet and says so."""
+        with e2e.TempDir("miglint-pg-autocommit-") as tmp:
+            project = fixed_project([SHARED_ENUM[0], AUTOCOMMIT])
+            o = os.path.join(tmp, "o")
+            project.write(o, OFFLINE_URL)
+            expected = self.alembic(o, "upgrade", "head", "--sql")
+            r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
+            self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
+            m_db = SERVER.create_database("m")
+            m = os.path.join(tmp, "m")
+            project.write(m, SERVER.url(m_db))
+            r = e2e.run_miglint(["-C", m, "upgrade", "head", "--db", SERVER.url(m_db)])
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertRegex(r.stderr, r"f002_step\.py:\d+:\d+: error: cannot upgrade revision f002: .*autocommit_block")
+            # The first revision stays applied; the second left nothing behind.
+            self.assertEqual(SERVER.psql("SELECT version_num FROM alembic_version", m_db).strip(), "f001")
+
+
 READ_BODY = """
 def upgrade():
     bind = op.get_bind()
