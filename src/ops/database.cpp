@@ -407,14 +407,14 @@ Flow<std::string> Interpreter::render_statement(const Value& v, Span span)
   if (auto s = v.as<SelectStatement>()) return render_select(*s);
   auto dml = v.as<DmlStatement>();
   if (!dml) return unsupported(fmt::format("execution of {}", type_name(v)), span);
-  const std::string table = ddl::quote(dml->table->name);
+  const std::string table = quote_name(dml->table->name);
   switch (dml->kind) {
   case DmlStatement::Kind::update: {
     if (dml->rows.empty() || dml->rows.front().empty()) {
       return unsupported(fmt::format("{} without .values(...)", dml->describe()), span);
     }
     std::vector<std::string> sets;
-    for (const auto& [col, sql] : dml->rows.front()) sets.push_back(ddl::quote(col) + "=" + sql);
+    for (const auto& [col, sql] : dml->rows.front()) sets.push_back(quote_name(col) + "=" + sql);
     return fmt::format("UPDATE {} SET {}{}", table, join(sets, ", "), where_clause(dml->where));
   }
   case DmlStatement::Kind::del:
@@ -422,14 +422,14 @@ Flow<std::string> Interpreter::render_statement(const Value& v, Span span)
   case DmlStatement::Kind::insert: {
     if (!dml->from_select.empty()) {
       std::vector<std::string> cols;
-      for (const auto& c : dml->from_select_columns) cols.push_back(ddl::quote(c));
+      for (const auto& c : dml->from_select_columns) cols.push_back(quote_name(c));
       return fmt::format("INSERT INTO {} ({}) {}", table, join(cols, ", "), dml->from_select);
     }
     if (dml->rows.empty() || dml->rows.front().empty()) {
       return fmt::format("INSERT INTO {} DEFAULT VALUES", table);
     }
     std::vector<std::string> cols;
-    for (const auto& kv : dml->rows.front()) cols.push_back(ddl::quote(kv.first));
+    for (const auto& kv : dml->rows.front()) cols.push_back(quote_name(kv.first));
     std::vector<std::string> tuples;
     for (const auto& row : dml->rows) {
       if (row.size() != cols.size()) {
@@ -974,7 +974,7 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     if (name == "select") {
       auto s = std::make_shared<SelectStatement>();
       add_from(s->froms, table->name);
-      for (const auto& c : table->columns) s->add_column(ddl::quote(table->name) + "." + ddl::quote(c->name), c->name, c->type);
+      for (const auto& c : table->columns) s->add_column(quote_name(table->name) + "." + quote_name(c->name), c->name, c->type);
       if (const Value* where = args.get(0, "whereclause"); where && !where->is_none()) {
         auto sql = sql_operand(*where, nullptr, span);
         if (!sql) return Flow<Value>(sql.stop());
@@ -1250,14 +1250,14 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         else s->mixed_entities = true;
         add_from(s->froms, mapping->table->name);
         for (const auto& col : mapping->columns) {
-          s->add_column(ddl::quote(mapping->table->name) + "." + ddl::quote(col.column->name),
+          s->add_column(quote_name(mapping->table->name) + "." + quote_name(col.column->name),
                         col.attr, col.column->type);
         }
         continue;
       }
       if (auto t = c.as<TableClause>()) {
         add_from(s->froms, t->name);
-        for (const auto& col : t->columns) s->add_column(ddl::quote(t->name) + "." + ddl::quote(col->name), col->name, col->type);
+        for (const auto& col : t->columns) s->add_column(quote_name(t->name) + "." + quote_name(col->name), col->name, col->type);
         continue;
       }
       auto sql = sql_operand(c, nullptr, span);

@@ -262,6 +262,14 @@ SHARED_ENUM = [
     ["op.create_table('t2', sa.Column('id', sa.Integer(), primary_key=True),\n"
      "        sa.Column('m', sa.Enum('a', 'b', name='shared')))"],
 ]
+# What a revision sees of its dialect, online and offline.
+DIALECT_BRANCH = ["bind = op.get_bind()",
+                  "if bind.dialect.name == 'postgresql' and op.get_context().dialect.name == 'postgresql':",
+                  "    op.create_table('pg_only', sa.Column('id', sa.BigInteger(), primary_key=True))",
+                  "else:",
+                  "    op.create_table('other', sa.Column('id', sa.Integer(), primary_key=True))",
+                  "t = sa.table('t1', sa.column('m', sa.String()), sa.column('key', sa.Integer()))",
+                  "op.execute(t.update().where(t.c.m == 'a').values(m='b'))"]
 AUTOCOMMIT = ["with op.get_context().autocommit_block():",
               "    op.execute(\"ALTER TYPE shared ADD VALUE 'c'\")"]
 
@@ -285,9 +293,10 @@ class FixedProjects(unittest.TestCase):
 
     def test_an_enum_is_created_once_a_run(self):
         """SQLAlchemy remembers the enum types it created for the whole run: the second
-        table using `shared` does not create it again, online or offline."""
+        table using `shared` does not create it again, online or offline; and a revision
+        sees the dialect "postgresql"."""
         with e2e.TempDir("miglint-pg-enum-") as tmp:
-            project = fixed_project(SHARED_ENUM)
+            project = fixed_project(SHARED_ENUM + [DIALECT_BRANCH])
             a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
             project.write(os.path.join(tmp, "a"), SERVER.url(a_db))
             project.write(os.path.join(tmp, "m"), SERVER.url(m_db))
