@@ -9,6 +9,7 @@
 #include "ops/orm.hpp"
 #include "ops/reflection.hpp"
 #include "ops/result_rows.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -1369,6 +1370,8 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         if (kv.second.as<EnumMember>()) t->args.emplace_back(kv.first);
       }
       t->kwargs = args.kwargs;
+      // Unnamed, the type takes the class's name in lower case (PostgreSQL's CREATE TYPE).
+      if (!t->kwarg("name")) t->kwargs.emplace_back("name", Value(util::to_lower(cls->name)));
       return wrap(t);
     }
   }

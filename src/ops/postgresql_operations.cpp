@@ -519,6 +519,15 @@ Flow<Value> Interpreter::call_postgresql_op(const std::string& name, CallArgs& a
         if (std::string error = postgresql_bind_error(*found, c->type.get()); !error.empty()) {
           return failure(error, span);
         }
+        // Offline, values are rendered as literals: SQLAlchemy has no literal renderer
+        // for JSON.
+        const SqlType* type = c->type.get();
+        if (m_offline && type && type->known && (type->name == "JSON" || type->name == "JSONB")) {
+          return failure(fmt::format("sqlalchemy.exc.CompileError: No literal value renderer is available "
+                                     "for literal value \"{}\" with datatype {}",
+                                     to_repr(*found), type->name == "JSONB" ? "JSONB" : "JSON"),
+                         span);
+        }
         auto lit = postgresql_literal(*found, c->type.get());
         if (!lit) return unsupported(fmt::format("bulk_insert value of type {}", type_name(*found)), span);
         columns.push_back(pgddl::quote(c->name));

@@ -270,6 +270,16 @@ DIALECT_BRANCH = ["bind = op.get_bind()",
                   "    op.create_table('other', sa.Column('id', sa.Integer(), primary_key=True))",
                   "t = sa.table('t1', sa.column('m', sa.String()), sa.column('key', sa.Integer()))",
                   "op.execute(t.update().where(t.c.m == 'a').values(m='b'))"]
+# sa.Enum over a Python enum class: labels are the member names, the type's name the
+# class's in lower case.
+PYTHON_ENUM = ["import enum",
+               "class Color(enum.Enum):",
+               "    red = 1",
+               "    dark_green = 2",
+               "op.create_table('paint', sa.Column('id', sa.Integer(), primary_key=True),",
+               "                sa.Column('c', sa.Enum(Color), nullable=False))"]
+JSON_ROWS = ["op.create_table('docs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('j', sa.JSON()))",
+             "op.bulk_insert(sa.table('docs', sa.column('j', sa.JSON())), [{'j': {'a': [1, None]}}])"]
 AUTOCOMMIT = ["with op.get_context().autocommit_block():",
               "    op.execute(\"ALTER TYPE shared ADD VALUE 'c'\")"]
 
@@ -296,7 +306,7 @@ class FixedProjects(unittest.TestCase):
         table using `shared` does not create it again, online or offline; and a revision
         sees the dialect "postgresql"."""
         with e2e.TempDir("miglint-pg-enum-") as tmp:
-            project = fixed_project(SHARED_ENUM + [DIALECT_BRANCH])
+            project = fixed_project(SHARED_ENUM + [DIALECT_BRANCH, PYTHON_ENUM, JSON_ROWS])
             a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
             project.write(os.path.join(tmp, "a"), SERVER.url(a_db))
             project.write(os.path.join(tmp, "m"), SERVER.url(m_db))
@@ -304,11 +314,22 @@ class FixedProjects(unittest.TestCase):
             r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", "head", "--db", SERVER.url(m_db)])
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+            self.assertEqual(SERVER.psql("SELECT count(*) FROM docs", m_db).strip(), "1")
             o = os.path.join(tmp, "o")
-            project.write(o, OFFLINE_URL)
+            # Offline, JSON rows have no literal rendering: Alembic and miglint both refuse.
+            fixed_project(SHARED_ENUM + [DIALECT_BRANCH, PYTHON_ENUM]).write(o, OFFLINE_URL)
             expected = self.alembic(o, "upgrade", "head", "--sql")
             r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
             self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
+            j = os.path.join(tmp, "j")
+            fixed_project([JSON_ROWS]).write(j, OFFLINE_URL)
+            r = e2e.run_miglint(["-C", j, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("No literal value renderer is available", r.stderr)
+            a = subprocess.run([e2e.python_for_alembic(), "-m", "alembic", "upgrade", "head", "--sql"], cwd=j,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e2e.alembic_env())
+            self.assertNotEqual(a.returncode, 0)
+            self.assertIn("No literal value renderer is available", a.stderr)
 
     def test_autocommit_block(self):
         """Offline, Alembic ends the script's transaction around an autocommit block;
