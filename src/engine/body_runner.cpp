@@ -150,6 +150,9 @@ model::Result<void> ScriptSink::execute(std::string_view sql)
   while (!text.empty() && text.back() == ';') {
     text.pop_back();
   }
+  if (m_expand_tabs) {
+    text = util::join(util::split(text, '\t'), "    ");
+  }
   m_text += text + ";\n\n";
   return {};
 }

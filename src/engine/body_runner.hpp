@@ -48,12 +48,17 @@ private:
 // Collects `statement;` blocks separated by blank lines, as Alembic's offline mode prints.
 class ScriptSink final : public StatementSink {
 public:
+  ScriptSink() = default;
+  // `expand_tabs`: tabs written as four spaces, as Alembic prints them (the PostgreSQL
+  // script; the SQLite one keeps SQLAlchemy's tabs).
+  explicit ScriptSink(bool expand_tabs) : m_expand_tabs(expand_tabs) {}
   model::Result<void> execute(std::string_view sql) override;
   void comment(std::string_view text); // "-- text"
   const std::string& text() const { return m_text; }
 
 private:
   std::string m_text;
+  bool m_expand_tabs = false;
 };
 
 enum class BodyStatus {
@@ -103,6 +108,13 @@ struct RunContext {
   // The SQL the op interpreter writes. `db` is null on PostgreSQL: reads and reflection
   // there are not interpreted yet.
   db::Dialect dialect = db::Dialect::sqlite;
+  // The enum types SQLAlchemy created with their tables so far in this run (PostgreSQL):
+  // its memo spans the run, so a second table using the same enum does not create it
+  // again (null: per body).
+  std::set<std::string>* enum_types_created = nullptr;
+  // Offline (`--sql`): statements are only collected. (On SQLite a null `db` also means
+  // offline; on PostgreSQL `db` is always null.)
+  bool offline = false;
 };
 
 class BodyRunner {

@@ -7,6 +7,7 @@
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
+#include <set>
 
 namespace miglint::engine {
 
@@ -66,7 +67,8 @@ std::size_t function_offset(const model::Revision& rev, bool up)
 enum class StepStatus { applied, moved };
 
 Result<StepStatus> apply_step(const graph::RevisionGraph& graph, db::MigrationTarget& db,
-                              const graph::PlanStep& step, const MigrateOptions& options)
+                              const graph::PlanStep& step, const MigrateOptions& options,
+                              std::set<std::string>& enum_types_created)
 {
   const model::Revision& rev = graph.rev(step.rev);
   auto& table = db.versions();
@@ -93,6 +95,7 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, db::MigrationTa
   RunContext context{db.sqlite_connection(), sink, options.modules,
                      options.config_engine_is_target};
   context.dialect = db.dialect();
+  context.enum_types_created = &enum_types_created;
   const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
   if (outcome.status == BodyStatus::failed) {
     return model::make_error(step_failure(db, rev, step, outcome.span.begin,
@@ -154,12 +157,11 @@ std::string version_change_sql(const graph::VersionChange& change, const std::st
   const std::string from = ops::ddl::quote_literal(change.from);
   switch (change.kind) {
   case graph::VersionChange::Kind::insert:
-    // SQLAlchemy's PostgreSQL dialect returns the primary key of an INSERT (implicit
-    // RETURNING), and Alembic's script shows it.
-    return fmt::format("INSERT INTO {0} (version_num) VALUES ({1}){2}", table, to,
-                       dialect == db::Dialect::postgresql
-                           ? fmt::format(" RETURNING {}.version_num", table)
-                           : std::string());
+    // PostgreSQL's dialect returns the inserted key (implicit RETURNING).
+    if (dialect == db::Dialect::postgresql) {
+      return fmt::format("INSERT INTO {0} (version_num) VALUES ({1}) RETURNING {0}.version_num", table, to);
+    }
+    return fmt::format("INSERT INTO {} (version_num) VALUES ({})", table, to);
   case graph::VersionChange::Kind::remove:
     return fmt::format("DELETE FROM {0} WHERE {0}.version_num = {1}", table, from);
   case graph::VersionChange::Kind::update:
@@ -176,6 +178,8 @@ Result<MigrateResult> migrate(const graph::RevisionGraph& graph, db::MigrationTa
   MIGLINT_TRY(db.lock_for_migration());
   MIGLINT_TRY(ensure_version_table(db));
   MigrateResult result;
+  // SQLAlchemy's memo of the enum types created with their tables spans the run.
+  std::set<std::string> enum_types_created;
   // Each round plans from the rows as they are; another process may move them between
   // two of our steps, and then the rest is planned again (bounded, in case of a livelock).
   for (int round = 0; round < 10000; ++round) {
@@ -185,7 +189,7 @@ Result<MigrateResult> migrate(const graph::RevisionGraph& graph, db::MigrationTa
     MIGLINT_TRY(plan);
     bool moved = false;
     for (const auto& step : plan->steps) {
-      auto status = apply_step(graph, db, step, options);
+      auto status = apply_step(graph, db, step, options, enum_types_created);
       MIGLINT_TRY(status);
       if (*status == StepStatus::moved) {
         moved = true;
@@ -243,15 +247,21 @@ Result<MigrateResult> apply_stamp(const graph::RevisionGraph& graph, db::Migrati
 Result<std::string> render_script(const graph::RevisionGraph& graph, const graph::Plan& plan,
                                   const MigrateOptions& options)
 {
-  ScriptSink sink;
+  // PostgreSQL has transactional DDL: Alembic wraps the script in one transaction.
+  const bool postgresql = options.dialect == db::Dialect::postgresql;
+  ScriptSink sink(postgresql);
+  std::set<std::string> enum_types_created; // SQLAlchemy's memo, for the whole script
   std::string out;
   auto flush = [&] {
     out += sink.text();
-    sink = ScriptSink();
+    sink = ScriptSink(postgresql);
   };
   std::vector<std::string> heads = plan.heads_before;
   if (plan.purge) {
     return model::make_error("can't use --purge with --sql mode", Error::Kind::usage);
+  }
+  if (postgresql) {
+    (void)sink.execute("BEGIN");
   }
   for (const auto& step : plan.steps) {
     if (step.heads_before.empty()) {
@@ -280,6 +290,8 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
       const model::Revision& rev = graph.rev(step.rev);
       RunContext context{nullptr, sink, options.modules, options.config_engine_is_target};
       context.dialect = options.dialect;
+      context.offline = true;
+      context.enum_types_created = &enum_types_created;
       const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
       if (outcome.status != BodyStatus::ok) {
         const model::LineIndex lines(rev.file->text);
@@ -298,11 +310,10 @@ Result<std::string> render_script(const graph::RevisionGraph& graph, const graph
   if (!plan.steps.empty() && heads.empty()) {
     (void)sink.execute(fmt::format("DROP TABLE {}", options.version_table));
   }
-  flush();
-  if (options.dialect == db::Dialect::postgresql) {
-    // Transactional DDL: Alembic's script runs as one transaction there, even an empty one.
-    out = "BEGIN;\n\n" + out + "COMMIT;\n\n";
+  if (postgresql) {
+    (void)sink.execute("COMMIT");
   }
+  flush();
   return out;
 }
 

@@ -461,6 +461,7 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
     const Value* v = args.get(0, "name");
     return v ? *v : Value();
   }
+  if (postgresql()) return call_postgresql_batch(batch, name, args, call);
   count_op();
   BatchOp op;
   op.name = name;
@@ -662,6 +663,8 @@ Flow<Value> Interpreter::call_batch(BatchProxy& batch, const std::string& name, 
 
 std::optional<Stop> Interpreter::flush_batch(BatchProxy& batch)
 {
+  if (postgresql()) return std::nullopt; // each operation ran as it came
+
   const std::string label = "op.batch_alter_table";
   bool recreate = batch.recreate == "always";
   if (batch.recreate == "auto") {

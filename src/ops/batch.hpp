@@ -42,6 +42,7 @@ struct BatchOp {
 struct BatchProxy : Object {
   std::string table;
   std::string recreate = "auto";
+  std::string schema; // schema= (PostgreSQL)
   python::Span span;
   std::vector<BatchOp> ops;
   std::string describe() const override { return "batch_op"; }

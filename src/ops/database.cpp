@@ -9,6 +9,7 @@
 #include "ops/orm.hpp"
 #include "ops/reflection.hpp"
 #include "ops/result_rows.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -20,6 +21,21 @@ namespace miglint::ops {
 using namespace python;
 
 namespace {
+
+// Whether SQL text returns rows, judged by its first keyword (SELECT, WITH, VALUES, SHOW,
+// TABLE, EXPLAIN) or a RETURNING clause: what must be read back rather than only run.
+bool returns_rows_text(std::string_view sql)
+{
+  std::string upper;
+  for (char c : sql) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto first = upper.find_first_not_of(" \t\r\n(");
+  if (first == std::string::npos) return false;
+  const std::string_view head = std::string_view(upper).substr(first);
+  for (std::string_view word : {"SELECT", "WITH", "VALUES", "SHOW", "TABLE", "EXPLAIN"}) {
+    if (head.starts_with(word)) return true;
+  }
+  return upper.find("RETURNING") != std::string::npos;
+}
 
 std::shared_ptr<SqlExpression> expression(std::string sql, bool compound)
 {
@@ -151,7 +167,7 @@ std::shared_ptr<ColumnClause> table_column(const TableClause& table, const std::
 // Quoted strings are skipped.
 std::optional<std::string> bind_text(const std::string& text,
                                      const std::vector<std::pair<std::string, Value>>& params,
-                                     std::string& missing, std::string& bad)
+                                     std::string& missing, std::string& bad, bool postgresql)
 {
   std::string out;
   char quote = 0;
@@ -196,7 +212,7 @@ std::optional<std::string> bind_text(const std::string& text,
       missing = name;
       return std::nullopt;
     }
-    auto lit = data_literal(*value, nullptr);
+    auto lit = postgresql ? postgresql_literal(*value, nullptr) : data_literal(*value, nullptr);
     if (!lit) {
       bad = name;
       return std::nullopt;
@@ -297,14 +313,19 @@ Flow<Value> Interpreter::subscript_object(const ObjectPtr& object, const Value& 
 Flow<std::string> Interpreter::sql_operand(const Value& v, const SqlType* type, Span span)
 {
   if (auto c = v.as<ColumnClause>()) {
-    return c->table.empty() ? ddl::quote(c->name) : ddl::quote(c->table) + "." + ddl::quote(c->name);
+    return c->table.empty() ? quote_name(c->name) : quote_name(c->table) + "." + quote_name(c->name);
   }
-  if (auto c = v.as<ColumnObj>()) return ddl::quote(c->name);
+  if (auto c = v.as<ColumnObj>()) return quote_name(c->name);
   if (auto e = v.as<SqlExpression>()) return e->compound ? "(" + e->sql + ")" : e->sql;
   if (auto t = v.as<TextClause>()) return t->text;
   if (auto s = v.as<SelectStatement>()) return "(" + render_select(*s) + ")";
   if (std::string why = unknown_reason(v); !why.empty()) {
     return unsupported(fmt::format("a statement parameter that is {}", why), span);
+  }
+  if (postgresql()) {
+    if (std::string error = postgresql_bind_error(v, type); !error.empty()) return failure(error, span);
+    if (auto lit = postgresql_literal(v, type)) return *lit;
+    return unsupported(fmt::format("a statement parameter of type {}", type_name(v)), span);
   }
   if (std::string error = bind_error(v, type); !error.empty()) return failure(error, span);
   if (auto lit = data_literal(v, type)) return *lit;
@@ -387,14 +408,14 @@ Flow<std::string> Interpreter::render_statement(const Value& v, Span span)
   if (auto s = v.as<SelectStatement>()) return render_select(*s);
   auto dml = v.as<DmlStatement>();
   if (!dml) return unsupported(fmt::format("execution of {}", type_name(v)), span);
-  const std::string table = ddl::quote(dml->table->name);
+  const std::string table = quote_name(dml->table->name);
   switch (dml->kind) {
   case DmlStatement::Kind::update: {
     if (dml->rows.empty() || dml->rows.front().empty()) {
       return unsupported(fmt::format("{} without .values(...)", dml->describe()), span);
     }
     std::vector<std::string> sets;
-    for (const auto& [col, sql] : dml->rows.front()) sets.push_back(ddl::quote(col) + "=" + sql);
+    for (const auto& [col, sql] : dml->rows.front()) sets.push_back(quote_name(col) + "=" + sql);
     return fmt::format("UPDATE {} SET {}{}", table, join(sets, ", "), where_clause(dml->where));
   }
   case DmlStatement::Kind::del:
@@ -402,14 +423,14 @@ Flow<std::string> Interpreter::render_statement(const Value& v, Span span)
   case DmlStatement::Kind::insert: {
     if (!dml->from_select.empty()) {
       std::vector<std::string> cols;
-      for (const auto& c : dml->from_select_columns) cols.push_back(ddl::quote(c));
+      for (const auto& c : dml->from_select_columns) cols.push_back(quote_name(c));
       return fmt::format("INSERT INTO {} ({}) {}", table, join(cols, ", "), dml->from_select);
     }
     if (dml->rows.empty() || dml->rows.front().empty()) {
       return fmt::format("INSERT INTO {} DEFAULT VALUES", table);
     }
     std::vector<std::string> cols;
-    for (const auto& kv : dml->rows.front()) cols.push_back(ddl::quote(kv.first));
+    for (const auto& kv : dml->rows.front()) cols.push_back(quote_name(kv.first));
     std::vector<std::string> tuples;
     for (const auto& row : dml->rows) {
       if (row.size() != cols.size()) {
@@ -475,7 +496,7 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
       }
       std::string missing;
       std::string bad;
-      auto bound = bind_text(sql_text, all, missing, bad);
+      auto bound = bind_text(sql_text, all, missing, bad, postgresql());
       if (!bound) {
         if (!missing.empty()) {
           return failure(fmt::format("A value is required for bind parameter '{}'", missing), span);
@@ -526,7 +547,14 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
 std::optional<Stop> Interpreter::run_executable(const std::string& sql, const std::string& label,
                                                 Span span, const SelectedColumns& columns)
 {
-  if (!m_db) return run_sql(sql, label, span);
+  if (!m_db) {
+    // Online on PostgreSQL nothing is read back: a statement that returns rows is a read
+    // the interpreter cannot answer there yet.
+    if (postgresql() && !m_offline && (!columns.keys.empty() || returns_rows_text(sql))) {
+      return postgresql_read(fmt::format("`{}`, which reads rows", text(span)), span);
+    }
+    return run_sql(sql, label, span);
+  }
   // A statement that returns rows is read here; anything else goes to the sink, which
   // runs it on the same connection.
   bool returns_rows = false;
@@ -571,17 +599,18 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     if (name == "url") {
       auto url = std::make_shared<UrlObj>();
       if (m_db && m_db->name() != ":memory:" && !m_db->name().empty()) url->database = m_db->name();
+      if (!m_db && postgresql() && !m_offline) return unknown("the PostgreSQL database URL");
       if (!m_db) return unknown("the database URL of an offline (--sql) run");
       return Flow<Value>(Value(ObjectPtr(url)));
     }
     if (name == "engine" || name == "connection" || name == "bind") return Flow<Value>(Value(object));
-    if (name == "name") return Flow<Value>(Value("sqlite")); // engine.name
+    if (name == "name") return Flow<Value>(Value(std::string(db::dialect_name(m_dialect)))); // engine.name
     return method();
   }
   if (std::dynamic_pointer_cast<DialectObj>(object)) {
-    if (name == "name") return Flow<Value>(Value("sqlite"));
-    if (name == "driver") return Flow<Value>(Value("pysqlite"));
-    if (name == "supports_alter") return Flow<Value>(Value(false));
+    if (name == "name") return Flow<Value>(Value(std::string(db::dialect_name(m_dialect))));
+    if (name == "driver") return Flow<Value>(Value(postgresql() ? "psycopg2" : "pysqlite"));
+    if (name == "supports_alter") return Flow<Value>(Value(postgresql()));
     return std::nullopt;
   }
   if (auto url = std::dynamic_pointer_cast<UrlObj>(object)) {
@@ -606,7 +635,7 @@ std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& obje
     if (name == "bind" || name == "connection") {
       return Flow<Value>(Value(ObjectPtr(std::make_shared<ConnectionObj>())));
     }
-    if (name == "as_sql") return Flow<Value>(Value(m_db == nullptr));
+    if (name == "as_sql") return Flow<Value>(Value(m_offline));
     return method();
   }
   if (std::dynamic_pointer_cast<InspectorObj>(object) || std::dynamic_pointer_cast<SessionObj>(object) ||
@@ -650,6 +679,13 @@ std::optional<Stop> Interpreter::second_engine_read(bool second_engine, Span spa
                      span);
 }
 
+Stop Interpreter::postgresql_read(const std::string& what, Span span)
+{
+  return unsupported(fmt::format("{}: reading from the database is not interpreted on PostgreSQL yet",
+                                 what),
+                     span);
+}
+
 Flow<Value> Interpreter::executed_result(Span span)
 {
   if (!m_db || !m_result) {
@@ -673,6 +709,7 @@ Flow<Value> Interpreter::call_metadata(MetaDataObj& meta, const std::string& nam
   if (auto stop = second_engine_read(bind && bind->as<ConnectionObj>()->second_engine, call.span)) {
     return *stop;
   }
+  if (!m_db && !m_offline) return postgresql_read("MetaData.reflect()", call.span);
   if (!m_db) return unsupported("MetaData.reflect() without a database (offline)", call.span);
   if (const Value* views = args.kw("views"); views && truthy(*views)) {
     return unsupported("MetaData.reflect(views=True)", call.span);
@@ -724,6 +761,7 @@ Flow<Value> Interpreter::metadata_attribute(MetaDataObj& meta, const std::string
 
 Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args, const Expr& call)
 {
+  if (!m_db && !m_offline) return postgresql_read(fmt::format("the inspector's {}()", name), call.span);
   if (!m_db) return unsupported("sa.inspect() without a database (offline)", call.span);
   auto rows = [&](const std::string& sql) -> Flow<std::vector<std::vector<std::string>>> {
     auto stmt = m_db->prepare(sql);
@@ -860,8 +898,14 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
   if (std::dynamic_pointer_cast<ConnectionObj>(m.self) || std::dynamic_pointer_cast<MigrationContextObj>(m.self)) {
     const bool context = std::dynamic_pointer_cast<MigrationContextObj>(m.self) != nullptr;
     if (context && name == "autocommit_block") {
+      if (postgresql() && !m_offline) {
+        return Flow<Value>(unsupported("autocommit_block() on PostgreSQL (its statements run outside "
+                                       "the revision's transaction, which miglint does not do yet)",
+                                       span));
+      }
       auto c = std::make_shared<PassThroughContext>();
       c->what = "autocommit_block()";
+      c->ends_script_transaction = postgresql() && m_offline;
       return Flow<Value>(Value(ObjectPtr(c)));
     }
     if (context && (name == "get_bind")) return Flow<Value>(Value(ObjectPtr(std::make_shared<ConnectionObj>())));
@@ -931,7 +975,7 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     if (name == "select") {
       auto s = std::make_shared<SelectStatement>();
       add_from(s->froms, table->name);
-      for (const auto& c : table->columns) s->add_column(ddl::quote(table->name) + "." + ddl::quote(c->name), c->name, c->type);
+      for (const auto& c : table->columns) s->add_column(quote_name(table->name) + "." + quote_name(c->name), c->name, c->type);
       if (const Value* where = args.get(0, "whereclause"); where && !where->is_none()) {
         auto sql = sql_operand(*where, nullptr, span);
         if (!sql) return Flow<Value>(sql.stop());
@@ -1212,14 +1256,14 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         else s->mixed_entities = true;
         add_from(s->froms, mapping->table->name);
         for (const auto& col : mapping->columns) {
-          s->add_column(ddl::quote(mapping->table->name) + "." + ddl::quote(col.column->name),
+          s->add_column(quote_name(mapping->table->name) + "." + quote_name(col.column->name),
                         col.attr, col.column->type);
         }
         continue;
       }
       if (auto t = c.as<TableClause>()) {
         add_from(s->froms, t->name);
-        for (const auto& col : t->columns) s->add_column(ddl::quote(t->name) + "." + ddl::quote(col->name), col->name, col->type);
+        for (const auto& col : t->columns) s->add_column(quote_name(t->name) + "." + quote_name(col->name), col->name, col->type);
         continue;
       }
       auto sql = sql_operand(c, nullptr, span);
@@ -1304,6 +1348,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
       }
     }
     if (reflect) {
+      if (!m_db && !m_offline) return Flow<Value>(postgresql_read("sa.Table(autoload_with=...)", span));
       if (!m_db) return Flow<Value>(unsupported("sa.Table(autoload_with=...) offline", span));
       const auto engine = autoload ? autoload->as<ConnectionObj>() : nullptr;
       if (auto stop = second_engine_read(engine && engine->second_engine, span)) return Flow<Value>(*stop);
@@ -1330,6 +1375,8 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         if (kv.second.as<EnumMember>()) t->args.emplace_back(kv.first);
       }
       t->kwargs = args.kwargs;
+      // Unnamed, the type takes the class's name in lower case (PostgreSQL's CREATE TYPE).
+      if (!t->kwarg("name")) t->kwargs.emplace_back("name", Value(util::to_lower(cls->name)));
       return wrap(t);
     }
   }

@@ -4,6 +4,7 @@
 #include "ops/app_module.hpp"
 #include "ops/batch.hpp"
 #include "ops/flask_sqlalchemy.hpp"
+#include "ops/postgresql_ddl.hpp"
 #include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
 #include "util/strings.hpp"
@@ -72,6 +73,11 @@ Value Interpreter::import_module(const std::string& dotted)
   return Value(ObjectPtr(std::make_shared<Namespace>(dotted, known)));
 }
 
+std::string Interpreter::quote_name(std::string_view identifier) const
+{
+  return postgresql() ? pgddl::quote(identifier) : ddl::quote(identifier);
+}
+
 std::optional<Stop> Interpreter::run_sql(const std::string& sql, std::string name, Span span)
 {
   const auto start = std::chrono::steady_clock::now();
@@ -117,7 +123,7 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
     if (path.starts_with("alembic.context.")) {
       // `from alembic import context`: the environment module as revisions use it.
       const std::string name = path.substr(std::string("alembic.context.").size());
-      if (name == "is_offline_mode") return Value(m_db == nullptr);
+      if (name == "is_offline_mode") return Value(m_offline);
       if (name == "get_context") return Value(ObjectPtr(std::make_shared<MigrationContextObj>()));
       if (name == "get_bind") return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
       // miglint takes no -x arguments: Alembic run without -x returns [] (or {}).
@@ -174,11 +180,14 @@ Flow<Value> Interpreter::call_object(const ObjectPtr& callee, CallArgs& args, co
     if (auto r = call_database(*m, args, call)) return std::move(*r);
     if (auto r = stdlib_method(m->self, m->name, args)) return std::move(*r);
     if (auto type = std::dynamic_pointer_cast<SqlType>(m->self)) {
+      if ((m->name == "create" || m->name == "drop") && postgresql()) {
+        return postgresql_enum_ddl(*type, m->name, args, call);
+      }
       if (m->name == "with_variant") {
-        // The variant applies on SQLite only when it is registered for "sqlite".
+        // The variant applies only when it is registered for the dialect migrated.
         const Value* variant = args.get(0, "type_");
         const Value* dialect = args.get(1, "dialect_name");
-        if (variant && dialect && dialect->str() && *dialect->str() == "sqlite") {
+        if (variant && dialect && dialect->str() && *dialect->str() == db::dialect_name(m_dialect)) {
           return *variant;
         }
         return Value(callee == nullptr ? ObjectPtr() : m->self);
@@ -230,7 +239,10 @@ Flow<Value> Interpreter::enter_context(const Value& manager, const Expr& expr)
   if (auto batch = manager.as<BatchProxy>()) {
     return manager;
   }
-  if (manager.as<PassThroughContext>()) {
+  if (auto pass = manager.as<PassThroughContext>()) {
+    if (pass->ends_script_transaction) {
+      if (auto stop = run_sql("COMMIT", pass->what, expr.span)) return *stop;
+    }
     return Value();
   }
   if (manager.as<ConnectionObj>()) {
@@ -250,6 +262,9 @@ std::optional<Stop> Interpreter::exit_context(const Value& manager, const Value&
 {
   if (auto batch = manager.as<BatchProxy>(); batch && body_completed) {
     return flush_batch(*batch);
+  }
+  if (auto pass = manager.as<PassThroughContext>(); pass && pass->ends_script_transaction) {
+    return run_sql("BEGIN", pass->what, {});
   }
   // `with Session(bind) as s:` closes the session (unflushed changes are lost);
   // `with s.begin():` commits.
@@ -274,7 +289,8 @@ Flow<std::string> Interpreter::column_type(const ColumnObj& column, Span span)
   }
   bool fell_back = false;
   std::string error;
-  std::string type = declared_type(*column.type, &fell_back, &error);
+  std::string type = postgresql() ? postgresql_type(*column.type, &fell_back, &error)
+                                  : declared_type(*column.type, &fell_back, &error);
   if (!error.empty()) {
     return failure(error, span);
   }
@@ -297,6 +313,8 @@ Flow<ddl::ColumnDef> Interpreter::column_def(const ColumnObj& column, Span span)
   def.primary_key = column.primary_key;
   def.nullable = column.nullable.value_or(!column.primary_key);
   def.server_default = column.server_default;
+  def.identity = column.identity;
+  def.comment = column.comment;
   // SQLAlchemy writes a column's own CHECK constraints in the column definition.
   for (const auto& check : column.checks) def.inline_constraints.push_back(ddl::render_constraint(check));
   return def;
@@ -307,7 +325,10 @@ Flow<std::optional<std::string>> Interpreter::server_default(const Value& v, Spa
   if (v.is_none()) return std::optional<std::string>();
   if (auto s = v.str()) return std::optional<std::string>(ddl::quote_literal(*s));
   if (auto t = v.as<TextClause>()) return std::optional<std::string>(t->text);
-  if (auto e = v.as<SqlExpression>()) return std::optional<std::string>("(" + e->sql + ")");
+  // SQLite's dialect parenthesizes an expression default; PostgreSQL's writes it bare.
+  if (auto e = v.as<SqlExpression>()) {
+    return std::optional<std::string>(postgresql() ? e->sql : "(" + e->sql + ")");
+  }
   return unsupported(fmt::format("server_default of type {}", type_name(v)), span);
 }
 
@@ -339,10 +360,10 @@ Flow<std::vector<std::string>> Interpreter::index_elements(const Value* v, Span 
   if (auto l = v->list()) items = l->items;
   else items.push_back(*v);
   for (const Value& item : items) {
-    if (auto s = item.str()) out.push_back(ddl::quote(*s));
+    if (auto s = item.str()) out.push_back(quote_name(*s));
     else if (auto t = item.as<TextClause>()) out.push_back(t->text);
     else if (auto e = item.as<SqlExpression>()) out.push_back(e->sql);
-    else if (auto c = item.as<ColumnClause>()) out.push_back(ddl::quote(c->name));
+    else if (auto c = item.as<ColumnClause>()) out.push_back(quote_name(c->name));
     else return unsupported(fmt::format("index element of type {}", type_name(item)), span);
   }
   return out;
@@ -382,6 +403,10 @@ Flow<ddl::TableDef> Interpreter::table_def(const std::string& name, const std::v
         c.columns = {column->name};
         const auto dot = fk->target.rfind('.');
         c.ref_table = dot == std::string::npos ? fk->target : fk->target.substr(0, dot);
+        if (const auto schema_dot = c.ref_table.rfind('.'); postgresql() && schema_dot != std::string::npos) {
+          c.ref_schema = c.ref_table.substr(0, schema_dot);
+          c.ref_table = c.ref_table.substr(schema_dot + 1);
+        }
         c.ref_columns = {dot == std::string::npos ? std::string() : fk->target.substr(dot + 1)};
         c.ondelete = fk->ondelete;
         c.onupdate = fk->onupdate;
@@ -391,9 +416,13 @@ Flow<ddl::TableDef> Interpreter::table_def(const std::string& name, const std::v
       }
       if (column->index.value_or(false)) {
         ddl::IndexDef ix;
-        ix.name = "ix_" + name + "_" + column->name;
+        // SQLAlchemy's ix_%(column_0_label)s: the label carries the schema (PostgreSQL only).
+        const Value* schema = postgresql() ? args.kw("schema") : nullptr;
+        const std::string label = schema && schema->str() ? *schema->str() + "_" + name : name;
+        ix.name = "ix_" + label + "_" + column->name;
         ix.table = name;
-        ix.elements = {ddl::quote(column->name)};
+        ix.elements = {quote_name(column->name)};
+        ix.columns = {column->name};
         ix.unique = column->unique.value_or(false);
         indexes.push_back(ix);
       }
@@ -442,6 +471,12 @@ Flow<ddl::TableDef> Interpreter::table_def(const std::string& name, const std::v
   table.constraints.push_back(pk);
   table.constraints.insert(table.constraints.end(), table_constraints.begin(), table_constraints.end());
   table.constraints.insert(table.constraints.end(), column_constraints.begin(), column_constraints.end());
+  if (postgresql()) {
+    if (const Value* schema = args.kw("schema"); schema && schema->str()) table.schema = *schema->str();
+    if (const Value* comment = args.kw("comment"); comment && comment->str()) table.comment = *comment->str();
+    for (auto& ix : indexes) ix.schema = table.schema;
+    use_postgresql_serial(table, items);
+  }
   return table;
 }
 

@@ -1,9 +1,13 @@
 // The op.* interpreter: an Evaluator whose namespaces are Alembic's `op` and SQLAlchemy,
-// turning each op call into SQLite statements for a StatementSink as Alembic 1.8 with
-// SQLAlchemy 1.4 would on SQLite. Batch operations reflect the live table through the
-// connection (null offline, where only ALTER-free batches can be rendered).
+// turning each op call into statements for a StatementSink as Alembic 1.8 with
+// SQLAlchemy 1.4 would on the run's dialect. On SQLite, batch operations reflect the live
+// table through the connection (null offline, where only ALTER-free batches can be
+// rendered). On PostgreSQL the dialect's seam is narrow: types (postgresql_type), DDL
+// text (ops/postgresql_ddl.hpp) and the ops whose SQL differs (postgresql_operations.cpp);
+// nothing is read back from the database there, so reads are not runnable.
 #pragma once
 
+#include "db/dialect.hpp"
 #include "engine/body_runner.hpp"
 #include "ops/ddl.hpp"
 #include "ops/evaluator.hpp"
@@ -41,6 +45,21 @@ public:
   // Where declared types written by fallback are recorded and kept over the revisions of
   // a run, so that batch rebuilds keep them as declared (null: not kept).
   void set_declared_by_name(std::set<std::string>* declared) { m_declared_by_name = declared; }
+  // SQLAlchemy's memo of the enum types created with a table in this run (null: this body).
+  void set_enum_types_created(std::set<std::string>* created)
+  {
+    m_enum_types_created = created ? created : &m_own_enum_types_created;
+  }
+  // The dialect the SQL is written for, and whether the run is offline (--sql): online on
+  // PostgreSQL there is no SQLite connection to read from, yet the run is not offline.
+  void set_dialect(db::Dialect dialect, bool offline)
+  {
+    m_dialect = dialect;
+    m_offline = offline;
+  }
+  bool postgresql() const { return m_dialect == db::Dialect::postgresql; }
+  // An identifier quoted as the dialect's SQLAlchemy preparer quotes it.
+  std::string quote_name(std::string_view identifier) const;
   // op.* and batch_op.* calls interpreted.
   std::size_t op_calls() const { return m_op_calls; }
 
@@ -108,6 +127,22 @@ private:
   Flow<Value> call_sqlalchemy(const std::string& path, CallArgs& args, const python::Expr& call);
   // op.* (operations.cpp).
   Flow<Value> call_op(const std::string& name, CallArgs& args, const python::Expr& call);
+  // op.* on PostgreSQL (postgresql_operations.cpp): natively, as Alembic's PostgresqlImpl,
+  // for the ops is_postgresql_native_op names (the others are the same on every dialect).
+  Flow<Value> call_postgresql_op(const std::string& name, CallArgs& args, const python::Expr& call);
+  // Enum(...).create(bind, checkfirst=) / .drop(bind, checkfirst=) on PostgreSQL.
+  Flow<Value> postgresql_enum_ddl(const SqlType& type, const std::string& name, CallArgs& args,
+                                  const python::Expr& call);
+  // batch_op.* on PostgreSQL: the plain op on the batch's table, applied at once.
+  Flow<Value> call_postgresql_batch(BatchProxy& batch, const std::string& name, CallArgs& args,
+                                    const python::Expr& call);
+  // A CREATE TABLE on PostgreSQL: its enum types first, then the table, its indexes and
+  // comments.
+  std::optional<Stop> create_postgresql_table(ddl::TableDef& table, const std::vector<Value>& items,
+                                              std::vector<ddl::IndexDef>& indexes,
+                                              const std::string& label, python::Span span);
+  // A read the interpreter cannot answer on PostgreSQL yet: not runnable, naming it.
+  Stop postgresql_read(const std::string& what, python::Span span);
   // batch_op.* (batch.cpp).
   Flow<Value> call_batch(BatchProxy& batch, const std::string& name, CallArgs& args,
                          const python::Expr& call);
@@ -192,6 +227,10 @@ private:
 
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;
+  db::Dialect m_dialect = db::Dialect::sqlite;
+  bool m_offline = false;
+  std::set<std::string> m_own_enum_types_created;
+  std::set<std::string>* m_enum_types_created = &m_own_enum_types_created;
   std::vector<engine::StatementRun> m_runs;
   std::set<engine::FallbackType> m_fallbacks;
   std::set<std::string>* m_declared_by_name = nullptr;
@@ -203,12 +242,25 @@ private:
   std::map<std::string, std::shared_ptr<AppModule>> m_app_modules;
 };
 
+// The ops whose SQL differs on PostgreSQL (DDL, bulk_insert, batch_alter_table).
+bool is_postgresql_native_op(std::string_view name);
+
+// On PostgreSQL, the table's autoincrement column (as SQLAlchemy chooses it: the one
+// integer primary key column with no default, foreign key or identity, or the one marked
+// autoincrement=True) becomes SERIAL, BIGSERIAL or SMALLSERIAL, listed first in the key.
+void use_postgresql_serial(ddl::TableDef& table, const std::vector<Value>& items);
+
 // A literal as the SQL SQLAlchemy binds for a column of `type` (null when untyped);
 // nullopt for values that are not literals.
 std::optional<std::string> data_literal(const Value& v, const SqlType* type);
 // The error SQLAlchemy 1.4's SQLite bind processor for `type` raises for the literal `v`
 // ("TypeError: SQLite Date type only accepts Python date objects as input."), or "".
 std::string bind_error(const Value& v, const SqlType* type);
+
+// The same on PostgreSQL, as psycopg2 sends it (booleans true/false, JSON dumped), and
+// the errors SQLAlchemy raises before sending (a JSON document json.dumps refuses).
+std::optional<std::string> postgresql_literal(const Value& v, const SqlType* type);
+std::string postgresql_bind_error(const Value& v, const SqlType* type);
 
 // A type argument as a SqlType: a called type, a type class (`sa.Integer`), or an
 // application/third-party type (which falls back to its name). Null otherwise.

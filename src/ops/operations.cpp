@@ -196,6 +196,7 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
   if (name == "get_bind") {
     return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
   }
+  if (postgresql() && is_postgresql_native_op(name)) return call_postgresql_op(name, args, call);
   count_op();
   const std::string label = "op." + name;
   if (name == "create_table") {

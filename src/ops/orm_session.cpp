@@ -68,6 +68,7 @@ std::optional<Stop> Interpreter::filter_by(const OrmMapping& mapping, const Call
 
 std::optional<Stop> Interpreter::require_session_database(const SessionObj& session, Span span)
 {
+  if (!m_db && !m_offline) return postgresql_read("an ORM Session", span);
   if (!m_db) return unsupported("an ORM Session offline (it reads and writes the database)", span);
   if (!session.bound) {
     return failure("sqlalchemy.exc.UnboundExecutionError: Could not locate a bind configured on "

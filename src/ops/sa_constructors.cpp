@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace miglint::ops {
 
@@ -56,6 +59,34 @@ std::string sql_literal(const Value& v)
   return to_str(v);
 }
 
+// sa.Identity(always=False, start=..., increment=..., ...) as PostgreSQL's column clause.
+std::shared_ptr<IdentityObj> identity_object(const CallArgs& args)
+{
+  auto identity = std::make_shared<IdentityObj>();
+  const Value* always = args.get(0, "always");
+  identity->ddl = fmt::format("GENERATED {} AS IDENTITY", always && truthy(*always) ? "ALWAYS" : "BY DEFAULT");
+  std::vector<std::string> options;
+  auto number = [&](std::size_t position, std::string_view key, std::string_view clause) {
+    const Value* v = args.get(position, key);
+    if (v && v->integer()) options.push_back(fmt::format("{} {}", clause, *v->integer()));
+  };
+  auto flag = [&](std::size_t position, std::string_view key, std::string_view yes, std::string_view no) {
+    const Value* v = args.get(position, key);
+    if (v && !v->is_none()) options.emplace_back(truthy(*v) ? yes : no);
+  };
+  number(3, "increment", "INCREMENT BY");
+  number(2, "start", "START WITH");
+  number(4, "minvalue", "MINVALUE");
+  number(5, "maxvalue", "MAXVALUE");
+  if (const Value* v = args.get(6, "nominvalue"); v && !v->is_none()) options.emplace_back("NO MINVALUE");
+  if (const Value* v = args.get(7, "nomaxvalue"); v && !v->is_none()) options.emplace_back("NO MAXVALUE");
+  number(9, "cache", "CACHE");
+  flag(10, "order", "ORDER", "NO ORDER");
+  flag(8, "cycle", "CYCLE", "NO CYCLE");
+  if (!options.empty()) identity->ddl += " (" + fmt::format("{}", fmt::join(options, " ")) + ")";
+  return identity;
+}
+
 } // namespace
 
 std::shared_ptr<SqlType> to_type(const Value& v)
@@ -98,6 +129,10 @@ Flow<Value> Interpreter::column_object(CallArgs& args, const Expr& call)
       c->checks.push_back(ck->def);
     } else if (auto t = to_type(a)) {
       c->type = t;
+    } else if (auto identity = a.as<IdentityObj>()) {
+      c->identity = identity->ddl;
+    } else if (auto sequence = a.as<SequenceObj>()) {
+      c->sequence = sequence;
     } else if (a.as<SqlExpression>() || a.as<TextClause>()) {
       // Sequence/Identity-like arguments: nothing on SQLite.
     } else if (auto ns = a.as<Namespace>(); ns) {
@@ -127,6 +162,8 @@ Flow<Value> Interpreter::column_object(CallArgs& args, const Expr& call)
     c->server_default_is_clause = v->as<TextClause>() || v->as<SqlExpression>();
   }
   if (const Value* v = args.kw("default")) c->python_default = *v;
+  if (const Value* v = args.kw("autoincrement")) c->autoincrement = *v;
+  if (const Value* v = args.kw("comment"); v && v->str()) c->comment = *v->str();
   if (c->name.empty()) {
     // Named by the attribute it is assigned to in an ORM model; not a table element.
     auto unnamed = std::make_shared<UnnamedColumn>();
@@ -148,6 +185,11 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
                                          "current_time", "localtimestamp"};
     for (const char* b : k_bare) {
       if (leaf == b && args.args.empty()) {
+        if (postgresql()) {
+          // PostgreSQL has now() itself; the others are its SQL keywords.
+          e->sql = leaf == "now" ? std::string("now()") : util::to_upper(leaf);
+          return Value(ObjectPtr(e));
+        }
         e->sql = leaf == "now" || leaf == "localtimestamp" ? "CURRENT_TIMESTAMP" : leaf;
         for (char& c : e->sql) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         return Value(ObjectPtr(e));
@@ -262,7 +304,8 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
     }
     if (leaf == "true" || leaf == "false" || leaf == "null") {
       auto e = std::make_shared<SqlExpression>();
-      e->sql = leaf == "true" ? "1" : leaf == "false" ? "0" : "NULL";
+      if (postgresql()) e->sql = leaf == "true" ? "true" : leaf == "false" ? "false" : "NULL";
+      else e->sql = leaf == "true" ? "1" : leaf == "false" ? "0" : "NULL";
       return Value(ObjectPtr(e));
     }
     if (leaf == "table") {
@@ -285,8 +328,10 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
       if (const Value* t = args.get(1, "type_")) c->type = to_type(*t);
       return Value(ObjectPtr(c));
     }
-    if (leaf == "Sequence" || leaf == "Identity") {
-      auto e = std::make_shared<SqlExpression>();
+    if (leaf == "Identity") return Value(ObjectPtr(identity_object(args))); // no effect on SQLite
+    if (leaf == "Sequence") {
+      auto e = std::make_shared<SequenceObj>();
+      if (const Value* optional = args.kw("optional")) e->optional = truthy(*optional);
       return Value(ObjectPtr(e)); // no effect on SQLite
     }
   }
