@@ -494,6 +494,22 @@ Flow<Value> Interpreter::call_postgresql_op(const std::string& name, CallArgs& a
     count_op();
     const std::string* constraint = pg_str(args, 0, "constraint_name");
     auto table = table_at(1, "table_name");
+    if (const Value* given = args.get(0, "constraint_name"); given && given->is_none()) {
+      // What SQLAlchemy's compiler says of a nameless constraint (autogenerate writes None
+      // for constraints the database named itself).
+      const Value* kind = args.get(2, "type_");
+      const std::string* type = kind ? kind->str() : nullptr;
+      const char* cls = !type                   ? "Constraint"
+                        : *type == "unique"     ? "UniqueConstraint"
+                        : *type == "foreignkey" ? "ForeignKeyConstraint"
+                        : *type == "primary"    ? "PrimaryKeyConstraint"
+                        : *type == "check"      ? "CheckConstraint"
+                                                : "Constraint";
+      return failure(fmt::format("CompileError: Can't emit DROP CONSTRAINT for constraint {}(); "
+                                 "it has no name",
+                                 cls),
+                     span);
+    }
     if (!constraint || !table) return unsupported("op.drop_constraint without literal names", span);
     return run(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", *table, pgddl::quote(*constraint)));
   }

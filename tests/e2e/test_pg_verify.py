@@ -128,6 +128,25 @@ class PostgresVerifyTest(unittest.TestCase):
         self.assertIn('relation "nowhere" does not exist', messages)
         self.assertIn('table "note" does not exist', messages)
 
+    def test_a_nameless_constraint_cannot_be_dropped_as_in_alembic(self):
+        # Autogenerate writes None for names the database chose; SQLAlchemy cannot compile
+        # DROP CONSTRAINT for it, so Alembic's downgrade fails there, and so does miglint's.
+        python_revision(self.root, "a1", None, "create users",
+                        "    op.create_table('users', sa.Column('id', sa.Integer, primary_key=True),"
+                        " sa.Column('email', sa.String(80)))\n"
+                        "    op.create_unique_constraint(None, 'users', ['email'])",
+                        "    op.drop_constraint(None, 'users', type_='unique')\n"
+                        "    op.drop_table('users')")
+        code, report, _ = self.verify()
+        self.assertEqual(code, 1)
+        self.assertEqual(self.statuses(report), {"a1": "downgrade-failed"})
+        self.assertIn("Can't emit DROP CONSTRAINT for constraint UniqueConstraint(); it has no name",
+                      report["diagnostics"][0]["message"])
+        path = os.path.join(self.root, report["diagnostics"][0]["path"])
+        with open(path) as f:
+            lines = f.read().splitlines()
+        self.assertIn("drop_constraint(None", lines[report["diagnostics"][0]["line"] - 1])
+
     def test_a_revision_that_commits_is_refused(self):
         sql_revision(self.root, "a1", "", "create users",
                      "CREATE TABLE users (id INT);\nSELECT 1; COMMIT;", "DROP TABLE users;")
