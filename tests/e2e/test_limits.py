@@ -376,7 +376,12 @@ class HostileRepositoryTest(unittest.TestCase):
 class NoShellTest(unittest.TestCase):
     """miglint starts no program: no system(), popen(), exec*() or posix_spawn in src/."""
 
-    ALLOWED = {}  # "path": "reason" for a call that must stay; none today
+    # "path": "reason" for a call that must stay.
+    ALLOWED = {
+        "src/postgres/scratch_database.cpp": "fork() without exec: the watchdog that drops "
+                                             "verify's scratch database when miglint is killed "
+                                             "runs miglint's own code, no program",
+    }
 
     def test_no_process_creation_in_src(self):
         pattern = re.compile(r"\b(system|popen|_popen|execl|execlp|execle|execv|execvp|execvpe|"
