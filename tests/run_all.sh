@@ -23,7 +23,7 @@ cmake --build "$asan" -j "$(nproc)"
 # every unit test, and the end-to-end tests of hostile input, faults, the interpreter and
 # verify. Left out: the tests that spend their time in real Alembic or git and the hook
 # machinery, PostgreSQL's parity tests among them (the same miglint code paths as the tests
-# kept, at twice the run time under the sanitizers), the parser's speed test (a time bound for an optimized build), and the
+# kept, at twice the run time under the sanitizers), and the
 # build-on-first-use and packages tests (they build or ship the first pass's miglint, not
 # this one). The 100,000-revision chain of test_limits is 20,000 here: scale is the first
 # pass's business, memory errors this pass's.
@@ -32,4 +32,4 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export MIGLINT_LIMITS_CHAIN=20000
 ctest --test-dir "$asan" --output-on-failure -j "$(nproc)" --timeout 900 \
-  -E '^(e2e\.test_(alembic_parity|ops_parity|ops_random_parity|engine_alembic_interop|hook_build|packages|git|hooks|hook_scope|fixers|two_heads_fix|engine_concurrency|lint_precision|engine_verify|pg_engine|pg_ops_parity)|a 10 MB file parses quickly)$'
+  -E '^(e2e\.test_(alembic_parity|ops_parity|ops_random_parity|engine_alembic_interop|hook_build|packages|git|hooks|hook_scope|fixers|two_heads_fix|engine_concurrency|lint_precision|engine_verify|pg_engine|pg_ops_parity))$'

@@ -429,7 +429,7 @@ async def helper(a, b: int = 1, /, *args, c, d=2, **kw) -> None:
     CHECK(str_of(value_of(*r.module.body[0])) == "\xff\xc3");
   }
 
-  TEST_CASE("a 10 MB file parses quickly")
+  TEST_CASE("a 10 MB file parses")
   {
     const std::string unit = R"(def upgrade_part():
     op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True),
@@ -449,11 +449,8 @@ async def helper(a, b: int = 1, /, *args, c, d=2, **kw) -> None:
     const auto elapsed = std::chrono::steady_clock::now() - start;
     CHECK(r.ok());
     CHECK(r.module.body.size() == big.size() / unit.size());
+    // Speed is bench/'s business (no time bound here); the figure is reported for a glance.
     MESSAGE("10 MB parsed in " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms");
-    // About 0.35 s with the library at -O2 (0.6 s in this test binary, whose own code is
-    // at -O0: the linker may pick its copies of inline functions); the bound leaves room
-    // for sanitizer builds.
-    CHECK(elapsed < std::chrono::seconds(10));
   }
 
   TEST_CASE("parse_expression parses one expression")
