@@ -16,6 +16,10 @@ class Connection;
 
 namespace miglint::db {
 
+// The refusal of a revision statement that begins, commits or rolls back (`keyword`), on
+// any database: miglint runs each revision in a transaction with its version-table update.
+model::Error transaction_end_refusal(std::string_view keyword);
+
 class MigrationTarget {
 public:
   virtual ~MigrationTarget() = default;

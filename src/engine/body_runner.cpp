@@ -129,10 +129,7 @@ model::Result<void> ConnectionSink::execute(std::string_view sql)
     return {};
   }
   if (const auto& refused = guard.refused()) {
-    return model::make_error(fmt::format(
-        "`{}` would end the transaction that miglint runs the revision in, together with its "
-        "version-table update; a revision must not begin, commit or roll back transactions",
-        transaction_keyword(*refused, sql)));
+    return db::transaction_end_refusal(transaction_keyword(*refused, sql));
   }
   // Keep SQLite's own words: drop the "db: cannot run `...`: " prefix.
   std::string message = done.error().message;

@@ -44,13 +44,7 @@ model::Result<std::vector<std::string>> table_rows(postgres::Connection& db,
 
 model::Result<void> PostgresScratch::RevisionSink::execute(std::string_view sql)
 {
-  if (std::string keyword = postgres::transaction_control_keyword(sql); !keyword.empty()) {
-    return model::make_error(fmt::format(
-        "`{}` would end the transaction that miglint runs the revision in, together with its "
-        "version-table update; a revision must not begin, commit or roll back transactions",
-        keyword));
-  }
-  return m_db.exec(sql);
+  return postgres::run_revision_statement(m_db, sql);
 }
 
 PostgresScratch::PostgresScratch(postgres::Connection& db, const std::string& version_table)
@@ -65,10 +59,10 @@ model::Result<std::unique_ptr<PostgresScratch>> PostgresScratch::begin(
   return std::unique_ptr<PostgresScratch>(new PostgresScratch(db, version_table));
 }
 
-std::string PostgresScratch::quote_identifier(std::string_view name) const
+model::Result<void> PostgresScratch::delete_rows(const std::string& table)
 {
-  // Names here are qualified ("public.users") and already quoted by the snapshot.
-  return std::string(name);
+  // Tables are named here as the snapshot quoted them ("public"."users").
+  return m_db.exec("DELETE FROM " + table);
 }
 
 RunContext PostgresScratch::run_context(StatementSink& sink)

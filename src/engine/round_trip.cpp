@@ -310,7 +310,7 @@ private:
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_empty_tables"));
     bool emptied = true;
     for (const std::string& name : populated) {
-      emptied = emptied && m_db.exec("DELETE FROM " + m_db.quote_identifier(name));
+      emptied = emptied && m_db.delete_rows(name);
     }
     std::optional<BodyOutcome> outcome;
     if (emptied) {

@@ -35,7 +35,6 @@ public:
   virtual db::VersionStore& versions() = 0;
   // Runs miglint's own statements (SAVEPOINT, RELEASE, ROLLBACK TO, DELETE FROM).
   virtual model::Result<void> exec(std::string_view sql) = 0;
-  virtual std::string quote_identifier(std::string_view name) const = 0;
   // What a revision's body runs with (its statements go to `sink`).
   virtual RunContext run_context(StatementSink& sink) = 0;
   virtual StatementSink& sink() = 0;
@@ -60,6 +59,8 @@ public:
   // The same tables, with no rows.
   virtual RowsPtr emptied(const Rows& rows) const = 0;
   virtual std::vector<std::string> populated_tables(const Rows& rows) const = 0;
+  // Deletes every row of a table populated_tables named.
+  virtual model::Result<void> delete_rows(const std::string& table) = 0;
   // One line per table whose rows (as `rows_before` had them) did not all come back now.
   virtual model::Result<std::vector<std::string>>
   row_differences(const Rows& rows_before, const Schema& before, const Schema& after,

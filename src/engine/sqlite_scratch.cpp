@@ -74,9 +74,9 @@ SqliteScratch::~SqliteScratch()
   m_db.log_writes(nullptr);
 }
 
-std::string SqliteScratch::quote_identifier(std::string_view name) const
+model::Result<void> SqliteScratch::delete_rows(const std::string& table)
 {
-  return sqlite::double_quoted(name);
+  return m_db.exec("DELETE FROM " + sqlite::double_quoted(table));
 }
 
 RunContext SqliteScratch::run_context(StatementSink& sink)

@@ -22,7 +22,6 @@ public:
 
   db::VersionStore& versions() override { return m_table; }
   model::Result<void> exec(std::string_view sql) override { return m_db.exec(sql); }
-  std::string quote_identifier(std::string_view name) const override;
   RunContext run_context(StatementSink& sink) override;
   StatementSink& sink() override { return m_sink; }
 
@@ -39,6 +38,7 @@ public:
   model::Result<RowsPtr> rows_now(const Schema& schema) override;
   RowsPtr emptied(const Rows& rows) const override;
   std::vector<std::string> populated_tables(const Rows& rows) const override;
+  model::Result<void> delete_rows(const std::string& table) override;
   model::Result<std::vector<std::string>> row_differences(const Rows& rows_before,
                                                           const Schema& before,
                                                           const Schema& after,

@@ -210,17 +210,7 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
     for (const auto& ix : indexes) {
       if (auto stop = run_sql(ddl::render_create_index(ix), label, span)) return *stop;
     }
-    auto result = std::make_shared<TableClause>();
-    result->name = *table;
-    for (const Value& item : items) {
-      if (auto c = item.as<ColumnObj>()) {
-        auto cc = std::make_shared<ColumnClause>();
-        cc->name = c->name;
-        cc->type = c->type;
-        result->columns.push_back(cc);
-      }
-    }
-    return Value(ObjectPtr(result));
+    return Value(ObjectPtr(created_table_clause(*table, items)));
   }
   if (name == "drop_table") {
     const std::string* table = str_arg(args, 0, "table_name");

@@ -244,17 +244,7 @@ Flow<Value> Interpreter::call_postgresql_op(const std::string& name, CallArgs& a
     auto def = table_def(*table, items, args, indexes);
     if (!def) return def.stop();
     if (auto stop = create_postgresql_table(*def, items, indexes, label, span)) return *stop;
-    auto result = std::make_shared<TableClause>();
-    result->name = *table;
-    for (const Value& item : items) {
-      if (auto c = item.as<ColumnObj>()) {
-        auto cc = std::make_shared<ColumnClause>();
-        cc->name = c->name;
-        cc->type = c->type;
-        result->columns.push_back(cc);
-      }
-    }
-    return Value(ObjectPtr(result));
+    return Value(ObjectPtr(created_table_clause(*table, items)));
   }
   if (name == "drop_table") {
     count_op();

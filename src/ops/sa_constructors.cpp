@@ -349,4 +349,20 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
   return unsupported(fmt::format("call of `{}` (`{}`)", path, text(call.span)), call.span);
 }
 
+std::shared_ptr<TableClause> created_table_clause(const std::string& name,
+                                                  const std::vector<Value>& items)
+{
+  auto table = std::make_shared<TableClause>();
+  table->name = name;
+  for (const Value& item : items) {
+    if (auto c = item.as<ColumnObj>()) {
+      auto column = std::make_shared<ColumnClause>();
+      column->name = c->name;
+      column->type = c->type;
+      table->columns.push_back(column);
+    }
+  }
+  return table;
+}
+
 } // namespace miglint::ops

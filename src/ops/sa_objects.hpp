@@ -122,6 +122,11 @@ struct TableClause : Object {
   std::string describe() const override { return "sa.table('" + name + "')"; }
 };
 
+// What op.create_table returns: the table as sa.table() names it, with the columns among
+// `items` (the Column arguments).
+std::shared_ptr<TableClause> created_table_clause(const std::string& name,
+                                                  const std::vector<Value>& items);
+
 // The SQLite declared type SQLAlchemy 1.4 renders for `type` ("VARCHAR(50)", "BOOLEAN",
 // "NUMERIC(10, 2)"). Types it does not know fall back to their name; `fell_back` says so.
 // An error message is returned through `error` for types SQLAlchemy refuses to render.

@@ -97,25 +97,23 @@ model::Result<void> MigrationTarget::commit()
   return m_db->exec("COMMIT");
 }
 
-model::Result<void> MigrationTarget::execute(std::string_view sql)
+model::Result<void> run_revision_statement(Connection& db, std::string_view sql)
 {
-  const auto refusal = [](const std::string& keyword) {
-    return model::make_error(fmt::format(
-        "`{}` would end the transaction that miglint runs the revision in, together with its "
-        "version-table update; a revision must not begin, commit or roll back transactions",
-        keyword));
-  };
   if (std::string keyword = transaction_control_keyword(sql); !keyword.empty()) {
-    return refusal(keyword);
+    return db::transaction_end_refusal(keyword);
   }
-  auto done = m_db->exec(sql);
-  MIGLINT_TRY(done);
-  if (!m_db->in_transaction()) {
+  MIGLINT_TRY(db.exec(sql));
+  if (!db.in_transaction()) {
     // Every statement of the text was checked above, so only a server-side surprise gets
     // here; say so rather than claim a rollback.
-    return refusal("COMMIT");
+    return db::transaction_end_refusal("COMMIT");
   }
   return {};
+}
+
+model::Result<void> MigrationTarget::execute(std::string_view sql)
+{
+  return run_revision_statement(*m_db, sql);
 }
 
 } // namespace miglint::postgres

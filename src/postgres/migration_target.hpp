@@ -37,4 +37,8 @@ private:
 // is not one.
 std::string transaction_control_keyword(std::string_view sql);
 
+// Runs a statement of a revision inside the transaction miglint opened, refusing one that
+// would end it; the Error's message is the server's own words.
+model::Result<void> run_revision_statement(Connection& db, std::string_view sql);
+
 } // namespace miglint::postgres
