@@ -13,6 +13,9 @@
 namespace miglint::sqlite {
 class Connection;
 }
+namespace miglint::postgres {
+class Connection;
+}
 
 namespace miglint::db {
 
@@ -46,6 +49,8 @@ public:
   virtual std::string failure_advice() const { return {}; }
   // The SQLite connection, for the op interpreter's reads and reflection; null elsewhere.
   virtual sqlite::Connection* sqlite_connection() { return nullptr; }
+  // The PostgreSQL connection, for the same; null elsewhere.
+  virtual postgres::Connection* postgres_connection() { return nullptr; }
 };
 
 } // namespace miglint::db

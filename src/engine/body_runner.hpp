@@ -91,8 +91,9 @@ struct BodyOutcome {
   std::set<FallbackType> fallback_types; // declared by name while this body ran
 };
 
-// Everything a runner may use. `db` is null offline; an interpreter that needs to
-// reflect the schema (batch operations) reports not_runnable then.
+// Everything a runner may use. `db` (SQLite) or `pg` (PostgreSQL) is the connection
+// being migrated, both null offline; an interpreter that needs to read or reflect the
+// database reports not_runnable then.
 struct RunContext {
   sqlite::Connection* db = nullptr;
   StatementSink& sink;
@@ -105,15 +106,15 @@ struct RunContext {
   // kept). SQLite's reflection would read them back as something else ("UUIDType" as
   // NUMERIC), which says nothing of the real type: a table rebuild keeps them as declared.
   std::set<std::string>* declared_by_name = nullptr;
-  // The SQL the op interpreter writes. `db` is null on PostgreSQL: reads and reflection
-  // there are not interpreted yet.
+  // The SQL the op interpreter writes.
   db::Dialect dialect = db::Dialect::sqlite;
+  postgres::Connection* pg = nullptr;
   // The enum types SQLAlchemy created with their tables so far in this run (PostgreSQL):
   // its memo spans the run, so a second table using the same enum does not create it
   // again (null: per body).
   std::set<std::string>* enum_types_created = nullptr;
   // Offline (`--sql`): statements are only collected. (On SQLite a null `db` also means
-  // offline; on PostgreSQL `db` is always null.)
+  // offline.)
   bool offline = false;
 };
 

@@ -95,6 +95,7 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, db::MigrationTa
   RunContext context{db.sqlite_connection(), sink, options.modules,
                      options.config_engine_is_target};
   context.dialect = db.dialect();
+  context.pg = db.postgres_connection();
   context.enum_types_created = &enum_types_created;
   const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
   if (outcome.status == BodyStatus::failed) {

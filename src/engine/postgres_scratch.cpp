@@ -69,6 +69,7 @@ RunContext PostgresScratch::run_context(StatementSink& sink)
 {
   RunContext context{nullptr, sink};
   context.dialect = db::Dialect::postgresql;
+  context.pg = &m_db;
   return context;
 }
 

@@ -9,6 +9,7 @@
 #include "ops/orm.hpp"
 #include "ops/reflection.hpp"
 #include "ops/result_rows.hpp"
+#include "postgres/migration_target.hpp"
 #include "util/strings.hpp"
 
 #include <algorithm>
@@ -21,21 +22,6 @@ namespace miglint::ops {
 using namespace python;
 
 namespace {
-
-// Whether SQL text returns rows, judged by its first keyword (SELECT, WITH, VALUES, SHOW,
-// TABLE, EXPLAIN) or a RETURNING clause: what must be read back rather than only run.
-bool returns_rows_text(std::string_view sql)
-{
-  std::string upper;
-  for (char c : sql) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const auto first = upper.find_first_not_of(" \t\r\n(");
-  if (first == std::string::npos) return false;
-  const std::string_view head = std::string_view(upper).substr(first);
-  for (std::string_view word : {"SELECT", "WITH", "VALUES", "SHOW", "TABLE", "EXPLAIN"}) {
-    if (head.starts_with(word)) return true;
-  }
-  return upper.find("RETURNING") != std::string::npos;
-}
 
 std::shared_ptr<SqlExpression> expression(std::string sql, bool compound)
 {
@@ -547,14 +533,8 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
 std::optional<Stop> Interpreter::run_executable(const std::string& sql, const std::string& label,
                                                 Span span, const SelectedColumns& columns)
 {
-  if (!m_db) {
-    // Online on PostgreSQL nothing is read back: a statement that returns rows is a read
-    // the interpreter cannot answer there yet.
-    if (postgresql() && !m_offline && (!columns.keys.empty() || returns_rows_text(sql))) {
-      return postgresql_read(fmt::format("`{}`, which reads rows", text(span)), span);
-    }
-    return run_sql(sql, label, span);
-  }
+  if (m_pg) return run_postgresql_executable(sql, label, span, columns);
+  if (!m_db) return run_sql(sql, label, span);
   // A statement that returns rows is read here; anything else goes to the sink, which
   // runs it on the same connection.
   bool returns_rows = false;
@@ -572,6 +552,51 @@ std::optional<Stop> Interpreter::run_executable(const std::string& sql, const st
   if (!rows) return rows.stop();
   m_result = *rows;
   return std::nullopt;
+}
+
+std::optional<Stop> Interpreter::run_postgresql_executable(const std::string& sql,
+                                                           const std::string& label, Span span,
+                                                           const SelectedColumns& columns)
+{
+  // psycopg2 runs the text and says afterwards whether it returned rows.
+  const auto start = std::chrono::steady_clock::now();
+  auto rows = postgres::run_revision_query(*m_pg, sql);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  m_runs.push_back({label, span, ms});
+  if (!rows) return failure(rows.error().message, span, sql);
+  if (!rows->returned_rows) {
+    if (m_result && !m_result->returns_rows) m_result->rowcount += rows->affected;
+    return std::nullopt;
+  }
+  auto read = read_postgresql_rows(
+    *rows, columns, [this](unsigned type) { return postgresql_type_name(type); }, line_of(span));
+  if (!read) return read.stop();
+  m_result = *read;
+  return std::nullopt;
+}
+
+std::string Interpreter::postgresql_type_name(unsigned type_oid)
+{
+  if (auto known = m_pg_type_names.find(type_oid); known != m_pg_type_names.end()) {
+    return known->second;
+  }
+  auto rows = m_pg->query("SELECT typname FROM pg_catalog.pg_type WHERE oid = $1",
+                          {std::to_string(type_oid)});
+  std::string name = rows && !rows->values.empty() && rows->values[0][0] ? *rows->values[0][0] : "";
+  m_pg_type_names[type_oid] = name;
+  return name;
+}
+
+Flow<std::shared_ptr<ResultState>> Interpreter::read_select(const std::string& sql,
+                                                           const SelectedColumns& columns,
+                                                           Span span)
+{
+  if (m_db) return read_rows(*m_db, sql, columns, span, line_of(span));
+  auto rows = postgres::run_revision_query(*m_pg, sql);
+  if (!rows) return failure(rows.error().message, span, sql);
+  return read_postgresql_rows(
+    *rows, columns, [this](unsigned type) { return postgresql_type_name(type); }, line_of(span));
 }
 
 std::optional<Flow<Value>> Interpreter::attribute_database(const ObjectPtr& object,
@@ -688,7 +713,7 @@ Stop Interpreter::postgresql_read(const std::string& what, Span span)
 
 Flow<Value> Interpreter::executed_result(Span span)
 {
-  if (!m_db || !m_result) {
+  if (!can_read() || !m_result) {
     auto d = std::make_shared<DbData>();
     d->origin = fmt::format("the result of `{}` (line {})", text(span), line_of(span));
     return Value(ObjectPtr(d));
@@ -709,8 +734,7 @@ Flow<Value> Interpreter::call_metadata(MetaDataObj& meta, const std::string& nam
   if (auto stop = second_engine_read(bind && bind->as<ConnectionObj>()->second_engine, call.span)) {
     return *stop;
   }
-  if (!m_db && !m_offline) return postgresql_read("MetaData.reflect()", call.span);
-  if (!m_db) return unsupported("MetaData.reflect() without a database (offline)", call.span);
+  if (!can_read()) return unsupported("MetaData.reflect() without a database (offline)", call.span);
   if (const Value* views = args.kw("views"); views && truthy(*views)) {
     return unsupported("MetaData.reflect(views=True)", call.span);
   }
@@ -737,8 +761,8 @@ Flow<Value> Interpreter::call_metadata(MetaDataObj& meta, const std::string& nam
     if (std::any_of(meta.tables.begin(), meta.tables.end(), [&](const auto& t) { return t->name == n; })) {
       continue;
     }
-    auto reflected = reflect_table_clause(*m_db, n);
-    if (!reflected) return failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", n), call.span);
+    auto reflected = reflect_table_clause_of(n, call.span);
+    if (!reflected) return reflected.stop();
     meta.tables.push_back(*reflected);
   }
   return Value();
@@ -761,7 +785,7 @@ Flow<Value> Interpreter::metadata_attribute(MetaDataObj& meta, const std::string
 
 Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args, const Expr& call)
 {
-  if (!m_db && !m_offline) return postgresql_read(fmt::format("the inspector's {}()", name), call.span);
+  if (m_pg) return postgresql_inspector_call(name, args, call);
   if (!m_db) return unsupported("sa.inspect() without a database (offline)", call.span);
   auto rows = [&](const std::string& sql) -> Flow<std::vector<std::vector<std::string>>> {
     auto stmt = m_db->prepare(sql);
@@ -800,16 +824,8 @@ Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args,
   if (!reflected) {
     return failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", table), call.span);
   }
-  auto dict = [](std::vector<std::pair<std::string, Value>> items) {
-    auto d = std::make_shared<DictValue>();
-    for (auto& [k, v] : items) d->items.emplace_back(Value(k), std::move(v));
-    return Value(d);
-  };
-  auto strings = [](const std::vector<std::string>& names) {
-    std::vector<Value> out;
-    for (const auto& n : names) out.emplace_back(n);
-    return make_list(std::move(out));
-  };
+  const auto dict = make_dict;
+  const auto strings = make_string_list;
   auto optional_name = [](const std::string& n) { return n.empty() ? Value() : Value(n); };
   if (name == "get_columns") {
     std::vector<Value> out;
@@ -1348,12 +1364,11 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
       }
     }
     if (reflect) {
-      if (!m_db && !m_offline) return Flow<Value>(postgresql_read("sa.Table(autoload_with=...)", span));
-      if (!m_db) return Flow<Value>(unsupported("sa.Table(autoload_with=...) offline", span));
+      if (!can_read()) return Flow<Value>(unsupported("sa.Table(autoload_with=...) offline", span));
       const auto engine = autoload ? autoload->as<ConnectionObj>() : nullptr;
       if (auto stop = second_engine_read(engine && engine->second_engine, span)) return Flow<Value>(*stop);
-      auto reflected = reflect_table_clause(*m_db, t->name);
-      if (!reflected) return Flow<Value>(failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", t->name), span));
+      auto reflected = reflect_table_clause_of(t->name, span);
+      if (!reflected) return Flow<Value>(reflected.stop());
       for (const auto& c : (*reflected)->columns) {
         if (!table_column(*t, c->name)) t->columns.push_back(c);
       }
@@ -1375,6 +1390,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         if (kv.second.as<EnumMember>()) t->args.emplace_back(kv.first);
       }
       t->kwargs = args.kwargs;
+      t->enum_class = *a0->object();
       // Unnamed, the type takes the class's name in lower case (PostgreSQL's CREATE TYPE).
       if (!t->kwarg("name")) t->kwargs.emplace_back("name", Value(util::to_lower(cls->name)));
       return wrap(t);

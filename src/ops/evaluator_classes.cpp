@@ -3,6 +3,8 @@
 // model (a third-party class, SQLAlchemy's TypeDecorator) ends the lookup with an
 // `unsupported` Stop naming it, never with a guess.
 #include "ops/evaluator.hpp"
+#include "ops/py_modules.hpp"
+#include "ops/py_stdlib.hpp"
 
 #include <algorithm>
 
@@ -95,6 +97,11 @@ Flow<Value> Evaluator::builtin_type(const Value& v, const Expr& call)
   if (const ListValue* l = v.list()) return builtin_value(l->tuple ? "tuple" : "list");
   if (v.dict()) return builtin_value("dict");
   if (auto inst = v.as<InstanceValue>()) return Value(ObjectPtr(inst->cls));
+  // Standard-library values stand for their classes by name (type(v).__name__).
+  if (auto t = v.as<TemporalValue>()) return builtin_value(t->python_type().substr(9)); // "datetime."
+  if (v.as<DecimalValue>()) return builtin_value("Decimal");
+  if (v.as<UuidValue>()) return builtin_value("UUID");
+  if (v.as<BytesValue>()) return builtin_value("bytes");
   return unsupported(fmt::format("`{}` of {}, whose class miglint does not model", text(call.span),
                                  v.object() ? (*v.object())->describe() : type_name(v)),
                      call.span);

@@ -58,6 +58,8 @@ public:
     m_offline = offline;
   }
   bool postgresql() const { return m_dialect == db::Dialect::postgresql; }
+  // The PostgreSQL connection being migrated, for reads (null offline and on SQLite).
+  void set_postgres_connection(postgres::Connection* pg) { m_pg = pg; }
   // An identifier quoted as the dialect's SQLAlchemy preparer quotes it.
   std::string quote_name(std::string_view identifier) const;
   // op.* and batch_op.* calls interpreted.
@@ -158,6 +160,15 @@ private:
   std::optional<Flow<Value>> call_sql_construct(const std::string& path, const std::string& leaf,
                                                 CallArgs& args, const python::Expr& call);
   Flow<Value> inspector_call(const std::string& name, CallArgs& args, const python::Expr& call);
+  // The inspector on PostgreSQL (postgresql_inspector.cpp).
+  Flow<Value> postgresql_inspector_call(const std::string& name, CallArgs& args,
+                                        const python::Expr& call);
+  // A table of the database being migrated, reflected (NoSuchTableError when missing).
+  Flow<std::shared_ptr<TableClause>> reflect_table_clause_of(const std::string& table,
+                                                             python::Span span);
+  // Whether a PostgreSQL type exists, as SQLAlchemy's checkfirst asks.
+  Flow<bool> postgresql_type_exists(const std::string& name, const std::string& schema,
+                                    python::Span span);
   // meta.reflect(...), meta.tables, meta.sorted_tables (database.cpp).
   Flow<Value> call_metadata(MetaDataObj& meta, const std::string& name, CallArgs& args,
                             const python::Expr& call);
@@ -165,6 +176,15 @@ private:
   // Runs one rendered statement: one that returns rows is read into m_result (online).
   std::optional<Stop> run_executable(const std::string& sql, const std::string& label,
                                      python::Span span, const SelectedColumns& columns);
+  std::optional<Stop> run_postgresql_executable(const std::string& sql, const std::string& label,
+                                                python::Span span, const SelectedColumns& columns);
+  // Reads the rows of a select on the database being migrated (online only).
+  Flow<std::shared_ptr<ResultState>> read_select(const std::string& sql,
+                                                 const SelectedColumns& columns, python::Span span);
+  // Whether there is a database to read from (online on SQLite or PostgreSQL).
+  bool can_read() const { return m_db || m_pg; }
+  // A PostgreSQL type's name by oid, for types that are not built in.
+  std::string postgresql_type_name(unsigned type_oid);
   // Refuses a read through a second engine once the revision has run a statement.
   std::optional<Stop> second_engine_read(bool second_engine, python::Span span);
   // What the last execute() returned: its rows online, unknown data offline.
@@ -227,6 +247,8 @@ private:
 
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;
+  postgres::Connection* m_pg = nullptr;
+  std::map<unsigned, std::string> m_pg_type_names;
   db::Dialect m_dialect = db::Dialect::sqlite;
   bool m_offline = false;
   std::set<std::string> m_own_enum_types_created;

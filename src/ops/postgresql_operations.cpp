@@ -578,7 +578,14 @@ Flow<Value> Interpreter::postgresql_enum_ddl(const SqlType& type, const std::str
   // SQLAlchemy's mock connection skips the check.
   const Value* checkfirst = args.get(1, "checkfirst");
   if ((!checkfirst || truthy(*checkfirst)) && !m_offline) {
-    return postgresql_read(fmt::format("`{}` (checkfirst)", text(span)), span);
+    const Value* raw_name = type.kwarg("name");
+    const Value* schema = type.kwarg("schema");
+    if (!raw_name || !raw_name->str() || (schema && !schema->is_none() && !schema->str())) {
+      return unsupported(fmt::format("`{}` (checkfirst) of this type", text(span)), span);
+    }
+    auto exists = postgresql_type_exists(*raw_name->str(), schema && schema->str() ? *schema->str() : "", span);
+    if (!exists) return exists.stop();
+    if (*exists == (name == "create")) return Value(); // nothing to do
   }
   count_op();
   std::string sql = "DROP TYPE " + e->name;

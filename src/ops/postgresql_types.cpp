@@ -1,5 +1,6 @@
 // SQLAlchemy type -> PostgreSQL type text, as SQLAlchemy 1.4's PGTypeCompiler renders
 // it ("TIMESTAMP WITH TIME ZONE", "VARCHAR(5)[]", "INTERVAL DAY", a named ENUM).
+#include "ops/interpreter.hpp"
 #include "ops/postgresql_ddl.hpp"
 #include "ops/sa_objects.hpp"
 

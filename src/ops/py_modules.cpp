@@ -567,6 +567,11 @@ std::optional<Flow<Value>> stdlib_method(const ObjectPtr& self, const std::strin
       if (args.kw("timespec")) return std::nullopt;
       return Flow<Value>(Value(iso(*t, sep && sep->str() && sep->str()->size() == 1 ? (*sep->str())[0] : 'T')));
     }
+    if (name == "total_seconds" && t->kind == TemporalValue::Kind::timedelta && args.args.empty()) {
+      // Python divides the whole microseconds by 10**6.
+      const std::int64_t micro = (t->days * 86400 + t->seconds) * 1000000 + t->micro;
+      return Flow<Value>(Value(static_cast<double>(micro) / 1e6));
+    }
     if (name == "date" && t->kind == TemporalValue::Kind::datetime) {
       auto d = std::make_shared<TemporalValue>(*t);
       d->kind = TemporalValue::Kind::date;

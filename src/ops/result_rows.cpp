@@ -19,24 +19,12 @@ Value unknown(const std::string& what)
   return Value(ObjectPtr(d));
 }
 
-// Digits of `s` from `at`, exactly `n` of them.
-std::optional<int> digits(const std::string& s, std::size_t at, std::size_t n)
-{
-  if (at + n > s.size()) return std::nullopt;
-  int out = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
-    out = out * 10 + (s[i] - '0');
-  }
-  return out;
-}
-
 // SQLAlchemy's SQLite storage formats: "2020-01-02" and "2020-01-02 03:04:05[.123456]".
 // Other spellings are left unknown rather than parsed differently from SQLAlchemy.
 std::optional<Value> parse_temporal(const std::string& s, bool with_time)
 {
   auto t = std::make_shared<TemporalValue>();
-  auto y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
+  auto y = util::fixed_digits(s, 0, 4), mo = util::fixed_digits(s, 5, 2), d = util::fixed_digits(s, 8, 2);
   if (!y || !mo || !d || s[4] != '-' || s[7] != '-') return std::nullopt;
   t->year = *y, t->month = *mo, t->day = *d;
   if (!with_time) {
@@ -45,12 +33,12 @@ std::optional<Value> parse_temporal(const std::string& s, bool with_time)
     return Value(ObjectPtr(t));
   }
   if (s.size() != 19 && s.size() != 26) return std::nullopt;
-  auto h = digits(s, 11, 2), mi = digits(s, 14, 2), se = digits(s, 17, 2);
+  auto h = util::fixed_digits(s, 11, 2), mi = util::fixed_digits(s, 14, 2), se = util::fixed_digits(s, 17, 2);
   if (!h || !mi || !se || s[10] != ' ' || s[13] != ':' || s[16] != ':') return std::nullopt;
   t->kind = TemporalValue::Kind::datetime;
   t->hour = *h, t->minute = *mi, t->second = *se;
   if (s.size() == 26) {
-    auto us = digits(s, 20, 6);
+    auto us = util::fixed_digits(s, 20, 6);
     if (!us || s[19] != '.') return std::nullopt;
     t->microsecond = *us;
   }
@@ -87,7 +75,8 @@ std::optional<Value> processed(const Value& raw, const SqlType* type)
     if (auto s = raw.str()) return json_loads(*s);
     return std::nullopt;
   }
-  return std::nullopt; // Numeric (Decimal), Enum, Time, Interval, PickleType, ...
+  if (name == "ENUM" && type->enum_class) return enum_member_named(raw, *type);
+  return std::nullopt; // Numeric (Decimal), Enum of strings, Time, Interval, PickleType, ...
 }
 
 Value cell(const sqlite::Statement& stmt, int column)
@@ -149,6 +138,16 @@ std::vector<Value> take_all(ResultObj& r)
 
 } // namespace
 
+std::optional<Value> enum_member_named(const Value& raw, const SqlType& type)
+{
+  const auto* cls = dynamic_cast<const ClassValue*>(type.enum_class.get());
+  const auto* name = raw.str();
+  if (!cls || !name) return std::nullopt;
+  const Value* member = cls->attr(*name);
+  if (!member || !member->as<EnumMember>()) return std::nullopt; // LookupError in SQLAlchemy
+  return *member;
+}
+
 const Value* RowObj::find(const std::string& key) const
 {
   for (std::size_t i = 0; i < keys->size() && i < values.size(); ++i) {
@@ -167,6 +166,25 @@ std::string ResultObj::describe() const
   return "a CursorResult";
 }
 
+ResultKeys result_keys(const SelectedColumns& columns, const std::vector<std::string>& driver_names)
+{
+  ResultKeys out;
+  auto keys = std::make_shared<std::vector<std::string>>();
+  for (std::size_t at = 0; at < driver_names.size(); ++at) {
+    const bool named = at < columns.keys.size() && !columns.keys[at].empty();
+    out.anonymous = out.anonymous || (!named && !columns.keys.empty());
+    keys->push_back(named ? columns.keys[at] : driver_names[at]);
+  }
+  out.keys = keys;
+  return out;
+}
+
+Value unreproduced_cell(const std::string& key, std::uint32_t line, const std::string& as)
+{
+  return unknown(fmt::format("the column '{}' of a row read at line {}, as {} returns it", key,
+                             line, as));
+}
+
 Flow<std::shared_ptr<ResultState>> read_rows(sqlite::Connection& db, const std::string& sql,
                                              const SelectedColumns& columns, python::Span span,
                                              std::uint32_t line)
@@ -175,30 +193,24 @@ Flow<std::shared_ptr<ResultState>> read_rows(sqlite::Connection& db, const std::
   if (!stmt) return failure(stmt.error().message, span, sql);
   auto state = std::make_shared<ResultState>();
   state->returns_rows = true;
-  auto keys = std::make_shared<std::vector<std::string>>();
-  bool anonymous = false;
-  for (int i = 0; i < stmt->column_count(); ++i) {
-    const auto at = static_cast<std::size_t>(i);
-    const bool named = at < columns.keys.size() && !columns.keys[at].empty();
-    anonymous = anonymous || (!named && !columns.keys.empty());
-    keys->push_back(named ? columns.keys[at] : stmt->column_name(i));
-  }
-  state->keys = keys;
+  std::vector<std::string> names;
+  for (int i = 0; i < stmt->column_count(); ++i) names.push_back(stmt->column_name(i));
+  const ResultKeys keys = result_keys(columns, names);
+  state->keys = keys.keys;
   for (;;) {
     auto more = stmt->step();
     if (!more) return failure(more.error().message, span, sql);
     if (!*more) break;
     auto row = std::make_shared<RowObj>();
-    row->keys = keys;
-    row->anonymous_keys = anonymous;
+    row->keys = keys.keys;
+    row->anonymous_keys = keys.anonymous;
     for (int i = 0; i < stmt->column_count(); ++i) {
       const auto at = static_cast<std::size_t>(i);
       const SqlType* type = at < columns.types.size() ? columns.types[at].get() : nullptr;
       auto value = processed(cell(*stmt, i), type);
       row->values.push_back(value ? *value
-                                  : unknown(fmt::format("the column '{}' of a row read at line {}, "
-                                                        "as its type {} returns it",
-                                                        (*keys)[at], line, type->describe())));
+                                  : unreproduced_cell((*keys.keys)[at], line,
+                                                      "its type " + type->describe()));
     }
     state->rows.push_back(std::move(row));
   }

@@ -9,7 +9,10 @@
 
 #include "ops/evaluator.hpp"
 #include "ops/sa_objects.hpp"
+#include "postgres/connection.hpp"
 #include "sqlite/database.hpp"
+
+#include <functional>
 
 #include <memory>
 #include <string>
@@ -59,6 +62,27 @@ struct SelectedColumns {
 Flow<std::shared_ptr<ResultState>> read_rows(sqlite::Connection& db, const std::string& sql,
                                              const SelectedColumns& columns, python::Span span,
                                              std::uint32_t line);
+
+// The rows PostgreSQL returned, as SQLAlchemy 1.4 with psycopg2 makes them: psycopg2's
+// typecasters by column type (int, float, Decimal, bool, str, date/datetime/time/timedelta,
+// uuid.UUID, JSON decoded, one-dimensional arrays as lists), then the result processing of
+// the selected column's type. `type_name` names a type that is not built in (an enum, citext,
+// hstore), whose values psycopg2 returns as text unless SQLAlchemy registered a caster.
+Flow<std::shared_ptr<ResultState>> read_postgresql_rows(
+  const postgres::Rows& rows, const SelectedColumns& columns,
+  const std::function<std::string(unsigned)>& type_name, std::uint32_t line);
+
+// A result's keys: the select's own where it names them, else the driver's column names.
+struct ResultKeys {
+  std::shared_ptr<const std::vector<std::string>> keys;
+  bool anonymous = false; // some are SQLAlchemy's anonymous names
+};
+ResultKeys result_keys(const SelectedColumns& columns, const std::vector<std::string>& driver_names);
+// A cell whose value miglint cannot reproduce, as unknown data saying where it came from.
+Value unreproduced_cell(const std::string& key, std::uint32_t line, const std::string& as);
+// The member of an Enum type's Python enum class that SQLAlchemy makes of a stored name;
+// nullopt when the name is not one (SQLAlchemy raises LookupError).
+std::optional<Value> enum_member_named(const Value& raw, const SqlType& type);
 
 // result.<name>(...), scalars().<name>(...), row.<name>(...); nullopt when not a method
 // of it.

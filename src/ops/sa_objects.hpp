@@ -22,6 +22,8 @@ struct SqlType : Object {
   std::vector<Value> args;
   std::vector<std::pair<std::string, Value>> kwargs;
   bool known = true;
+  // sa.Enum(SomeEnumClass): rows hold member names, which SQLAlchemy turns into members.
+  ObjectPtr enum_class;
   std::string describe() const override { return name + "()"; }
   const Value* kwarg(std::string_view key) const;
 };

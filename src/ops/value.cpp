@@ -14,6 +14,19 @@ Value make_list(std::vector<Value> items, bool tuple)
   return Value(std::move(list));
 }
 
+Value make_string_list(const std::vector<std::string>& items)
+{
+  std::vector<Value> out(items.begin(), items.end());
+  return make_list(std::move(out));
+}
+
+Value make_dict(std::vector<std::pair<std::string, Value>> items)
+{
+  auto d = std::make_shared<DictValue>();
+  for (auto& [k, v] : items) d->items.emplace_back(Value(k), std::move(v));
+  return Value(std::move(d));
+}
+
 bool truthy(const Value& v)
 {
   if (v.is_none()) return false;
@@ -105,12 +118,27 @@ std::string to_str(const Value& v)
 std::string to_repr(const Value& v)
 {
   if (auto s = v.str()) {
-    std::string out = "'";
+    // Python quotes with ' unless the text has ' and no ", and escapes control characters.
+    const char quote = s->find('\'') != std::string::npos && s->find('"') == std::string::npos ? '"' : '\'';
+    std::string out(1, quote);
     for (char c : *s) {
-      if (c == '\'' || c == '\\') out += '\\';
-      out += c;
+      const auto u = static_cast<unsigned char>(c);
+      if (c == quote || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (u < 0x20 || u == 0x7f) {
+        out += fmt::format("\\x{:02x}", u);
+      } else {
+        out += c;
+      }
     }
-    return out + "'";
+    return out + quote;
   }
   return to_str(v);
 }

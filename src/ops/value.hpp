@@ -87,6 +87,9 @@ struct Value {
 };
 
 Value make_list(std::vector<Value> items, bool tuple = false);
+// A list of strings, and a dict with string keys in the order given.
+Value make_string_list(const std::vector<std::string>& items);
+Value make_dict(std::vector<std::pair<std::string, Value>> items);
 
 // Python truthiness for literal values; objects are true.
 bool truthy(const Value& v);

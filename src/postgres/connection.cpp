@@ -65,6 +65,35 @@ struct ResultFree {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultFree>;
 
+// What a statement returned: its rows as text, or the count of rows it changed.
+Rows rows_of(PGresult* result)
+{
+  Rows rows;
+  rows.returned_rows = PQresultStatus(result) == PGRES_TUPLES_OK;
+  const int fields = PQnfields(result);
+  for (int f = 0; f < fields; ++f) {
+    rows.columns.emplace_back(PQfname(result, f));
+    rows.type_oids.push_back(PQftype(result, f));
+  }
+  const int count = PQntuples(result);
+  for (int r = 0; r < count; ++r) {
+    std::vector<std::optional<std::string>> row;
+    for (int f = 0; f < fields; ++f) {
+      if (PQgetisnull(result, r, f) != 0) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(result, r, f),
+                                     static_cast<std::size_t>(PQgetlength(result, r, f))));
+      }
+    }
+    rows.values.push_back(std::move(row));
+  }
+  if (const char* tuples = PQcmdTuples(result); tuples != nullptr && *tuples != '\0') {
+    rows.affected = std::stoll(tuples);
+  }
+  return rows;
+}
+
 } // namespace
 
 void Connection::Closer::operator()(pg_conn* conn) const
@@ -106,16 +135,22 @@ model::Result<Connection> Connection::open(const Url& url)
 
 model::Result<void> Connection::exec(std::string_view sql)
 {
+  MIGLINT_TRY(run(sql));
+  return {};
+}
+
+model::Result<Rows> Connection::run(std::string_view sql)
+{
   if (m_echo != nullptr) {
     std::fputs(replayable_statement(sql, {}).c_str(), m_echo);
   }
   const std::string text(sql);
   ResultPtr result(PQexec(m_conn.get(), text.c_str()));
   const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
-    return {};
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+    return model::make_error(describe_result_error(result.get(), m_conn.get()));
   }
-  return model::make_error(describe_result_error(result.get(), m_conn.get()));
+  return rows_of(result.get());
 }
 
 model::Result<Rows> Connection::query(std::string_view sql,
@@ -135,29 +170,7 @@ model::Result<Rows> Connection::query(std::string_view sql,
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return model::make_error(describe_result_error(result.get(), m_conn.get()));
   }
-  Rows rows;
-  const int fields = PQnfields(result.get());
-  for (int f = 0; f < fields; ++f) {
-    rows.columns.emplace_back(PQfname(result.get(), f));
-    rows.types.emplace_back(std::to_string(PQftype(result.get(), f)));
-  }
-  const int count = PQntuples(result.get());
-  for (int r = 0; r < count; ++r) {
-    std::vector<std::optional<std::string>> row;
-    for (int f = 0; f < fields; ++f) {
-      if (PQgetisnull(result.get(), r, f) != 0) {
-        row.emplace_back(std::nullopt);
-      } else {
-        row.emplace_back(std::string(PQgetvalue(result.get(), r, f),
-                                     static_cast<std::size_t>(PQgetlength(result.get(), r, f))));
-      }
-    }
-    rows.values.push_back(std::move(row));
-  }
-  if (const char* tuples = PQcmdTuples(result.get()); tuples != nullptr && *tuples != '\0') {
-    rows.affected = std::stoll(tuples);
-  }
-  return rows;
+  return rows_of(result.get());
 }
 
 bool Connection::in_transaction() const

@@ -18,9 +18,10 @@ namespace miglint::postgres {
 // The rows of a query, as text (PostgreSQL's text output format); nullopt for NULL.
 struct Rows {
   std::vector<std::string> columns;
-  std::vector<std::string> types; // the columns' type names (int4, text, ...)
+  std::vector<unsigned> type_oids; // the columns' types (pg_type oids: 23 for int4, ...)
   std::vector<std::vector<std::optional<std::string>>> values;
-  std::int64_t affected = 0; // rows changed by an INSERT, UPDATE or DELETE
+  bool returned_rows = false; // a statement that returns rows (SELECT, ... RETURNING)
+  std::int64_t affected = 0;  // rows changed by an INSERT, UPDATE or DELETE
 };
 
 // One connection. Move-only; closed in the destructor. Every Error quotes the server's
@@ -38,6 +39,9 @@ public:
   // Runs SQL text with no parameters (several `;`-separated statements are allowed, as
   // psycopg2 allows them), ignoring any rows.
   model::Result<void> exec(std::string_view sql);
+  // Runs SQL text as psycopg2 does (several statements allowed) and returns what the last
+  // statement returned.
+  model::Result<Rows> run(std::string_view sql);
   // Runs one statement with `$1`-style text parameters and returns its rows.
   model::Result<Rows> query(std::string_view sql,
                             const std::vector<std::optional<std::string>>& params = {});

@@ -97,17 +97,24 @@ model::Result<void> MigrationTarget::commit()
   return m_db->exec("COMMIT");
 }
 
-model::Result<void> run_revision_statement(Connection& db, std::string_view sql)
+model::Result<Rows> run_revision_query(Connection& db, std::string_view sql)
 {
   if (std::string keyword = transaction_control_keyword(sql); !keyword.empty()) {
     return db::transaction_end_refusal(keyword);
   }
-  MIGLINT_TRY(db.exec(sql));
+  auto rows = db.run(sql);
+  MIGLINT_TRY(rows);
   if (!db.in_transaction()) {
     // Every statement of the text was checked above, so only a server-side surprise gets
     // here; say so rather than claim a rollback.
     return db::transaction_end_refusal("COMMIT");
   }
+  return rows;
+}
+
+model::Result<void> run_revision_statement(Connection& db, std::string_view sql)
+{
+  MIGLINT_TRY(run_revision_query(db, sql));
   return {};
 }
 

@@ -24,7 +24,7 @@ public:
   model::Result<void> rollback() override { return m_db->exec("ROLLBACK"); }
   model::Result<void> execute(std::string_view sql) override;
   void echo_statements(std::FILE* out) override { m_db->echo_statements(out); }
-  Connection& connection() { return *m_db; }
+  Connection* postgres_connection() override { return m_db.get(); }
 
 private:
   std::unique_ptr<Connection> m_db; // on the heap: the version table keeps its address
@@ -40,5 +40,8 @@ std::string transaction_control_keyword(std::string_view sql);
 // Runs a statement of a revision inside the transaction miglint opened, refusing one that
 // would end it; the Error's message is the server's own words.
 model::Result<void> run_revision_statement(Connection& db, std::string_view sql);
+// The same, returning what the statement returned (rows, or the count of rows changed), as
+// the revision's `connection.execute()` sees it.
+model::Result<Rows> run_revision_query(Connection& db, std::string_view sql);
 
 } // namespace miglint::postgres

@@ -163,4 +163,19 @@ int hex_digit_value(char c)
   return -1;
 }
 
+std::optional<int> fixed_digits(std::string_view text, std::size_t at, std::size_t count)
+{
+  if (at + count > text.size()) {
+    return std::nullopt;
+  }
+  int out = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return std::nullopt;
+    }
+    out = out * 10 + (text[i] - '0');
+  }
+  return out;
+}
+
 } // namespace miglint::util

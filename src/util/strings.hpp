@@ -1,6 +1,7 @@
 // Small string helpers shared by every layer; depends on nothing else in miglint.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,5 +28,8 @@ std::string sql_quoted_identifier(std::string_view name);
 
 // The value of a hex digit, or -1.
 int hex_digit_value(char c);
+// The number written by exactly `count` decimal digits of `text` from `at`; nullopt when
+// they are not all digits or `text` is too short.
+std::optional<int> fixed_digits(std::string_view text, std::size_t at, std::size_t count);
 
 } // namespace miglint::util
