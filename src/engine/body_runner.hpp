@@ -89,6 +89,9 @@ struct BodyOutcome {
   model::Span span;      // the failing statement; otherwise the body (or the revision id)
   std::vector<StatementRun> statements;
   std::set<FallbackType> fallback_types; // declared by name while this body ran
+  // Line of an autocommit_block() that committed the body's statements before it (the
+  // revision's transaction ended there, as in Alembic); 0 when none did.
+  std::uint32_t committed_at_line = 0;
 };
 
 // Everything a runner may use. `db` (SQLite) or `pg` (PostgreSQL) is the connection
@@ -116,6 +119,10 @@ struct RunContext {
   // Offline (`--sql`): statements are only collected. (On SQLite a null `db` also means
   // offline.)
   bool offline = false;
+  // op.get_context().autocommit_block() may commit the revision's transaction and run its
+  // statements outside one, as Alembic does (upgrade and downgrade on PostgreSQL; verify
+  // keeps its whole run in one transaction).
+  bool autocommit_blocks = false;
 };
 
 class BodyRunner {

@@ -24,7 +24,9 @@ std::string describe_heads(const std::vector<std::string>& heads)
 // Where a failed step left the database: the version rows read back after the rollback,
 // which is what `miglint current` says. The step's transaction is gone by then (SQLite
 // itself rolls back on some errors, SQLITE_FULL among them).
-std::string left_at(db::MigrationTarget& db, const graph::PlanStep& step)
+// `committed_at_line`: an autocommit_block() there committed the statements before it.
+std::string left_at(db::MigrationTarget& db, const graph::PlanStep& step,
+                    std::uint32_t committed_at_line = 0)
 {
   auto& table = db.versions();
   if (auto rolled_back = db.rollback(); !rolled_back) {
@@ -32,6 +34,12 @@ std::string left_at(db::MigrationTarget& db, const graph::PlanStep& step)
                        rolled_back.error().message, describe_heads(step.heads_before));
   }
   auto rows = table.heads();
+  if (committed_at_line != 0) {
+    return fmt::format("the revision's statements up to the end of its autocommit_block() (line "
+                       "{}) stay committed, as in Alembic; the rest was rolled back, and the "
+                       "version table still says {}",
+                       committed_at_line, describe_heads(rows ? *rows : step.heads_before));
+  }
   return fmt::format("the revision was rolled back; the database is at {}",
                      describe_heads(rows ? *rows : step.heads_before));
 }
@@ -41,7 +49,7 @@ std::string left_at(db::MigrationTarget& db, const graph::PlanStep& step)
 // file; a failure that belongs to no statement (COMMIT) points at the function.
 std::string step_failure(db::MigrationTarget& db, const model::Revision& rev, const graph::PlanStep& step,
                          std::size_t at, const std::string& message,
-                         const std::string& statement = {})
+                         const std::string& statement = {}, std::uint32_t committed_at_line = 0)
 {
   const std::string advice = db.failure_advice();
   const auto position = model::LineIndex(rev.file->text).position(at);
@@ -51,7 +59,7 @@ std::string step_failure(db::MigrationTarget& db, const model::Revision& rev, co
   if (!statement.empty()) {
     text += fmt::format("\n  {}", util::strip(statement));
   }
-  text += "\n" + left_at(db, step);
+  text += "\n" + left_at(db, step, committed_at_line);
   if (!advice.empty()) {
     text += "\n" + advice;
   }
@@ -96,26 +104,28 @@ Result<StepStatus> apply_step(const graph::RevisionGraph& graph, db::MigrationTa
                      options.config_engine_is_target};
   context.dialect = db.dialect();
   context.pg = db.postgres_connection();
+  context.autocommit_blocks = true;
   context.enum_types_created = &enum_types_created;
   const BodyOutcome outcome = runner_for(rev.format).run(rev, step.up, context);
   if (outcome.status == BodyStatus::failed) {
-    return model::make_error(step_failure(db, rev, step, outcome.span.begin,
-                                          outcome.message, outcome.statement));
+    return model::make_error(step_failure(db, rev, step, outcome.span.begin, outcome.message,
+                                          outcome.statement, outcome.committed_at_line));
   }
   if (outcome.status != BodyStatus::ok) {
     // Not run at all (e.g. an op miglint cannot execute): say "cannot", not "failed".
     const auto at = model::LineIndex(rev.file->text).position(outcome.span.begin);
     return model::make_error(fmt::format(
         "{}:{}:{}: error: cannot {} revision {}: {}\n{}", rev.path(), at.line, at.column,
-        step.up ? "upgrade" : "downgrade", rev.id, outcome.message, left_at(db, step)));
+        step.up ? "upgrade" : "downgrade", rev.id, outcome.message,
+        left_at(db, step, outcome.committed_at_line)));
   }
   if (auto done = apply_version_changes(table, step.changes); !done) {
     return model::make_error(step_failure(db, rev, step, function_offset(rev, step.up),
-                                          done.error().message));
+                                          done.error().message, {}, outcome.committed_at_line));
   }
   if (auto done = db.commit(); !done) {
     return model::make_error(step_failure(db, rev, step, function_offset(rev, step.up),
-                                          done.error().message));
+                                          done.error().message, {}, outcome.committed_at_line));
   }
   return StepStatus::applied;
 }

@@ -48,7 +48,8 @@ engine::BodyOutcome run_alembic_body(const model::Revision& rev, bool up,
   Interpreter interpreter(source, context.sink, context.db);
   interpreter.set_dialect(context.dialect, context.offline || (context.db == nullptr &&
                                                                 context.dialect == db::Dialect::sqlite));
-  interpreter.set_postgres_connection(context.offline ? nullptr : context.pg);
+  interpreter.set_postgres_connection(context.offline ? nullptr : context.pg,
+                                      context.autocommit_blocks);
   interpreter.set_modules(context.modules);
   interpreter.set_enum_types_created(context.enum_types_created);
   interpreter.set_config_engine_is_target(context.config_engine_is_target);
@@ -57,6 +58,7 @@ engine::BodyOutcome run_alembic_body(const model::Revision& rev, bool up,
   std::optional<Stop> stop = interpreter.run_function(*def);
   out.statements = interpreter.statements();
   out.fallback_types = interpreter.fallback_types();
+  out.committed_at_line = interpreter.committed_at_line();
   if (stats) {
     stats->op_calls += interpreter.op_calls();
   }

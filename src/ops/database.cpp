@@ -560,7 +560,7 @@ std::optional<Stop> Interpreter::run_postgresql_executable(const std::string& sq
 {
   // psycopg2 runs the text and says afterwards whether it returned rows.
   const auto start = std::chrono::steady_clock::now();
-  auto rows = postgres::run_revision_query(*m_pg, sql);
+  auto rows = postgres::run_revision_query(*m_pg, sql, m_in_autocommit_block);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   m_runs.push_back({label, span, ms});
@@ -593,7 +593,7 @@ Flow<std::shared_ptr<ResultState>> Interpreter::read_select(const std::string& s
                                                            Span span)
 {
   if (m_db) return read_rows(*m_db, sql, columns, span, line_of(span));
-  auto rows = postgres::run_revision_query(*m_pg, sql);
+  auto rows = postgres::run_revision_query(*m_pg, sql, m_in_autocommit_block);
   if (!rows) return failure(rows.error().message, span, sql);
   return read_postgresql_rows(
     *rows, columns, [this](unsigned type) { return postgresql_type_name(type); }, line_of(span));
@@ -914,14 +914,15 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
   if (std::dynamic_pointer_cast<ConnectionObj>(m.self) || std::dynamic_pointer_cast<MigrationContextObj>(m.self)) {
     const bool context = std::dynamic_pointer_cast<MigrationContextObj>(m.self) != nullptr;
     if (context && name == "autocommit_block") {
-      if (postgresql() && !m_offline) {
-        return Flow<Value>(unsupported("autocommit_block() on PostgreSQL (its statements run outside "
-                                       "the revision's transaction, which miglint does not do yet)",
+      if (postgresql() && !m_offline && !(m_pg && m_autocommit_blocks)) {
+        return Flow<Value>(unsupported("autocommit_block() in verify on PostgreSQL (verify keeps "
+                                       "its whole run in one transaction, which the block would end)",
                                        span));
       }
       auto c = std::make_shared<PassThroughContext>();
       c->what = "autocommit_block()";
       c->ends_script_transaction = postgresql() && m_offline;
+      c->ends_transaction = postgresql() && !m_offline;
       return Flow<Value>(Value(ObjectPtr(c)));
     }
     if (context && (name == "get_bind")) return Flow<Value>(Value(ObjectPtr(std::make_shared<ConnectionObj>())));

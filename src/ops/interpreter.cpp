@@ -1,4 +1,5 @@
 #include "ops/interpreter.hpp"
+#include "postgres/migration_target.hpp"
 #include "ops/orm.hpp"
 
 #include "ops/app_module.hpp"
@@ -81,7 +82,9 @@ std::string Interpreter::quote_name(std::string_view identifier) const
 std::optional<Stop> Interpreter::run_sql(const std::string& sql, std::string name, Span span)
 {
   const auto start = std::chrono::steady_clock::now();
-  auto done = m_sink.execute(sql);
+  // Inside an autocommit_block() there is no revision transaction for the sink to guard.
+  auto done = m_in_autocommit_block ? postgres::run_revision_statement(*m_pg, sql, true)
+                                    : m_sink.execute(sql);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   m_runs.push_back({std::move(name), span, ms});
@@ -243,6 +246,13 @@ Flow<Value> Interpreter::enter_context(const Value& manager, const Expr& expr)
     if (pass->ends_script_transaction) {
       if (auto stop = run_sql("COMMIT", pass->what, expr.span)) return *stop;
     }
+    if (pass->ends_transaction && !m_in_autocommit_block) {
+      // What the revision ran so far is committed, as Alembic commits it.
+      if (auto done = m_pg->exec("COMMIT"); !done) return failure(done.error().message, expr.span);
+      m_in_autocommit_block = true;
+      m_committed_at_line = line_of(expr.span);
+      pass->entered = true;
+    }
     return Value();
   }
   if (manager.as<ConnectionObj>()) {
@@ -265,6 +275,11 @@ std::optional<Stop> Interpreter::exit_context(const Value& manager, const Value&
   }
   if (auto pass = manager.as<PassThroughContext>(); pass && pass->ends_script_transaction) {
     return run_sql("BEGIN", pass->what, {});
+  }
+  if (auto pass = manager.as<PassThroughContext>(); pass && pass->entered) {
+    pass->entered = false;
+    m_in_autocommit_block = false;
+    if (auto done = m_pg->exec("BEGIN"); !done) return failure(done.error().message, {});
   }
   // `with Session(bind) as s:` closes the session (unflushed changes are lost);
   // `with s.begin():` commits.

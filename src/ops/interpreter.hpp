@@ -58,8 +58,15 @@ public:
     m_offline = offline;
   }
   bool postgresql() const { return m_dialect == db::Dialect::postgresql; }
-  // The PostgreSQL connection being migrated, for reads (null offline and on SQLite).
-  void set_postgres_connection(postgres::Connection* pg) { m_pg = pg; }
+  // The PostgreSQL connection being migrated, for reads (null offline and on SQLite), and
+  // whether autocommit_block() may end the revision's transaction on it.
+  void set_postgres_connection(postgres::Connection* pg, bool autocommit_blocks)
+  {
+    m_pg = pg;
+    m_autocommit_blocks = autocommit_blocks;
+  }
+  // The line of an autocommit_block() that committed the statements before it, or 0.
+  std::uint32_t committed_at_line() const { return m_committed_at_line; }
   // An identifier quoted as the dialect's SQLAlchemy preparer quotes it.
   std::string quote_name(std::string_view identifier) const;
   // op.* and batch_op.* calls interpreted.
@@ -248,6 +255,9 @@ private:
   engine::StatementSink& m_sink;
   sqlite::Connection* m_db;
   postgres::Connection* m_pg = nullptr;
+  bool m_autocommit_blocks = false;
+  bool m_in_autocommit_block = false; // statements run outside a transaction
+  std::uint32_t m_committed_at_line = 0;
   std::map<unsigned, std::string> m_pg_type_names;
   db::Dialect m_dialect = db::Dialect::sqlite;
   bool m_offline = false;

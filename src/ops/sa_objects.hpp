@@ -273,6 +273,10 @@ struct PassThroughContext : Object {
   // autocommit_block() in a PostgreSQL script: Alembic ends the transaction before the
   // block (COMMIT;) and begins another after it (BEGIN;).
   bool ends_script_transaction = false;
+  // autocommit_block() online on PostgreSQL: the revision's transaction is committed before
+  // the block, its statements run outside a transaction, and another begins after it.
+  bool ends_transaction = false;
+  bool entered = false; // the block is running (a nested one inside it ends nothing)
   std::string describe() const override { return what; }
 };
 

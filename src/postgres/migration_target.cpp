@@ -97,14 +97,14 @@ model::Result<void> MigrationTarget::commit()
   return m_db->exec("COMMIT");
 }
 
-model::Result<Rows> run_revision_query(Connection& db, std::string_view sql)
+model::Result<Rows> run_revision_query(Connection& db, std::string_view sql, bool outside_transaction)
 {
   if (std::string keyword = transaction_control_keyword(sql); !keyword.empty()) {
     return db::transaction_end_refusal(keyword);
   }
   auto rows = db.run(sql);
   MIGLINT_TRY(rows);
-  if (!db.in_transaction()) {
+  if (db.in_transaction() == outside_transaction) {
     // Every statement of the text was checked above, so only a server-side surprise gets
     // here; say so rather than claim a rollback.
     return db::transaction_end_refusal("COMMIT");
@@ -112,9 +112,9 @@ model::Result<Rows> run_revision_query(Connection& db, std::string_view sql)
   return rows;
 }
 
-model::Result<void> run_revision_statement(Connection& db, std::string_view sql)
+model::Result<void> run_revision_statement(Connection& db, std::string_view sql, bool outside_transaction)
 {
-  MIGLINT_TRY(run_revision_query(db, sql));
+  MIGLINT_TRY(run_revision_query(db, sql, outside_transaction));
   return {};
 }
 

@@ -39,9 +39,12 @@ std::string transaction_control_keyword(std::string_view sql);
 
 // Runs a statement of a revision inside the transaction miglint opened, refusing one that
 // would end it; the Error's message is the server's own words.
-model::Result<void> run_revision_statement(Connection& db, std::string_view sql);
+model::Result<void> run_revision_statement(Connection& db, std::string_view sql,
+                                           bool outside_transaction = false);
 // The same, returning what the statement returned (rows, or the count of rows changed), as
-// the revision's `connection.execute()` sees it.
-model::Result<Rows> run_revision_query(Connection& db, std::string_view sql);
+// the revision's `connection.execute()` sees it. `outside_transaction`: inside a revision's
+// autocommit_block(), where no transaction is open.
+model::Result<Rows> run_revision_query(Connection& db, std::string_view sql,
+                                       bool outside_transaction = false);
 
 } // namespace miglint::postgres

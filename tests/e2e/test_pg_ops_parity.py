@@ -280,8 +280,11 @@ PYTHON_ENUM = ["import enum",
                "                sa.Column('c', sa.Enum(Color), nullable=False))"]
 JSON_ROWS = ["op.create_table('docs', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('j', sa.JSON()))",
              "op.bulk_insert(sa.table('docs', sa.column('j', sa.JSON())), [{'j': {'a': [1, None]}}])"]
-AUTOCOMMIT = ["with op.get_context().autocommit_block():",
-              "    op.execute(\"ALTER TYPE shared ADD VALUE 'c'\")"]
+AUTOCOMMIT = ["op.create_table('t3', sa.Column('id', sa.Integer(), primary_key=True))",
+              "with op.get_context().autocommit_block():",
+              "    op.execute(\"ALTER TYPE shared ADD VALUE 'c'\")",
+              "    op.execute('CREATE INDEX CONCURRENTLY ix_t3 ON t3 (id)')",
+              "op.add_column('t3', sa.Column('n', sa.Integer()))"]
 
 
 def fixed_project(bodies):
@@ -333,7 +336,10 @@ class FixedProjects(unittest.TestCase):
 
     def test_autocommit_block(self):
         """Offline, Alembic ends the script's transaction around an autocommit block;
-        online, miglint does not run outside the revision's transaction yet and says so."""
+        online, the revision's transaction is committed before the block, the block runs
+        outside a transaction (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE), and the
+        rest runs in a new one, as with Alembic. A failure after the block leaves what was
+        committed, says so, and keeps the version row where it was."""
         with e2e.TempDir("miglint-pg-autocommit-") as tmp:
             project = fixed_project([SHARED_ENUM[0], AUTOCOMMIT])
             o = os.path.join(tmp, "o")
@@ -341,14 +347,32 @@ class FixedProjects(unittest.TestCase):
             expected = self.alembic(o, "upgrade", "head", "--sql")
             r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
             self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
-            m_db = SERVER.create_database("m")
-            m = os.path.join(tmp, "m")
-            project.write(m, SERVER.url(m_db))
-            r = e2e.run_miglint(["-C", m, "upgrade", "head", "--db", SERVER.url(m_db)])
+            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
+            for name, db in (("a", a_db), ("m", m_db)):
+                project.write(os.path.join(tmp, name), SERVER.url(db))
+            self.alembic(os.path.join(tmp, "a"), "upgrade", "head")
+            r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", "head", "--db", SERVER.url(m_db)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+            self.assertEqual(SERVER.psql("SELECT version_num FROM alembic_version", m_db).strip(), "f002")
+
+            failing = fixed_project([[
+                "op.create_table('before', sa.Column('id', sa.Integer(), primary_key=True))",
+                "with op.get_context().autocommit_block():",
+                "    op.execute('CREATE INDEX CONCURRENTLY ix_before ON before (id)')",
+                "op.create_table('after', sa.Column('id', sa.Integer(), primary_key=True))",
+                "op.execute('SELECT * FROM missing_table')"]])
+            f_db = SERVER.create_database("f")
+            f = os.path.join(tmp, "f")
+            failing.write(f, SERVER.url(f_db))
+            r = e2e.run_miglint(["-C", f, "upgrade", "head", "--db", SERVER.url(f_db)])
             self.assertEqual(r.returncode, 1, r.stderr)
-            self.assertRegex(r.stderr, r"f002_step\.py:\d+:\d+: error: cannot upgrade revision f002: .*autocommit_block")
-            # The first revision stays applied; the second left nothing behind.
-            self.assertEqual(SERVER.psql("SELECT version_num FROM alembic_version", m_db).strip(), "f001")
+            self.assertIn('relation "missing_table" does not exist', r.stderr)
+            self.assertRegex(r.stderr, r"up to the end of its autocommit_block\(\) \(line \d+\) stay committed")
+            tables = SERVER.psql("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class "
+                                 "WHERE relname IN ('before', 'ix_before', 'after')", f_db).strip()
+            self.assertEqual(tables, "before,ix_before")
+            self.assertEqual(SERVER.psql("SELECT count(*) FROM alembic_version", f_db).strip(), "0")
 
 
 # Reads inside revisions: values of every common type read back through text() and typed
