@@ -70,6 +70,7 @@ RunContext PostgresScratch::run_context(StatementSink& sink)
   RunContext context{nullptr, sink};
   context.dialect = db::Dialect::postgresql;
   context.pg = &m_db;
+  context.autocommit_blocks = true; // the round trip knows what a commit ends
   return context;
 }
 

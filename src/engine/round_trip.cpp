@@ -22,6 +22,11 @@ namespace miglint::engine {
 
 namespace {
 
+const char* const k_state_lost =
+  "an autocommit_block() committed while this revision was checked, and the database could "
+  "not be brought back to where the next revision starts: the revisions after it are not "
+  "reached";
+
 using model::Diagnostic;
 using model::Result;
 
@@ -172,7 +177,7 @@ public:
     for (const auto& step : plan->steps) {
       RevisionReport entry;
       entry.rev = step.rev;
-      if (descends_from_blocked(step.rev, blocked)) {
+      if (m_state_lost || descends_from_blocked(step.rev, blocked)) {
         blocked[step.rev] = true;
         entry.status = "not-reached";
         m_report.revisions.push_back(std::move(entry));
@@ -269,6 +274,7 @@ private:
                                const std::vector<graph::VersionChange>& changes,
                                const char* phase, RevisionReport& entry)
   {
+    const std::size_t commits = m_commits;
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_body"));
     const auto started = std::chrono::steady_clock::now();
     RunContext context = m_db.run_context(m_db.sink());
@@ -283,11 +289,21 @@ private:
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
     entry.phases.push_back(std::move(timing));
+    if (outcome.committed_at_line != 0) {
+      ++m_commits; // every savepoint open before the body is gone
+    }
+    const bool savepoint_kept = m_commits == commits;
     if (outcome.status == BodyStatus::ok) {
       MIGLINT_TRY(apply_version_changes(m_table, changes));
-      MIGLINT_TRY(m_db.exec("RELEASE miglint_body"));
-    } else {
+      if (savepoint_kept) {
+        MIGLINT_TRY(m_db.exec("RELEASE miglint_body"));
+      }
+    } else if (savepoint_kept) {
       MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_body; RELEASE miglint_body"));
+    } else {
+      // What the body committed stays, as it would on the real database.
+      MIGLINT_TRY(m_db.exec("ROLLBACK"));
+      MIGLINT_TRY(m_db.exec("BEGIN"));
     }
     return outcome;
   }
@@ -307,6 +323,7 @@ private:
     if (populated.empty()) {
       return std::optional<BodyOutcome>();
     }
+    const std::size_t commits = m_commits;
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_empty_tables"));
     bool emptied = true;
     for (const std::string& name : populated) {
@@ -319,6 +336,14 @@ private:
       if (again->status == BodyStatus::ok) {
         outcome = std::move(*again);
       }
+    }
+    if (m_commits != commits) {
+      // An autocommit_block() committed the emptied tables: the rows cannot come back.
+      if (!outcome && !m_state_lost) {
+        m_state_lost = true;
+        entry.notes.push_back(k_state_lost);
+      }
+      return outcome;
     }
     if (!outcome) {
       MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_empty_tables"));
@@ -397,8 +422,19 @@ private:
     }
     // Everything below is undone at the end, so the next revision starts from `after`
     // whatever this one did.
+    const std::size_t commits = m_commits;
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_round_trip"));
     auto checked = check_round_trip(rev, step, before, after, rows_before, entry);
+    if (m_commits != commits) {
+      // An autocommit_block() of the downgrade or of the second upgrade committed: nothing
+      // can be undone. A clean round trip left the database as the upgrade did; any other
+      // left it elsewhere, and the revisions after it cannot be verified from there.
+      if ((!checked || entry.status != "ok") && !m_state_lost) {
+        m_state_lost = true;
+        entry.notes.push_back(k_state_lost);
+      }
+      return checked;
+    }
     MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_round_trip; RELEASE miglint_round_trip"));
     return checked;
   }
@@ -554,6 +590,12 @@ private:
   db::VersionStore& m_table;
   RoundTripReport m_report;
   std::set<std::string> m_noted;
+  // Transactions a revision's autocommit_block() committed (PostgreSQL): each one ends
+  // every savepoint open before it.
+  std::size_t m_commits = 0;
+  // A committed block kept the database from being brought back to where the next
+  // revision must start: the rest is not reached.
+  bool m_state_lost = false;
 };
 
 } // namespace

@@ -285,6 +285,12 @@ Flow<std::vector<Value>> Interpreter::iterate_object(const ObjectPtr& object, co
   return Evaluator::iterate_object(object, expr);
 }
 
+std::optional<Flow<std::optional<Value>>> Interpreter::next_of_object(const ObjectPtr& object,
+                                                                      const Expr& expr)
+{
+  return next_result_item(object, expr.span);
+}
+
 Flow<Value> Interpreter::subscript_object(const ObjectPtr& object, const Value& key, const Expr& expr)
 {
   if (std::dynamic_pointer_cast<DbData>(object)) return Value(object);
@@ -915,8 +921,8 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     const bool context = std::dynamic_pointer_cast<MigrationContextObj>(m.self) != nullptr;
     if (context && name == "autocommit_block") {
       if (postgresql() && !m_offline && !(m_pg && m_autocommit_blocks)) {
-        return Flow<Value>(unsupported("autocommit_block() in verify on PostgreSQL (verify keeps "
-                                       "its whole run in one transaction, which the block would end)",
+        return Flow<Value>(unsupported("autocommit_block() where the revision's transaction must "
+                                       "not end",
                                        span));
       }
       auto c = std::make_shared<PassThroughContext>();

@@ -22,7 +22,7 @@ bool is_builtin_name(const std::string& n)
       "len", "str", "int", "float", "bool", "range", "list", "tuple", "dict", "print",
       "sorted", "enumerate", "zip", "min", "max", "set", "reversed", "repr", "any", "all",
       "sum", "abs", "round", "isinstance", "getattr", "hasattr", "setattr", "frozenset", "object",
-      "type", "super"};
+      "type", "super", "iter", "next"};
   return std::find_if(std::begin(k_names), std::end(k_names),
                       [&](const char* k) { return n == k; }) != std::end(k_names);
 }
@@ -431,6 +431,11 @@ Flow<std::vector<Value>> Evaluator::iterate_object(const ObjectPtr& object, cons
 {
   return unsupported(fmt::format("iteration over {} (`{}`)", object->describe(), text(expr.span)),
                      expr.span);
+}
+
+std::optional<Flow<std::optional<Value>>> Evaluator::next_of_object(const ObjectPtr&, const Expr&)
+{
+  return std::nullopt;
 }
 
 Flow<Value> Evaluator::subscript_object(const ObjectPtr& object, const Value& key, const Expr& expr)
@@ -1043,6 +1048,11 @@ Flow<std::vector<Value>> Evaluator::iterate(const Value& v, const Expr& expr)
       if (auto m = kv.second.as<EnumMember>(); m && m->name == kv.first) members.push_back(kv.second);
     }
     return members;
+  }
+  if (auto it = v.as<IteratorValue>()) {
+    std::vector<Value> rest(it->items.begin() + static_cast<std::ptrdiff_t>(it->next), it->items.end());
+    it->next = it->items.size();
+    return rest;
   }
   if (const ObjectPtr* o = v.object()) return iterate_object(*o, expr);
   return unsupported(fmt::format("iteration over {} (`{}`)", type_name(v), text(expr.span)),
@@ -1940,6 +1950,31 @@ Flow<Value> Evaluator::call_builtin(const std::string& name, CallArgs& args, con
     if (args.args.empty() && args.kwargs.empty()) return Value();
     return failure("TypeError: object.__init__() takes exactly one argument (the instance to initialize)",
                    call.span);
+  }
+  if (name == "iter" && first && args.args.size() == 1) {
+    // A result is its own iterator: next() takes rows from its cursor.
+    if (const ObjectPtr* o = first->object(); o && is_own_iterator(*o)) return *first;
+    auto items = iterate(*first, call);
+    if (!items) return items.stop();
+    auto it = std::make_shared<IteratorValue>();
+    it->items = std::move(*items);
+    return Value(ObjectPtr(it));
+  }
+  if (name == "next" && first && args.args.size() <= 2 && args.kwargs.empty()) {
+    std::optional<Value> item;
+    if (auto it = first->as<IteratorValue>()) {
+      if (it->next < it->items.size()) item = it->items[it->next++];
+    } else if (const ObjectPtr* o = first->object()) {
+      auto taken = next_of_object(*o, call);
+      if (!taken) return unsupported(fmt::format("next() of {}", (*o)->describe()), call.span);
+      if (!*taken) return taken->stop();
+      item = **taken;
+    } else {
+      return failure(fmt::format("TypeError: '{}' object is not an iterator", type_name(*first)), call.span);
+    }
+    if (item) return *item;
+    if (args.args.size() == 2) return args.args[1];
+    return failure("StopIteration", call.span);
   }
   if (name == "len" && first) {
     if (auto s = first->str()) return Value(static_cast<std::int64_t>(s->size()));

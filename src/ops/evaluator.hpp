@@ -179,6 +179,11 @@ protected:
   virtual std::optional<Stop> check_known(const Value& v, const python::Expr& expr,
                                           std::string_view use);
   virtual Flow<std::vector<Value>> iterate_object(const ObjectPtr& object, const python::Expr& expr);
+  // Whether iter() of the object is the object itself (a database result), and next() of
+  // such an object: its next item, or nullopt when it has none left; nullopt for others.
+  virtual bool is_own_iterator(const ObjectPtr&) const { return false; }
+  virtual std::optional<Flow<std::optional<Value>>> next_of_object(const ObjectPtr& object,
+                                                                   const python::Expr& expr);
   virtual Flow<Value> subscript_object(const ObjectPtr& object, const Value& key,
                                        const python::Expr& expr);
 
@@ -341,6 +346,13 @@ Value bind_to_instance(const Value& self, const Value& attribute);
 struct LiteralReceiver : Object {
   Value value;
   std::string describe() const override { return type_name(value); }
+};
+
+// iter(x) of a list, a dict, a string or a set: the items not taken by next() yet.
+struct IteratorValue : Object {
+  std::vector<Value> items;
+  std::size_t next = 0;
+  std::string describe() const override { return "an iterator"; }
 };
 
 // A builtin such as len or range (one shared object per name, so that `type(x) is int`

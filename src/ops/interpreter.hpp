@@ -124,6 +124,12 @@ protected:
   std::optional<Stop> check_known(const Value& v, const python::Expr& expr,
                                   std::string_view use) override;
   Flow<std::vector<Value>> iterate_object(const ObjectPtr& object, const python::Expr& expr) override;
+  bool is_own_iterator(const ObjectPtr& object) const override
+  {
+    return std::dynamic_pointer_cast<ResultObj>(object) != nullptr;
+  }
+  std::optional<Flow<std::optional<Value>>> next_of_object(const ObjectPtr& object,
+                                                           const python::Expr& expr) override;
   Flow<Value> subscript_object(const ObjectPtr& object, const Value& key,
                                const python::Expr& expr) override;
   std::optional<Stop> assign_attribute(const ObjectPtr& object, const std::string& name,

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <map>
 
 namespace miglint::ops {
 
@@ -101,6 +102,48 @@ const Object* unserializable(const Value& v)
     }
   }
   return nullptr;
+}
+
+// The required parameters of Alembic 1.8's op.* functions that a call leaves out, which
+// Python refuses with a TypeError before Alembic runs anything.
+std::vector<std::string> missing_op_arguments(const std::string& name, const CallArgs& args)
+{
+  static const std::map<std::string, std::vector<std::string>> k_required = {
+    {"create_table", {"table_name"}},
+    {"drop_table", {"table_name"}},
+    {"add_column", {"table_name", "column"}},
+    {"drop_column", {"table_name", "column_name"}},
+    {"alter_column", {"table_name", "column_name"}},
+    {"rename_table", {"old_table_name", "new_table_name"}},
+    {"create_index", {"index_name", "table_name", "columns"}},
+    {"drop_index", {"index_name"}},
+    {"create_unique_constraint", {"constraint_name", "table_name", "columns"}},
+    {"create_primary_key", {"constraint_name", "table_name", "columns"}},
+    {"create_check_constraint", {"constraint_name", "table_name", "condition"}},
+    {"create_foreign_key",
+     {"constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"}},
+    {"drop_constraint", {"constraint_name", "table_name"}},
+    {"execute", {"sqltext"}},
+    {"bulk_insert", {"table", "rows"}},
+  };
+  std::vector<std::string> missing;
+  auto it = k_required.find(name);
+  if (it == k_required.end()) return missing;
+  for (std::size_t i = 0; i < it->second.size(); ++i) {
+    if (!args.get(i, it->second[i])) missing.push_back(it->second[i]);
+  }
+  return missing;
+}
+
+// Python's list of names in a TypeError: 'a', 'a' and 'b', 'a', 'b', and 'c'.
+std::string python_name_list(const std::vector<std::string>& names)
+{
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += names.size() == 2 ? " and " : (i + 1 == names.size() ? ", and " : ", ");
+    out += "'" + names[i] + "'";
+  }
+  return out;
 }
 
 } // namespace
@@ -195,6 +238,12 @@ Flow<Value> Interpreter::call_op(const std::string& name, CallArgs& args, const 
   }
   if (name == "get_bind") {
     return Value(ObjectPtr(std::make_shared<ConnectionObj>()));
+  }
+  if (auto missing = missing_op_arguments(name, args); !missing.empty()) {
+    return failure(fmt::format("TypeError: {}() missing {} required positional argument{}: {}", name,
+                               missing.size(), missing.size() == 1 ? "" : "s",
+                               python_name_list(missing)),
+                   span);
   }
   if (postgresql() && is_postgresql_native_op(name)) return call_postgresql_op(name, args, call);
   count_op();

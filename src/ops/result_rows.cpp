@@ -324,6 +324,16 @@ std::optional<Flow<Value>> result_attribute(const ObjectPtr& object, const std::
       fmt::format("AttributeError: Could not locate column in row for column '{}'", name), span));
 }
 
+std::optional<Flow<std::optional<Value>>> next_result_item(const ObjectPtr& object, python::Span span)
+{
+  auto r = std::dynamic_pointer_cast<ResultObj>(object);
+  if (!r) return std::nullopt;
+  auto& st = *r->state;
+  if (!st.returns_rows) return Flow<std::optional<Value>>(failure(k_no_rows, span));
+  if (st.next >= st.rows.size()) return Flow<std::optional<Value>>(std::optional<Value>());
+  return Flow<std::optional<Value>>(std::optional<Value>(item_of(*r, st.rows[st.next++])));
+}
+
 std::optional<Flow<std::vector<Value>>> iterate_result(const ObjectPtr& object, python::Span span)
 {
   if (auto row = std::dynamic_pointer_cast<RowObj>(object)) return Flow<std::vector<Value>>(row->values);

@@ -91,6 +91,9 @@ std::optional<Flow<Value>> call_result(const ObjectPtr& self, const std::string&
 // result.rowcount, row.name, row._mapping, ...; nullopt when `object` is neither.
 std::optional<Flow<Value>> result_attribute(const ObjectPtr& object, const std::string& name,
                                             python::Span span);
+// next(result): its next row (or scalar, or mapping), nullopt when none is left; nullopt
+// (outside) for other objects.
+std::optional<Flow<std::optional<Value>>> next_result_item(const ObjectPtr& object, python::Span span);
 // Iteration over a result (consuming it) or a row; nullopt for other objects.
 std::optional<Flow<std::vector<Value>>> iterate_result(const ObjectPtr& object, python::Span span);
 // row[0], row[-1], row["name"]; nullopt for other objects.

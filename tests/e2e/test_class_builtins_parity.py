@@ -164,11 +164,20 @@ def upgrade():
         conn.execute(items.update().where(items.c.id == row.id).values(label=label, info=info))
     conn.execute(items.insert().values(id=4, kind="x", name=describe([1]), qty=None,
                                        label=Formatter(3).kind(), info=describe(1.5)))
+    # iter() and next(): of a list, and of a result, which keeps the rows not taken yet.
+    count = next(iter(conn.execute(sa.text("SELECT COUNT(id) FROM items"))))[0]
+    ordered = conn.execute(sa.text("SELECT name FROM items ORDER BY id"))
+    first = next(ordered)
+    names = iter([r[0] for r in ordered.fetchall()])
+    second = next(names)
+    missing = next(iter([]), "none")
+    conn.execute(items.insert().values(id=5, kind="y", name="%d %s %s %s" % (count, first.name, second, missing),
+                                       qty=None, label=repr("it's"), info=repr('say "hi" it\\'s')))
 
 
 def downgrade():
     conn = op.get_bind()
-    conn.execute(sa.text("DELETE FROM items WHERE id = 4"))
+    conn.execute(sa.text("DELETE FROM items WHERE id IN (4, 5)"))
     with op.batch_alter_table("items") as batch_op:
         batch_op.drop_column("info")
         batch_op.drop_column("label")

@@ -375,6 +375,39 @@ class FixedProjects(unittest.TestCase):
             self.assertEqual(SERVER.psql("SELECT count(*) FROM alembic_version", f_db).strip(), "0")
 
 
+class MissingArguments(unittest.TestCase):
+    def test_an_op_missing_a_required_argument_fails_as_in_alembic(self):
+        """op.drop_constraint('name') without its table is Python's TypeError in Alembic:
+        the downgrade fails there, and miglint's fails with the same words (verify calls it
+        downgrade-failed, not unverifiable)."""
+        with e2e.TempDir("miglint-pg-args-") as tmp:
+            up = ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))",
+                  "op.create_check_constraint('ck_t_id', 't', 'id > 0')"]
+            project = pgopsgen.Project(0, [("f001", None, up, ["op.drop_constraint('ck_t_id')"])])
+            message = "TypeError: drop_constraint() missing 1 required positional argument: 'table_name'"
+            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
+            for name, db in (("a", a_db), ("m", m_db)):
+                project.write(os.path.join(tmp, name), SERVER.url(db))
+            env = dict(e2e.alembic_env(), SQLALCHEMY_SILENCE_UBER_WARNING="1")
+            for args in (["upgrade", "head"], ["downgrade", "base"]):
+                a = subprocess.run([e2e.python_for_alembic(), "-m", "alembic"] + args, cwd=os.path.join(tmp, "a"),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                r = e2e.run_miglint(["-C", os.path.join(tmp, "m")] + args + ["--db", SERVER.url(m_db)])
+                if args[0] == "upgrade":
+                    self.assertEqual((a.returncode, r.returncode), (0, 0), a.stderr + r.stderr)
+                else:
+                    self.assertNotEqual(a.returncode, 0)
+                    self.assertIn(message, a.stderr)
+                    self.assertEqual(r.returncode, 1, r.stderr)
+                    self.assertIn(message, r.stderr)
+            self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+            r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "--format", "json", "verify",
+                                 "--db", SERVER.url(m_db)])
+            self.assertEqual(r.returncode, 1, r.stderr)
+            statuses = [x["status"] for x in json.loads(r.stdout)["revisions"]]
+            self.assertEqual(statuses, ["downgrade-failed"])
+
+
 # Reads inside revisions: values of every common type read back through text() and typed
 # selects, the inspector, reflection and enum checkfirst. Each revision writes what it saw
 # (str() and type name of every value) into a `report` table, compared between Alembic and
