@@ -123,6 +123,8 @@ std::vector<std::string> missing_op_arguments(const std::string& name, const Cal
     {"create_foreign_key",
      {"constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"}},
     {"drop_constraint", {"constraint_name", "table_name"}},
+    {"create_table_comment", {"table_name", "comment"}},
+    {"drop_table_comment", {"table_name"}},
     {"execute", {"sqltext"}},
     {"bulk_insert", {"table", "rows"}},
   };

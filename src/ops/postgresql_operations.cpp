@@ -210,7 +210,8 @@ bool is_postgresql_native_op(std::string_view name)
                               "alter_column", "create_index", "drop_index", "create_foreign_key",
                               "create_unique_constraint", "create_primary_key", "create_check_constraint",
                               "drop_constraint", "bulk_insert", "batch_alter_table",
-                              "create_exclude_constraint"}) {
+                              "create_exclude_constraint", "create_table_comment",
+                              "drop_table_comment"}) {
     if (name == op) return true;
   }
   return false;
@@ -251,6 +252,18 @@ Flow<Value> Interpreter::call_postgresql_op(const std::string& name, CallArgs& a
     auto table = table_at(0, "table_name");
     if (!table) return unsupported("op.drop_table without a literal table name", span);
     return run("DROP TABLE " + *table);
+  }
+  if (name == "create_table_comment" || name == "drop_table_comment") {
+    count_op();
+    auto table = table_at(0, "table_name");
+    if (!table) return unsupported(fmt::format("op.{} without a literal table name", name), span);
+    std::optional<std::string> comment; // drop: IS NULL
+    if (name == "create_table_comment") {
+      const std::string* text = pg_str(args, 1, "comment");
+      if (!text) return unsupported("op.create_table_comment without a literal comment", span);
+      comment = *text;
+    }
+    return run(fmt::format("COMMENT ON TABLE {} IS {}", *table, pg_comment_literal(comment)));
   }
   if (name == "rename_table") {
     count_op();

@@ -107,7 +107,7 @@ bool parse_clock(std::string_view s, std::size_t at, TemporalValue& t)
 
 // PostgreSQL's ISO output: "2020-01-02", "03:04:05.25", "2020-01-02 03:04:05.25". A BC
 // date or infinity is left unknown.
-std::optional<Value> pg_temporal(std::string_view s, TemporalValue::Kind kind)
+std::optional<Value> text_temporal(std::string_view s, TemporalValue::Kind kind)
 {
   auto t = std::make_shared<TemporalValue>();
   t->kind = kind;
@@ -132,7 +132,7 @@ std::optional<Value> pg_temporal(std::string_view s, TemporalValue::Kind kind)
 
 // PostgreSQL's default interval output ("1 year 2 mons -3 days +04:05:06.5"), as psycopg2
 // reads it: a year is 365 days, a month 30.
-std::optional<Value> pg_interval(std::string_view s)
+std::optional<Value> text_interval(std::string_view s)
 {
   std::int64_t days = 0;
   std::int64_t micro = 0;
@@ -192,7 +192,7 @@ std::optional<Value> pg_interval(std::string_view s)
   return Value(ObjectPtr(t));
 }
 
-std::optional<Value> pg_float(std::string_view s)
+std::optional<Value> text_float(std::string_view s)
 {
   if (s == "NaN")
     return Value(std::numeric_limits<double>::quiet_NaN());
@@ -207,7 +207,7 @@ std::optional<Value> pg_float(std::string_view s)
   return Value(d);
 }
 
-std::optional<Value> pg_uuid(std::string_view s)
+std::optional<Value> text_uuid(std::string_view s)
 {
   auto u = std::make_shared<UuidValue>();
   for (char c : s) {
@@ -223,7 +223,7 @@ std::optional<Value> pg_uuid(std::string_view s)
 }
 
 // bytea in PostgreSQL's hex output ("\x0aff").
-std::optional<Value> pg_bytes(std::string_view s)
+std::optional<Value> text_bytes(std::string_view s)
 {
   if (!s.starts_with("\\x") || s.size() % 2 != 0)
     return std::nullopt;
@@ -237,7 +237,7 @@ std::optional<Value> pg_bytes(std::string_view s)
   return Value(ObjectPtr(b));
 }
 
-std::optional<Value> pg_scalar(std::string_view s, unsigned type);
+std::optional<Value> text_scalar(std::string_view s, unsigned type);
 
 // Whether psycopg2 (as SQLAlchemy sets it up) has a caster for the built-in `type`; the
 // others come back as their text.
@@ -279,7 +279,7 @@ bool has_caster(unsigned type)
 
 // A one-dimensional array literal ("{1,2,NULL}", "{\"a b\",c}"); nested arrays and
 // explicit bounds are left unknown.
-std::optional<Value> pg_array(std::string_view s, unsigned element)
+std::optional<Value> text_array(std::string_view s, unsigned element)
 {
   if (s.size() < 2 || s.front() != '{' || s.back() != '}')
     return std::nullopt;
@@ -310,7 +310,7 @@ std::optional<Value> pg_array(std::string_view s, unsigned element)
     if (!quoted && item == "NULL") {
       items.emplace_back();
     } else {
-      auto v = pg_scalar(item, element);
+      auto v = text_scalar(item, element);
       if (!v)
         return std::nullopt;
       items.push_back(*v);
@@ -323,7 +323,7 @@ std::optional<Value> pg_array(std::string_view s, unsigned element)
 }
 
 // psycopg2's value of a built-in type's text; nullopt when miglint does not reproduce it.
-std::optional<Value> pg_scalar(std::string_view s, unsigned type)
+std::optional<Value> text_scalar(std::string_view s, unsigned type)
 {
   switch (type) {
   case oid::boolean:
@@ -340,7 +340,7 @@ std::optional<Value> pg_scalar(std::string_view s, unsigned type)
   }
   case oid::float4:
   case oid::float8:
-    return pg_float(s);
+    return text_float(s);
   case oid::numeric: {
     auto d = std::make_shared<DecimalValue>();
     d->text = std::string(s);
@@ -356,15 +356,15 @@ std::optional<Value> pg_scalar(std::string_view s, unsigned type)
   case oid::jsonb:
     return json_loads(std::string(s));
   case oid::uuid:
-    return pg_uuid(s);
+    return text_uuid(s);
   case oid::date:
-    return pg_temporal(s, TemporalValue::Kind::date);
+    return text_temporal(s, TemporalValue::Kind::date);
   case oid::time:
-    return pg_temporal(s, TemporalValue::Kind::time);
+    return text_temporal(s, TemporalValue::Kind::time);
   case oid::timestamp:
-    return pg_temporal(s, TemporalValue::Kind::datetime);
+    return text_temporal(s, TemporalValue::Kind::datetime);
   case oid::interval:
-    return pg_interval(s);
+    return text_interval(s);
   // Time-zone-aware values (tzinfo), bytea (a memoryview), ranges: not reproduced.
   case oid::timestamptz:
   case oid::timetz:
@@ -374,7 +374,7 @@ std::optional<Value> pg_scalar(std::string_view s, unsigned type)
     break;
   }
   if (auto element = array_element(type))
-    return pg_array(s, *element);
+    return text_array(s, *element);
   return std::nullopt;
 }
 
@@ -403,7 +403,7 @@ std::optional<Value> pg_processed(const Value& raw, std::string_view text, const
     if (auto i = raw.integer())
       return Value(static_cast<double>(*i));
     if (raw.as<DecimalValue>())
-      return pg_float(text);
+      return text_float(text);
     return raw.floating() ? std::optional<Value>(raw) : std::nullopt;
   };
   if (name == "NUMERIC" || name == "DECIMAL") {
@@ -475,12 +475,12 @@ read_postgresql_rows(const postgres::Rows& rows, const SelectedColumns& columns,
       const unsigned column_type = rows.type_oids[at];
       if (column_type == oid::bytea && type) {
         // psycopg2's memoryview, which SQLAlchemy's binary types turn into bytes.
-        auto bytes = pg_binary_type(*type) ? pg_bytes(text) : std::nullopt;
+        auto bytes = pg_binary_type(*type) ? text_bytes(text) : std::nullopt;
         row->values.push_back(bytes ? *bytes
                                     : unreproduced_cell(key, line, "its type " + type->describe()));
         continue;
       }
-      std::optional<Value> raw = as_text[at] ? Value(text) : pg_scalar(text, column_type);
+      std::optional<Value> raw = as_text[at] ? Value(text) : text_scalar(text, column_type);
       if (!raw) {
         row->values.push_back(
             unreproduced_cell(key, line, fmt::format("psycopg2 (type oid {})", column_type)));

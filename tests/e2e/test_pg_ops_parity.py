@@ -334,6 +334,30 @@ class FixedProjects(unittest.TestCase):
             self.assertNotEqual(a.returncode, 0)
             self.assertIn("No literal value renderer is available", a.stderr)
 
+    def test_table_comments(self):
+        """op.create_table_comment / drop_table_comment write COMMENT ON TABLE as Alembic
+        does, online and offline."""
+        with e2e.TempDir("miglint-pg-comment-") as tmp:
+            project = fixed_project([
+                ["op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))",
+                 "op.create_table_comment('t', \"it's t\", existing_comment=None, schema=None)"],
+                ["op.drop_table_comment('t', existing_comment=\"it's t\")",
+                 "op.create_table_comment('t', 'again')"]])
+            o = os.path.join(tmp, "o")
+            project.write(o, OFFLINE_URL)
+            expected = self.alembic(o, "upgrade", "head", "--sql")
+            r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
+            self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
+            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
+            for name, db in (("a", a_db), ("m", m_db)):
+                project.write(os.path.join(tmp, name), SERVER.url(db))
+            for target in ("f001", "head"):
+                self.alembic(os.path.join(tmp, "a"), "upgrade", target)
+                r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", target, "--db", SERVER.url(m_db)])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+            self.assertEqual(SERVER.psql("SELECT obj_description('t'::regclass, 'pg_class')", m_db).strip(), "again")
+
     def test_autocommit_block(self):
         """Offline, Alembic ends the script's transaction around an autocommit block;
         online, the revision's transaction is committed before the block, the block runs
