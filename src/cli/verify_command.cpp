@@ -299,11 +299,6 @@ int run_verify(const GlobalOptions& global, const VerifyOptions& options)
       return fail(created.error().message, 2);
     }
     pg_database.emplace(std::move(*created));
-    if (rt.seed_rows > 0) {
-      // A check that did not run is said so: --rows has no effect here yet.
-      std::fprintf(stderr, "miglint: note: sample rows are not generated on PostgreSQL; rows "
-                           "are compared as the revisions themselves write them\n");
-    }
     auto begun = engine::PostgresScratch::begin(pg_database->connection(), rt.version_table);
     if (!begun) {
       return fail(begun.error().message, 2);

@@ -1,4 +1,6 @@
 #include "engine/postgres_scratch.hpp"
+#include "postgres/deferred_checks.hpp"
+#include "postgres/row_seeder.hpp"
 
 #include <fmt/format.h>
 
@@ -48,21 +50,68 @@ model::Result<void> PostgresScratch::RevisionSink::execute(std::string_view sql)
 }
 
 PostgresScratch::PostgresScratch(postgres::Connection& db, const std::string& version_table)
-  : m_db(db), m_table(db, version_table), m_sink(db)
+    : m_db(db), m_table(db, version_table), m_sink(db)
 {
 }
 
-model::Result<std::unique_ptr<PostgresScratch>> PostgresScratch::begin(
-    postgres::Connection& db, const std::string& version_table)
+model::Result<std::unique_ptr<PostgresScratch>>
+PostgresScratch::begin(postgres::Connection& db, const std::string& version_table)
 {
   MIGLINT_TRY(db.exec("BEGIN"));
   return std::unique_ptr<PostgresScratch>(new PostgresScratch(db, version_table));
 }
 
-model::Result<void> PostgresScratch::delete_rows(const std::string& table)
+model::Result<void> PostgresScratch::delete_rows(const std::vector<std::string>& tables)
 {
-  // Tables are named here as the snapshot quoted them ("public"."users").
-  return m_db.exec("DELETE FROM " + table);
+  // Tables are named as the snapshot quoted them ("public"."users"). Only their rows go:
+  // with triggers off (foreign key checks are triggers too) no trigger writes elsewhere,
+  // which needs a superuser; otherwise children go before the parents they refer to.
+  // DELETE, as TRUNCATE is refused while deferred checks are pending.
+  MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_delete"));
+  if (m_db.exec("SET LOCAL session_replication_role = replica")) {
+    for (const std::string& table : tables) {
+      MIGLINT_TRY(m_db.exec("DELETE FROM " + table));
+    }
+    MIGLINT_TRY(m_db.exec("SET LOCAL session_replication_role = origin; RELEASE miglint_delete"));
+    return {};
+  }
+  MIGLINT_TRY(m_db.exec("ROLLBACK TO miglint_delete; RELEASE miglint_delete"));
+  auto edges = m_db.query(
+      "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+      "pg_catalog.quote_ident(rn.nspname) || '.' || pg_catalog.quote_ident(rc.relname) "
+      "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_class rc ON "
+      "rc.oid = con.confrelid JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+      "WHERE con.contype = 'f' AND con.conrelid <> con.confrelid");
+  MIGLINT_TRY(edges);
+  std::vector<std::string> left = tables;
+  while (!left.empty()) {
+    // A table no other remaining table refers to goes first; in a cycle, any.
+    auto next = std::find_if(left.begin(), left.end(), [&](const std::string& parent) {
+      return std::none_of(edges->values.begin(), edges->values.end(), [&](const auto& edge) {
+        return edge[1] == parent && edge[0] != parent &&
+               std::find(left.begin(), left.end(), edge[0].value_or("")) != left.end();
+      });
+    });
+    if (next == left.end()) {
+      next = left.begin();
+    }
+    MIGLINT_TRY(m_db.exec("DELETE FROM " + *next));
+    left.erase(next);
+  }
+  // Tables emptied before the migration, as if committed.
+  return postgres::run_deferred_checks(m_db);
+}
+
+model::Result<void> PostgresScratch::end_of_revision()
+{
+  return postgres::run_deferred_checks(m_db);
+}
+
+model::Result<void> PostgresScratch::checkpoint()
+{
+  MIGLINT_TRY(m_db.exec("COMMIT"));
+  return m_db.exec("BEGIN");
 }
 
 RunContext PostgresScratch::run_context(StatementSink& sink)
@@ -110,6 +159,14 @@ model::Result<ScratchDatabase::RowsPtr> PostgresScratch::rows_now(const Schema& 
   return RowsPtr(std::move(out));
 }
 
+model::Result<std::vector<std::string>> PostgresScratch::seed(const Schema& schema,
+                                                              std::size_t rows)
+{
+  auto seeded = postgres::seed_rows(m_db, catalog_of(schema), rows);
+  MIGLINT_TRY(seeded);
+  return std::move(seeded->notes);
+}
+
 ScratchDatabase::RowsPtr PostgresScratch::emptied(const Rows& rows) const
 {
   auto out = std::make_shared<PostgresRows>();
@@ -153,9 +210,9 @@ model::Result<std::vector<std::string>> PostgresScratch::row_differences(const R
     std::set_difference(after->begin(), after->end(), before.begin(), before.end(),
                         std::back_inserter(extra));
     if (!missing.empty()) {
-      out.push_back(fmt::format("table {}: row {} missing{}", quoted, missing.front(),
-                                missing.size() > 1 ? fmt::format(" (and {} more)", missing.size() - 1)
-                                                   : std::string()));
+      out.push_back(fmt::format(
+          "table {}: row {} missing{}", quoted, missing.front(),
+          missing.size() > 1 ? fmt::format(" (and {} more)", missing.size() - 1) : std::string()));
     } else if (!extra.empty()) {
       out.push_back(fmt::format("table {}: row {} unexpected{}", quoted, extra.front(),
                                 extra.size() > 1 ? fmt::format(" (and {} more)", extra.size() - 1)

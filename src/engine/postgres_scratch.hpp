@@ -1,7 +1,6 @@
-// Verify's scratch database on PostgreSQL: the whole verification runs in one transaction
-// (DDL is transactional there) with the round trip's savepoints; schemas are read from
-// pg_catalog and rows as their text form. Sample rows are not generated on PostgreSQL: the
-// rows compared are those the revisions themselves write.
+// Verify's scratch database on PostgreSQL: each revision's check runs in one transaction
+// (DDL is transactional there) with the round trip's savepoints, committed before the next; schemas are read from
+// pg_catalog and rows as their text form; sample rows come from postgres/row_seeder.
 #pragma once
 
 #include "engine/scratch_database.hpp"
@@ -31,14 +30,13 @@ public:
     return std::nullopt;
   }
 
-  model::Result<std::vector<std::string>> seed(const Schema&, std::size_t) override
-  {
-    return std::vector<std::string>{};
-  }
+  model::Result<std::vector<std::string>> seed(const Schema& schema, std::size_t rows) override;
   model::Result<RowsPtr> rows_now(const Schema& schema) override;
   RowsPtr emptied(const Rows& rows) const override;
   std::vector<std::string> populated_tables(const Rows& rows) const override;
-  model::Result<void> delete_rows(const std::string& table) override;
+  model::Result<void> delete_rows(const std::vector<std::string>& tables) override;
+  model::Result<void> end_of_revision() override;
+  model::Result<void> checkpoint() override;
   model::Result<std::vector<std::string>> row_differences(const Rows& rows_before,
                                                           const Schema& before,
                                                           const Schema& after,

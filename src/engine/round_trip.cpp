@@ -194,6 +194,7 @@ public:
           entry.notes.push_back(std::move(note));
         }
       }
+      MIGLINT_TRY(m_db.checkpoint());
       RowsPtr rows_before;
       if (in_range) {
         auto rows = m_db.rows_now(**before);
@@ -292,6 +293,14 @@ private:
     if (outcome.committed_at_line != 0) {
       ++m_commits; // every savepoint open before the body is gone
     }
+    if (outcome.status == BodyStatus::ok) {
+      // The checks the revision's COMMIT would run.
+      if (auto checked = m_db.end_of_revision(); !checked) {
+        outcome.status = BodyStatus::failed;
+        outcome.message = checked.error().message;
+        outcome.span = body_span(rev, up);
+      }
+    }
     const bool savepoint_kept = m_commits == commits;
     if (outcome.status == BodyStatus::ok) {
       MIGLINT_TRY(apply_version_changes(m_table, changes));
@@ -325,10 +334,7 @@ private:
     }
     const std::size_t commits = m_commits;
     MIGLINT_TRY(m_db.exec("SAVEPOINT miglint_empty_tables"));
-    bool emptied = true;
-    for (const std::string& name : populated) {
-      emptied = emptied && m_db.delete_rows(name);
-    }
+    const bool emptied = static_cast<bool>(m_db.delete_rows(populated));
     std::optional<BodyOutcome> outcome;
     if (emptied) {
       auto again = run_body(rev, true, step.changes, "upgrade-on-empty-tables", entry);

@@ -59,8 +59,15 @@ public:
   // The same tables, with no rows.
   virtual RowsPtr emptied(const Rows& rows) const = 0;
   virtual std::vector<std::string> populated_tables(const Rows& rows) const = 0;
-  // Deletes every row of a table populated_tables named.
-  virtual model::Result<void> delete_rows(const std::string& table) = 0;
+  // Deletes every row of the tables populated_tables named.
+  virtual model::Result<void> delete_rows(const std::vector<std::string>& tables) = 0;
+  // Where a real migration would commit a revision: runs what COMMIT checks (PostgreSQL's
+  // deferred constraints); the Error is the violation.
+  virtual model::Result<void> end_of_revision() { return {}; }
+  // Before a revision runs, with no savepoint open: makes the rows there so far permanent,
+  // as a real database's rows were committed before the migration (PostgreSQL treats rows
+  // its own transaction wrote differently: updating them queues deferred checks).
+  virtual model::Result<void> checkpoint() { return {}; }
   // One line per table whose rows (as `rows_before` had them) did not all come back now.
   virtual model::Result<std::vector<std::string>>
   row_differences(const Rows& rows_before, const Schema& before, const Schema& after,

@@ -74,9 +74,12 @@ SqliteScratch::~SqliteScratch()
   m_db.log_writes(nullptr);
 }
 
-model::Result<void> SqliteScratch::delete_rows(const std::string& table)
+model::Result<void> SqliteScratch::delete_rows(const std::vector<std::string>& tables)
 {
-  return m_db.exec("DELETE FROM " + sqlite::double_quoted(table));
+  for (const std::string& table : tables) {
+    MIGLINT_TRY(m_db.exec("DELETE FROM " + sqlite::double_quoted(table)));
+  }
+  return {};
 }
 
 RunContext SqliteScratch::run_context(StatementSink& sink)

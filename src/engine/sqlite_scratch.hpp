@@ -38,7 +38,7 @@ public:
   model::Result<RowsPtr> rows_now(const Schema& schema) override;
   RowsPtr emptied(const Rows& rows) const override;
   std::vector<std::string> populated_tables(const Rows& rows) const override;
-  model::Result<void> delete_rows(const std::string& table) override;
+  model::Result<void> delete_rows(const std::vector<std::string>& tables) override;
   model::Result<std::vector<std::string>> row_differences(const Rows& rows_before,
                                                           const Schema& before,
                                                           const Schema& after,

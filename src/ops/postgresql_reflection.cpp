@@ -1,5 +1,6 @@
 #include "ops/postgresql_reflection.hpp"
 
+#include "postgres/catalog_snapshot.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -148,15 +149,6 @@ model::Result<std::string> relation_oid(postgres::Connection& db, const std::str
   return *rows->values[0][0];
 }
 
-// The column names of a constraint's or index's key, in key order, as a JSON array.
-std::string key_names(std::string_view keys, std::string_view relation)
-{
-  return fmt::format(
-      "(SELECT json_agg(a.attname ORDER BY k.i) FROM unnest({}) WITH ORDINALITY AS "
-      "k(n, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = {} AND a.attnum = k.n)",
-      keys, relation);
-}
-
 // SQLAlchemy's names for ON UPDATE / ON DELETE actions ("" for NO ACTION, which it omits).
 std::string referential_action(const std::string& code)
 {
@@ -253,10 +245,10 @@ model::Result<PostgresqlTable> reflect_postgresql_table(postgres::Connection& db
   auto constraints = json_rows(
       db,
       ("SELECT json_build_object('name', con.conname, 'type', con.contype, 'columns', " +
-       key_names("con.conkey", "con.conrelid") +
+       postgres::key_column_names_sql("con.conkey", "con.conrelid") +
        ", 'ref_schema', rn.nspname, 'ref_table', rc.relname, "
        "'ref_columns', " +
-       key_names("con.confkey", "con.confrelid") +
+       postgres::key_column_names_sql("con.confkey", "con.confrelid") +
        ", 'onupdate', con.confupdtype, "
        "'ondelete', con.confdeltype, 'deferrable', con.condeferrable, 'deferred', con.condeferred, "
        "'def', pg_catalog.pg_get_constraintdef(con.oid), 'index', ci.relname) "
@@ -313,7 +305,7 @@ model::Result<PostgresqlTable> reflect_postgresql_table(postgres::Connection& db
   auto indexes = json_rows(
       db,
       ("SELECT json_build_object('name', i.relname, 'unique', ix.indisunique, 'columns', " +
-       key_names("ix.indkey[0:ix.indnkeyatts - 1]", "ix.indrelid") +
+       postgres::key_column_names_sql("ix.indkey[0:ix.indnkeyatts - 1]", "ix.indrelid") +
        ", 'expressions', ix.indexprs IS NOT NULL, 'where', pg_catalog.pg_get_expr(ix.indpred, "
        "ix.indrelid)) "
        "FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid "

@@ -132,6 +132,13 @@ bool is_version_table_object(const std::string& kind, const std::string& name,
 
 } // namespace
 
+std::string key_column_names_sql(std::string_view keys, std::string_view relation)
+{
+  return fmt::format("(SELECT json_agg(a.attname ORDER BY k.i) FROM unnest({}) WITH ORDINALITY AS "
+                     "k(n, i) JOIN pg_catalog.pg_attribute a ON a.attrelid = {} AND a.attnum = k.n)",
+                     keys, relation);
+}
+
 model::Result<CatalogSnapshot> take_catalog_snapshot(Connection& db, const std::string& version_table)
 {
   CatalogSnapshot snapshot;

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct CatalogSnapshot {
   // Ordinary tables, qualified (public.users) and quoted for SQL.
   std::map<std::string, std::string> tables;
 };
+
+// SQL for the column names of a constraint's or index's key (`con.conkey` of relation
+// `con.conrelid`), in key order, as a JSON array.
+std::string key_column_names_sql(std::string_view keys, std::string_view relation);
 
 model::Result<CatalogSnapshot> take_catalog_snapshot(Connection& db,
                                                      const std::string& version_table);

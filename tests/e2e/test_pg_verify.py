@@ -89,8 +89,6 @@ class PostgresVerifyTest(unittest.TestCase):
         self.assertEqual(self.statuses(report), {"a1": "ok", "b2": "ok"})
         self.assertTrue(report["summary"]["final_downgrade_checked"])
         self.assertIn("miglint_verify_", stderr)
-        # --rows has no effect on PostgreSQL yet, and the run says so.
-        self.assertIn("sample rows are not generated on PostgreSQL", stderr)
         self.assertNotIn(pg_server.PASSWORD, stderr)
         self.assertEqual(scratch_databases(), before)
         self.assert_named_database_untouched()
@@ -112,6 +110,46 @@ class PostgresVerifyTest(unittest.TestCase):
         self.assertTrue(any("ix_users_email" in m and "unexpected" in m for m in messages),
                         messages)
         self.assertTrue(any("a@x" in m for m in messages), messages)
+
+    def test_sample_rows_show_what_a_downgrade_loses_and_what_rows_break(self):
+        """Tables are topped up with sample rows before each revision (types, enum labels,
+        NOT NULL foreign keys to seeded parents, lengths, unique values): a downgrade that
+        loses a column's data and an upgrade that fails only on rows are found; a table
+        whose CHECK refuses the rows is skipped with a note; --rows 0 seeds nothing."""
+        python_revision(self.root, "a1", None, "create tables",
+                        "    op.create_table('teams', sa.Column('id', sa.Integer(), primary_key=True),\n"
+                        "                    sa.Column('name', sa.String(3), nullable=False, unique=True))\n"
+                        "    op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True),\n"
+                        "                    sa.Column('team_id', sa.Integer(), sa.ForeignKey('teams.id'), nullable=False),\n"
+                        "                    sa.Column('email', sa.String(20), nullable=False, unique=True),\n"
+                        "                    sa.Column('mood', sa.Enum('sad', 'ok', name='mood'), nullable=False),\n"
+                        "                    sa.Column('meta', sa.JSON()), sa.Column('born', sa.Date(), nullable=False),\n"
+                        "                    sa.Column('uid', sa.dialects.postgresql.UUID(), nullable=False))\n"
+                        "    op.create_table('checked', sa.Column('n', sa.Integer(), nullable=False),\n"
+                        "                    sa.CheckConstraint('n > 1000', name='ck_big'))",
+                        "    op.drop_table('checked')\n    op.drop_table('users')\n    op.drop_table('teams')\n"
+                        "    op.execute('DROP TYPE mood')")
+        python_revision(self.root, "b2", "a1", "drop meta",
+                        "    op.drop_column('users', 'meta')",
+                        "    op.add_column('users', sa.Column('meta', sa.JSON()))")
+        python_revision(self.root, "c3", "b2", "shorten emails",
+                        "    op.alter_column('users', 'email', type_=sa.String(1))",
+                        "    op.alter_column('users', 'email', type_=sa.String(20))")
+        code, report, stderr = self.verify()
+        self.assertEqual(code, 1, stderr)
+        self.assertEqual(self.statuses(report),
+                         {"a1": "ok", "b2": "rows-not-restored", "c3": "fails-on-populated-table"})
+        diagnostics = report["diagnostics"]
+        self.assertTrue(any(d["code"] == "MG307" and "b2" in d["message"] for d in diagnostics), diagnostics)
+        self.assertTrue(any(d["code"] == "MG308" and "value too long" in d["message"] for d in diagnostics),
+                        diagnostics)
+        notes = json.dumps(report)
+        self.assertIn('table \\"public.checked\\" not seeded', notes)
+        self.assertIn("ck_big", notes)
+        code, report, stderr = self.verify("--rows", "0")
+        self.assertEqual(code, 0, stderr)
+        self.assertEqual(self.statuses(report), {"a1": "ok", "b2": "ok", "c3": "ok"})
+        self.assert_named_database_untouched()
 
     def test_failures_carry_the_server_message_and_block_descendants(self):
         sql_revision(self.root, "a1", "", "create users",
