@@ -96,10 +96,10 @@ std::string render_select(const SelectStatement& s)
 
 namespace {
 
-void add_from(std::vector<std::string>& froms, const std::string& table)
+void add_from(std::vector<std::string>& froms, const std::string& table, ddl::Quoter quote)
 {
   if (table.empty()) return;
-  const std::string q = ddl::quote(table);
+  const std::string q = quote(table);
   if (std::find(froms.begin(), froms.end(), q) == froms.end()) froms.push_back(q);
 }
 
@@ -316,7 +316,7 @@ Flow<std::string> Interpreter::sql_operand(const Value& v, const SqlType* type, 
   }
   if (postgresql()) {
     if (std::string error = postgresql_bind_error(v, type); !error.empty()) return failure(error, span);
-    if (auto lit = postgresql_literal(v, type)) return *lit;
+    if (auto lit = postgresql_literal(v, type, !m_offline)) return *lit;
     return unsupported(fmt::format("a statement parameter of type {}", type_name(v)), span);
   }
   if (std::string error = bind_error(v, type); !error.empty()) return failure(error, span);
@@ -594,6 +594,21 @@ std::string Interpreter::postgresql_type_name(unsigned type_oid)
   return name;
 }
 
+Flow<std::int64_t> Interpreter::run_counted(const std::string& sql, const std::string& label, Span span)
+{
+  if (m_db) {
+    if (auto stop = run_sql(sql, label, span)) return *stop;
+    return m_db->changes();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto rows = postgres::run_revision_query(*m_pg, sql, m_in_autocommit_block);
+  const double ms =
+    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  m_runs.push_back({label, span, ms});
+  if (!rows) return failure(rows.error().message, span, sql);
+  return rows->affected;
+}
+
 Flow<std::shared_ptr<ResultState>> Interpreter::read_select(const std::string& sql,
                                                            const SelectedColumns& columns,
                                                            Span span)
@@ -707,13 +722,6 @@ std::optional<Stop> Interpreter::second_engine_read(bool second_engine, Span spa
   if (!second_engine || m_runs.empty()) return std::nullopt;
   return unsupported("a read through a second engine (engine_from_config) after this revision "
                      "ran statements: that connection does not see their uncommitted changes",
-                     span);
-}
-
-Stop Interpreter::postgresql_read(const std::string& what, Span span)
-{
-  return unsupported(fmt::format("{}: reading from the database is not interpreted on PostgreSQL yet",
-                                 what),
                      span);
 }
 
@@ -997,7 +1005,7 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     }
     if (name == "select") {
       auto s = std::make_shared<SelectStatement>();
-      add_from(s->froms, table->name);
+      add_from(s->froms, table->name, quoter());
       for (const auto& c : table->columns) s->add_column(quote_name(table->name) + "." + quote_name(c->name), c->name, c->type);
       if (const Value* where = args.get(0, "whereclause"); where && !where->is_none()) {
         auto sql = sql_operand(*where, nullptr, span);
@@ -1110,8 +1118,8 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
     }
     if (name == "select_from") {
       for (const Value& t : args.args) {
-        if (auto table = t.as<TableClause>()) add_from(copy->froms, table->name);
-        if (auto mapping = orm_mapping(t); mapping && mapping->table) add_from(copy->froms, mapping->table->name);
+        if (auto table = t.as<TableClause>()) add_from(copy->froms, table->name, quoter());
+        if (auto mapping = orm_mapping(t); mapping && mapping->table) add_from(copy->froms, mapping->table->name, quoter());
       }
       return Flow<Value>(Value(ObjectPtr(copy)));
     }
@@ -1277,7 +1285,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         // select(Model): every mapped column, read back as objects by a Session.
         if (cols.size() == 1) s->entity = *c.object();
         else s->mixed_entities = true;
-        add_from(s->froms, mapping->table->name);
+        add_from(s->froms, mapping->table->name, quoter());
         for (const auto& col : mapping->columns) {
           s->add_column(quote_name(mapping->table->name) + "." + quote_name(col.column->name),
                         col.attr, col.column->type);
@@ -1285,7 +1293,7 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
         continue;
       }
       if (auto t = c.as<TableClause>()) {
-        add_from(s->froms, t->name);
+        add_from(s->froms, t->name, quoter());
         for (const auto& col : t->columns) s->add_column(quote_name(t->name) + "." + quote_name(col->name), col->name, col->type);
         continue;
       }
@@ -1293,10 +1301,10 @@ std::optional<Flow<Value>> Interpreter::call_sql_construct(const std::string& pa
       if (!sql) return Flow<Value>(sql.stop());
       if (auto cc = c.as<ColumnClause>()) {
         s->add_column(*sql, cc->row_key(), cc->type);
-        add_from(s->froms, cc->table);
+        add_from(s->froms, cc->table, quoter());
       } else if (auto e = c.as<SqlExpression>()) {
         s->add_column(*sql, e->label, e->type);
-        for (const auto& table : tables_named_in(e->sql)) add_from(s->froms, table);
+        for (const auto& table : tables_named_in(e->sql)) add_from(s->froms, table, quoter());
       } else {
         s->add_column(*sql, "", nullptr);
       }

@@ -79,6 +79,8 @@ struct TableDef {
 // "1st", "a b") when it is a reserved word, has upper-case letters, starts with a digit
 // or `$`, or has characters other than letters, digits, `_` and `$` (`_x` stays bare).
 std::string quote(std::string_view identifier);
+// A dialect's identifier quoting (this one, or PostgreSQL's pgddl::quote).
+using Quoter = std::string (*)(std::string_view identifier);
 // A string literal: 'it''s'.
 std::string quote_literal(std::string_view text);
 

@@ -76,7 +76,12 @@ Value Interpreter::import_module(const std::string& dotted)
 
 std::string Interpreter::quote_name(std::string_view identifier) const
 {
-  return postgresql() ? pgddl::quote(identifier) : ddl::quote(identifier);
+  return quoter()(identifier);
+}
+
+ddl::Quoter Interpreter::quoter() const
+{
+  return postgresql() ? &pgddl::quote : &ddl::quote;
 }
 
 std::optional<Stop> Interpreter::run_sql(const std::string& sql, std::string name, Span span)

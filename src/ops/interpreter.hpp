@@ -69,6 +69,7 @@ public:
   std::uint32_t committed_at_line() const { return m_committed_at_line; }
   // An identifier quoted as the dialect's SQLAlchemy preparer quotes it.
   std::string quote_name(std::string_view identifier) const;
+  ddl::Quoter quoter() const;
   // op.* and batch_op.* calls interpreted.
   std::size_t op_calls() const { return m_op_calls; }
 
@@ -156,8 +157,6 @@ private:
   std::optional<Stop> create_postgresql_table(ddl::TableDef& table, const std::vector<Value>& items,
                                               std::vector<ddl::IndexDef>& indexes,
                                               const std::string& label, python::Span span);
-  // A read the interpreter cannot answer on PostgreSQL yet: not runnable, naming it.
-  Stop postgresql_read(const std::string& what, python::Span span);
   // batch_op.* (batch.cpp).
   Flow<Value> call_batch(BatchProxy& batch, const std::string& name, CallArgs& args,
                          const python::Expr& call);
@@ -191,6 +190,8 @@ private:
                                      python::Span span, const SelectedColumns& columns);
   std::optional<Stop> run_postgresql_executable(const std::string& sql, const std::string& label,
                                                 python::Span span, const SelectedColumns& columns);
+  // Runs a statement that changes rows and says how many it changed (online only).
+  Flow<std::int64_t> run_counted(const std::string& sql, const std::string& label, python::Span span);
   // Reads the rows of a select on the database being migrated (online only).
   Flow<std::shared_ptr<ResultState>> read_select(const std::string& sql,
                                                  const SelectedColumns& columns, python::Span span);
@@ -297,7 +298,7 @@ std::string bind_error(const Value& v, const SqlType* type);
 
 // The same on PostgreSQL, as psycopg2 sends it (booleans true/false, JSON dumped), and
 // the errors SQLAlchemy raises before sending (a JSON document json.dumps refuses).
-std::optional<std::string> postgresql_literal(const Value& v, const SqlType* type);
+std::optional<std::string> postgresql_literal(const Value& v, const SqlType* type, bool online = false);
 std::string postgresql_bind_error(const Value& v, const SqlType* type);
 
 // A type argument as a SqlType: a called type, a type class (`sa.Integer`), or an

@@ -120,10 +120,11 @@ struct OrmQuery : Object {
 std::shared_ptr<OrmMapping> orm_mapping(const Value& v);
 
 // `"table"."column"` of a mapped column.
-std::string orm_column_sql(const OrmColumn& c);
+std::string orm_column_sql(const OrmColumn& c, ddl::Quoter quote);
 // The select of every mapped column of a model, keyed by attribute:
 // `SELECT "t"."id", "t"."name" FROM "t"`.
-SelectStatement entity_select(const std::shared_ptr<ClassValue>& cls, const OrmMapping& mapping);
+SelectStatement entity_select(const std::shared_ptr<ClassValue>& cls, const OrmMapping& mapping,
+                              ddl::Quoter quote);
 // The model a select(Model) selects, or null.
 std::shared_ptr<ClassValue> entity_class(const SelectStatement& s);
 // Whether two primary keys are the same row.

@@ -34,18 +34,19 @@ std::shared_ptr<OrmMapping> orm_mapping(const Value& v)
   return cls ? std::dynamic_pointer_cast<OrmMapping>(cls->orm) : nullptr;
 }
 
-std::string orm_column_sql(const OrmColumn& c)
+std::string orm_column_sql(const OrmColumn& c, ddl::Quoter quote)
 {
-  return ddl::quote(c.column->table) + "." + ddl::quote(c.column->name);
+  return quote(c.column->table) + "." + quote(c.column->name);
 }
 
 // The select of every mapped column of a model: `SELECT "t"."id", "t"."name" FROM "t"`.
-SelectStatement entity_select(const std::shared_ptr<ClassValue>& cls, const OrmMapping& mapping)
+SelectStatement entity_select(const std::shared_ptr<ClassValue>& cls, const OrmMapping& mapping,
+                              ddl::Quoter quote)
 {
   SelectStatement s;
   s.entity = cls;
-  s.froms.push_back(ddl::quote(mapping.table->name));
-  for (const OrmColumn& c : mapping.columns) s.add_column(orm_column_sql(c), c.attr, c.column->type);
+  s.froms.push_back(quote(mapping.table->name));
+  for (const OrmColumn& c : mapping.columns) s.add_column(orm_column_sql(c, quote), c.attr, c.column->type);
   return s;
 }
 

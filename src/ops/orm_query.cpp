@@ -152,7 +152,7 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
     SelectStatement counted;
     counted.add_column("count(*)", "count", nullptr);
     counted.froms.push_back("(" + render_select(query->select) + ") AS anon_1");
-    auto rows = read_rows(*m_db, render_select(counted), {counted.keys, counted.types}, span, line_of(span));
+    auto rows = read_select(render_select(counted), {counted.keys, counted.types}, span);
     if (!rows) return rows.stop();
     return (*rows)->rows.front()->values.front();
   }
@@ -174,7 +174,7 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
     for (std::size_t i = 0; i < pk.size(); ++i) {
       auto sql = sql_operand(identity[i], pk[i]->column->type.get(), span);
       if (!sql) return sql.stop();
-      by_pk.where.push_back(orm_column_sql(*pk[i]) + " = " + *sql);
+      by_pk.where.push_back(orm_column_sql(*pk[i], quoter()) + " = " + *sql);
     }
     auto items = run(by_pk);
     if (!items) return items.stop();
@@ -195,7 +195,7 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
       for (const auto& w : query->select.where) parts.push_back(query->select.where.size() == 1 ? w : "(" + w + ")");
       where = " WHERE " + fmt::format("{}", fmt::join(parts, " AND "));
     }
-    const std::string table = ddl::quote(mapping->table->name);
+    const std::string table = quote_name(mapping->table->name);
     std::string sql;
     if (name == "update") {
       const Value* values = args.get(0, "values");
@@ -213,18 +213,18 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
         if (!c) return unsupported(fmt::format("query.update() of the key {}", to_repr(k)), span);
         auto value = sql_operand(v, c->column->type.get(), span);
         if (!value) return value.stop();
-        sets.push_back(ddl::quote(c->column->name) + "=" + *value);
+        sets.push_back(quote_name(c->column->name) + "=" + *value);
       }
       sql = fmt::format("UPDATE {} SET {}{}", table, fmt::join(sets, ", "), where);
     } else {
       sql = fmt::format("DELETE FROM {}{}", table, where);
     }
-    if (auto stop = run_sql(sql, "query." + name, span)) return *stop;
-    const std::int64_t count = m_db->changes();
+    auto count = run_counted(sql, "query." + name, span);
+    if (!count) return count.stop();
     if (synchronizes(args, name == "update" ? 1 : 0)) {
       if (auto stop = synchronize_objects(*query->session, *mapping, name == "delete", span)) return *stop;
     }
-    return Value(count);
+    return Value(*count);
   }
   return unsupported(fmt::format("the ORM query call `{}`", text(span)), span);
 }

@@ -56,20 +56,19 @@ std::optional<Stop> Interpreter::filter_by(const OrmMapping& mapping, const Call
                      span);
     }
     if (v.is_none()) {
-      select.where.push_back(orm_column_sql(*c) + " IS NULL");
+      select.where.push_back(orm_column_sql(*c, quoter()) + " IS NULL");
       continue;
     }
     auto sql = sql_operand(v, c->column->type.get(), span);
     if (!sql) return sql.stop();
-    select.where.push_back(orm_column_sql(*c) + " = " + *sql);
+    select.where.push_back(orm_column_sql(*c, quoter()) + " = " + *sql);
   }
   return std::nullopt;
 }
 
 std::optional<Stop> Interpreter::require_session_database(const SessionObj& session, Span span)
 {
-  if (!m_db && !m_offline) return postgresql_read("an ORM Session", span);
-  if (!m_db) return unsupported("an ORM Session offline (it reads and writes the database)", span);
+  if (!can_read()) return unsupported("an ORM Session offline (it reads and writes the database)", span);
   if (!session.bound) {
     return failure("sqlalchemy.exc.UnboundExecutionError: Could not locate a bind configured on "
                    "mapper or this Session",
@@ -89,15 +88,15 @@ std::optional<Stop> Interpreter::refresh_orm_object(OrmObject& obj, Span span)
                                    mapping.class_name),
                        span);
   }
-  SelectStatement s = entity_select(obj.cls, mapping);
+  SelectStatement s = entity_select(obj.cls, mapping, quoter());
   const auto pk = mapping.primary_key();
   for (std::size_t i = 0; i < pk.size() && i < obj.identity.size(); ++i) {
     auto sql = sql_operand(obj.identity[i], pk[i]->column->type.get(), span);
     if (!sql) return sql.stop();
-    s.where.push_back(orm_column_sql(*pk[i]) + " = " + *sql);
+    s.where.push_back(orm_column_sql(*pk[i], quoter()) + " = " + *sql);
   }
   SelectedColumns columns{s.keys, s.types};
-  auto rows = read_rows(*m_db, render_select(s), columns, span, line_of(span));
+  auto rows = read_select(render_select(s), columns, span);
   if (!rows) return rows.stop();
   if ((*rows)->rows.empty()) {
     return failure(fmt::format("sqlalchemy.orm.exc.ObjectDeletedError: Instance '<{} at 0x...>' has "
@@ -131,7 +130,7 @@ Interpreter::load_objects(SessionObj& session, const SelectStatement& select, co
   SelectStatement narrowed = select;
   narrow_entity_select(narrowed, *deferred);
   SelectedColumns columns{narrowed.keys, narrowed.types};
-  auto rows = read_rows(*m_db, render_select(narrowed), columns, span, line_of(span));
+  auto rows = read_select(render_select(narrowed), columns, span);
   if (!rows) return rows.stop();
   m_runs.push_back({"session.query", span, 0});
   const auto pk = mapping->primary_key();
@@ -185,7 +184,7 @@ std::optional<Stop> Interpreter::flush_update(OrmObject& obj, Span span)
     if (was != obj.committed.end() && equal(was->second, it->second)) continue;
     auto sql = sql_operand(it->second, c.column->type.get(), span);
     if (!sql) return sql.stop();
-    sets.push_back(ddl::quote(c.column->name) + "=" + *sql);
+    sets.push_back(quote_name(c.column->name) + "=" + *sql);
     changed.push_back(c.attr);
   }
   if (sets.empty()) return std::nullopt;
@@ -194,9 +193,9 @@ std::optional<Stop> Interpreter::flush_update(OrmObject& obj, Span span)
   for (std::size_t i = 0; i < pk.size(); ++i) {
     auto sql = sql_operand(obj.identity[i], pk[i]->column->type.get(), span);
     if (!sql) return sql.stop();
-    where.push_back(orm_column_sql(*pk[i]) + " = " + *sql);
+    where.push_back(orm_column_sql(*pk[i], quoter()) + " = " + *sql);
   }
-  std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", ddl::quote(mapping.table->name),
+  std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", quote_name(mapping.table->name),
                                 fmt::join(sets, ", "), fmt::join(where, " AND "));
   if (auto stop = run_sql(sql, "session.flush", span)) return stop;
   for (const std::string& attr : changed) {
@@ -243,31 +242,44 @@ std::optional<Stop> Interpreter::flush_insert(OrmObject& obj, const Expr& call)
     }
     auto sql = given ? sql_operand(v, c.column->type.get(), span) : Flow<std::string>(std::string("NULL"));
     if (!sql) return sql.stop();
-    names.push_back(ddl::quote(c.column->name));
+    names.push_back(quote_name(c.column->name));
     values.push_back(*sql);
   }
-  const std::string table = ddl::quote(mapping.table->name);
+  const std::string table = quote_name(mapping.table->name);
   const std::string sql = names.empty()
                               ? fmt::format("INSERT INTO {} DEFAULT VALUES", table)
                               : fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
                                             fmt::join(names, ", "), fmt::join(values, ", "));
-  if (auto stop = run_sql(sql, "session.flush", span)) return stop;
   const auto pk = mapping.primary_key();
-  obj.identity.clear();
+  const OrmColumn* generated = nullptr; // the key column the database fills
   for (const OrmColumn* c : pk) {
-    if (!obj.attrs.contains(c->attr)) {
-      if (pk.size() != 1) {
-        return unsupported(fmt::format("an ORM insert into {} without its composite primary key",
-                                       mapping.table->name),
-                           span);
-      }
+    if (obj.attrs.contains(c->attr)) continue;
+    if (pk.size() != 1) {
+      return unsupported(fmt::format("an ORM insert into {} without its composite primary key",
+                                     mapping.table->name),
+                         span);
+    }
+    generated = c;
+  }
+  if (generated && m_pg) {
+    // SQLAlchemy's PostgreSQL dialect reads the new key back with RETURNING.
+    const std::string returning = fmt::format("{} RETURNING {}.{}", sql, table, quote_name(generated->column->name));
+    auto rows = read_select(returning, {{generated->attr}, {generated->column->type}}, span);
+    if (!rows) return rows.stop();
+    m_runs.push_back({"session.flush", span, 0});
+    if ((*rows)->rows.empty()) return failure("cannot read the inserted row's id", span);
+    obj.attrs[generated->attr] = (*rows)->rows.front()->values.front();
+  } else {
+    if (auto stop = run_sql(sql, "session.flush", span)) return stop;
+    if (generated) {
       // The rowid SQLite gave the row (an INTEGER PRIMARY KEY is the rowid).
       auto stmt = m_db->prepare("SELECT last_insert_rowid()");
       if (!stmt || !stmt->step()) return failure("cannot read the inserted row's id", span);
-      obj.attrs[c->attr] = Value(stmt->column_int(0));
+      obj.attrs[generated->attr] = Value(stmt->column_int(0));
     }
-    obj.identity.push_back(obj.attrs[c->attr]);
   }
+  obj.identity.clear();
+  for (const OrmColumn* c : pk) obj.identity.push_back(obj.attrs[c->attr]);
   for (const auto& [k, v] : obj.attrs) {
     if (mapping.find_attr(k)) obj.committed[k] = v;
   }
@@ -298,10 +310,10 @@ std::optional<Stop> Interpreter::bulk_insert_row(const OrmMapping& mapping,
     }
     auto sql = sql_operand(v, c.column->type.get(), span);
     if (!sql) return sql.stop();
-    names.push_back(ddl::quote(c.column->name));
+    names.push_back(quote_name(c.column->name));
     values.push_back(*sql);
   }
-  const std::string table = ddl::quote(mapping.table->name);
+  const std::string table = quote_name(mapping.table->name);
   const std::string sql = names.empty() ? fmt::format("INSERT INTO {} DEFAULT VALUES", table)
                                         : fmt::format("INSERT INTO {} ({}) VALUES ({})", table,
                                                       fmt::join(names, ", "), fmt::join(values, ", "));
@@ -349,9 +361,9 @@ std::optional<Stop> Interpreter::flush_session(SessionObj& session, const Expr& 
       for (std::size_t i = 0; i < pk.size(); ++i) {
         auto sql = sql_operand(o->identity[i], pk[i]->column->type.get(), span);
         if (!sql) return sql.stop();
-        where.push_back(orm_column_sql(*pk[i]) + " = " + *sql);
+        where.push_back(orm_column_sql(*pk[i], quoter()) + " = " + *sql);
       }
-      const std::string sql = fmt::format("DELETE FROM {} WHERE {}", ddl::quote(o->mapping->table->name),
+      const std::string sql = fmt::format("DELETE FROM {} WHERE {}", quote_name(o->mapping->table->name),
                                           fmt::join(where, " AND "));
       if (auto stop = run_sql(sql, "session.flush", span)) return stop;
       o->state = OrmObject::State::detached;
@@ -652,11 +664,11 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
         }
         auto sql = sql_operand(it->second, c.column->type.get(), span);
         if (!sql) return sql.stop();
-        (c.primary_key ? where : sets).push_back(c.primary_key ? orm_column_sql(c) + " = " + *sql
-                                                               : ddl::quote(c.column->name) + "=" + *sql);
+        (c.primary_key ? where : sets).push_back(c.primary_key ? orm_column_sql(c, quoter()) + " = " + *sql
+                                                               : quote_name(c.column->name) + "=" + *sql);
       }
       if (sets.empty()) continue;
-      const std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", ddl::quote(mapping->table->name),
+      const std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", quote_name(mapping->table->name),
                                           fmt::join(sets, ", "), fmt::join(where, " AND "));
       if (auto stop = run_sql(sql, "session." + name, span)) return *stop;
     }
@@ -676,7 +688,7 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
         if (mapping->is_base || args.args.size() > 1) {
           return unsupported(fmt::format("the ORM query `{}`", text(span)), span);
         }
-        query->select = entity_select(std::dynamic_pointer_cast<ClassValue>(*e.object()), *mapping);
+        query->select = entity_select(std::dynamic_pointer_cast<ClassValue>(*e.object()), *mapping, quoter());
         continue;
       }
       auto sql = sql_operand(e, nullptr, span);
@@ -684,8 +696,8 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
       if (auto c = e.as<ColumnClause>()) {
         query->select.add_column(*sql, c->row_key(), c->type);
         if (!c->table.empty() && std::find(query->select.froms.begin(), query->select.froms.end(),
-                                           ddl::quote(c->table)) == query->select.froms.end()) {
-          query->select.froms.push_back(ddl::quote(c->table));
+                                           quote_name(c->table)) == query->select.froms.end()) {
+          query->select.froms.push_back(quote_name(c->table));
         }
       } else if (auto ex = e.as<SqlExpression>(); ex && !ex->label.empty()) {
         query->select.add_column(*sql, ex->label, ex->type);
@@ -703,7 +715,7 @@ Flow<Value> Interpreter::call_session(const std::shared_ptr<SessionObj>& session
     if (!mapping || mapping->is_base || !ident) return unsupported(fmt::format("the ORM call `{}`", text(span)), span);
     auto query = std::make_shared<OrmQuery>();
     query->session = session;
-    query->select = entity_select(std::dynamic_pointer_cast<ClassValue>(*model->object()), *mapping);
+    query->select = entity_select(std::dynamic_pointer_cast<ClassValue>(*model->object()), *mapping, quoter());
     CallArgs get_args;
     get_args.args.push_back(*ident);
     get_args.span = span;

@@ -6,6 +6,7 @@
 #include "ops/interpreter.hpp"
 #include "ops/postgresql_ddl.hpp"
 #include "ops/py_modules.hpp"
+#include "ops/py_stdlib.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -131,7 +132,7 @@ void use_postgresql_serial(ddl::TableDef& table, const std::vector<Value>& items
   def->server_default.reset();
 }
 
-std::optional<std::string> postgresql_literal(const Value& v, const SqlType* type)
+std::optional<std::string> postgresql_literal(const Value& v, const SqlType* type, bool online)
 {
   const bool json = type && (type->name == "JSON" || type->name == "JSONB");
   if (json) return pgddl::quote_literal(json_dumps(v, false, nullptr));
@@ -143,6 +144,23 @@ std::optional<std::string> postgresql_literal(const Value& v, const SqlType* typ
   if (auto t = v.as<TextClause>()) return t->text;
   if (auto e = v.as<SqlExpression>()) return e->sql;
   if (auto m = v.as<EnumMember>()) return pgddl::quote_literal(m->name); // sa.Enum stores names
+  if (!online) return std::nullopt; // SQLAlchemy has no literal renderer for the rest
+  // psycopg2's adaptation of the standard library's values.
+  if (auto t = v.as<TemporalValue>()) {
+    using K = TemporalValue::Kind;
+    if (t->kind == K::timedelta) {
+      return fmt::format("'{} days {}.{:06} seconds'::interval", t->days, t->seconds, t->micro);
+    }
+    const char* cast = t->kind == K::date ? "date" : t->kind == K::time ? "time" : "timestamp";
+    return fmt::format("{}::{}", pgddl::quote_literal(t->describe()), cast);
+  }
+  if (auto d = v.as<DecimalValue>()) return fmt::format("{}::numeric", pgddl::quote_literal(d->text));
+  if (auto u = v.as<UuidValue>()) return fmt::format("{}::uuid", pgddl::quote_literal(u->describe()));
+  if (auto b = v.as<BytesValue>()) {
+    std::string hex;
+    for (unsigned char c : b->data) hex += fmt::format("{:02x}", c);
+    return fmt::format("'\\x{}'::bytea", hex);
+  }
   return std::nullopt;
 }
 
@@ -547,7 +565,7 @@ Flow<Value> Interpreter::call_postgresql_op(const std::string& name, CallArgs& a
                                      to_repr(*found), type->name == "JSONB" ? "JSONB" : "JSON"),
                          span);
         }
-        auto lit = postgresql_literal(*found, c->type.get());
+        auto lit = postgresql_literal(*found, c->type.get(), !m_offline);
         if (!lit) return unsupported(fmt::format("bulk_insert value of type {}", type_name(*found)), span);
         columns.push_back(pgddl::quote(c->name));
         values.push_back(*lit);
