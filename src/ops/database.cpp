@@ -565,12 +565,8 @@ std::optional<Stop> Interpreter::run_postgresql_executable(const std::string& sq
                                                            const SelectedColumns& columns)
 {
   // psycopg2 runs the text and says afterwards whether it returned rows.
-  const auto start = std::chrono::steady_clock::now();
-  auto rows = postgres::run_revision_query(*m_pg, sql, m_in_autocommit_block);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  m_runs.push_back({label, span, ms});
-  if (!rows) return failure(rows.error().message, span, sql);
+  auto rows = run_postgresql_statement(sql, label, span);
+  if (!rows) return rows.stop();
   if (!rows->returned_rows) {
     if (m_result && !m_result->returns_rows) m_result->rowcount += rows->affected;
     return std::nullopt;
@@ -600,13 +596,21 @@ Flow<std::int64_t> Interpreter::run_counted(const std::string& sql, const std::s
     if (auto stop = run_sql(sql, label, span)) return *stop;
     return m_db->changes();
   }
+  auto rows = run_postgresql_statement(sql, label, span);
+  if (!rows) return rows.stop();
+  return rows->affected;
+}
+
+Flow<postgres::Rows> Interpreter::run_postgresql_statement(const std::string& sql,
+                                                           const std::string& label, Span span)
+{
   const auto start = std::chrono::steady_clock::now();
   auto rows = postgres::run_revision_query(*m_pg, sql, m_in_autocommit_block);
   const double ms =
     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   m_runs.push_back({label, span, ms});
   if (!rows) return failure(rows.error().message, span, sql);
-  return rows->affected;
+  return std::move(*rows);
 }
 
 Flow<std::shared_ptr<ResultState>> Interpreter::read_select(const std::string& sql,

@@ -190,6 +190,9 @@ private:
                                      python::Span span, const SelectedColumns& columns);
   std::optional<Stop> run_postgresql_executable(const std::string& sql, const std::string& label,
                                                 python::Span span, const SelectedColumns& columns);
+  // Runs a statement of the revision on PostgreSQL, timed among the statements run.
+  Flow<postgres::Rows> run_postgresql_statement(const std::string& sql, const std::string& label,
+                                                python::Span span);
   // Runs a statement that changes rows and says how many it changed (online only).
   Flow<std::int64_t> run_counted(const std::string& sql, const std::string& label, python::Span span);
   // Reads the rows of a select on the database being migrated (online only).
