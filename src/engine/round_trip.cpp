@@ -281,6 +281,14 @@ private:
     RunContext context = m_db.run_context(m_db.sink());
     context.modules = m_options.modules;
     context.config_engine_is_target = m_options.config_engine_is_target;
+    // The upgrades that walk the history forward are one `upgrade head`: SQLAlchemy's memo
+    // of the enum types it created with tables spans them. The round trip's downgrade and
+    // second upgrade stand for commands of their own, each with a memo of its own.
+    const bool forward = std::string_view(phase).starts_with("upgrade");
+    const std::set<std::string> memo_before = m_forward_enum_types;
+    if (forward) {
+      context.enum_types_created = &m_forward_enum_types;
+    }
     BodyOutcome outcome = runner_for(rev.format).run(rev, up, context);
     entry.fallback_types.insert(outcome.fallback_types.begin(), outcome.fallback_types.end());
     PhaseTiming timing;
@@ -300,6 +308,9 @@ private:
         outcome.message = checked.error().message;
         outcome.span = body_span(rev, up);
       }
+    }
+    if (outcome.status != BodyStatus::ok) {
+      m_forward_enum_types = memo_before; // what the rolled back body created is gone
     }
     const bool savepoint_kept = m_commits == commits;
     if (outcome.status == BodyStatus::ok) {
@@ -602,6 +613,8 @@ private:
   // A committed block kept the database from being brought back to where the next
   // revision must start: the rest is not reached.
   bool m_state_lost = false;
+  // The enum types created with tables by the forward upgrades so far (PostgreSQL).
+  std::set<std::string> m_forward_enum_types;
 };
 
 } // namespace

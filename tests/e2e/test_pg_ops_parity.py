@@ -334,6 +334,35 @@ class FixedProjects(unittest.TestCase):
             self.assertNotEqual(a.returncode, 0)
             self.assertIn("No literal value renderer is available", a.stderr)
 
+    def test_verify_treats_the_enum_memo_as_alembic_commands_do(self):
+        """Two revisions whose tables share an enum: `alembic upgrade head` creates the type
+        once (SQLAlchemy's memo spans the run), but `downgrade -1` then `upgrade +1` is a
+        new run that creates it again and fails, as the second revision's downgrade leaves
+        the type. verify walks forward as one run and round-trips each revision as commands
+        of their own, so it finds exactly that: the first revision ok, the second one not
+        repeatable with the server's message."""
+        with e2e.TempDir("miglint-pg-memo-") as tmp:
+            project = pgopsgen.Project(0, [
+                ("f001", None, SHARED_ENUM[0], ["op.drop_table('t1')", "op.execute('DROP TYPE shared')"]),
+                ("f002", "f001", SHARED_ENUM[1], ["op.drop_table('t2')"])])
+            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
+            project.write(os.path.join(tmp, "a"), SERVER.url(a_db))
+            project.write(os.path.join(tmp, "m"), SERVER.url(m_db))
+            a = os.path.join(tmp, "a")
+            self.alembic(a, "upgrade", "head")
+            self.alembic(a, "downgrade", "-1")
+            again = subprocess.run([e2e.python_for_alembic(), "-m", "alembic", "upgrade", "+1"], cwd=a,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env=dict(e2e.alembic_env(), SQLALCHEMY_SILENCE_UBER_WARNING="1"))
+            self.assertNotEqual(again.returncode, 0)
+            self.assertIn('type "shared" already exists', again.stderr)
+            r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "--format", "json", "verify",
+                                 "--db", SERVER.url(m_db)])
+            self.assertEqual(r.returncode, 1, r.stderr)
+            report = json.loads(r.stdout)
+            self.assertEqual([x["status"] for x in report["revisions"]], ["ok", "not-repeatable"])
+            self.assertEqual(report["revisions"][1]["detail"], 'type "shared" already exists')
+
     def test_table_comments(self):
         """op.create_table_comment / drop_table_comment write COMMENT ON TABLE as Alembic
         does, online and offline."""
