@@ -560,6 +560,16 @@ std::optional<Stop> Interpreter::run_executable(const std::string& sql, const st
   return std::nullopt;
 }
 
+void Interpreter::add_condition_froms(SelectStatement& select, const Value& condition,
+                                      const std::string& sql) const
+{
+  // SQLAlchemy reads FROM the tables of the WHERE clause's columns too (a cartesian
+  // product when nothing joins them); SQL text adds none, and a subquery has its own.
+  if (!condition.as<SqlExpression>()) return;
+  if (util::to_upper(sql).find("SELECT") != std::string::npos) return;
+  for (const std::string& table : tables_named_in(sql)) add_from(select.froms, table, quoter());
+}
+
 std::optional<Stop> Interpreter::run_postgresql_executable(const std::string& sql,
                                                            const std::string& label, Span span,
                                                            const SelectedColumns& columns)
@@ -1113,6 +1123,7 @@ std::optional<Flow<Value>> Interpreter::call_database(const BoundMethod& m, Call
         if (!sql) return Flow<Value>(sql.stop());
         auto e = cond.as<SqlExpression>();
         copy->where.push_back(e ? e->sql : *sql);
+        add_condition_froms(*copy, cond, copy->where.back());
       }
       return Flow<Value>(Value(ObjectPtr(copy)));
     }

@@ -46,6 +46,9 @@ struct ConstraintDef {
   std::string sqltext;
   // foreign keys on PostgreSQL: the referenced table's schema, "" for none
   std::string ref_schema;
+  // use_alter=True: left out of CREATE TABLE where the dialect has ALTER (PostgreSQL), as
+  // SQLAlchemy leaves it to metadata.create_all's later ALTER (which op.create_table never runs)
+  bool use_alter = false;
 };
 
 struct IndexDef {

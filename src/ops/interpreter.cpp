@@ -432,6 +432,7 @@ Flow<ddl::TableDef> Interpreter::table_def(const std::string& name, const std::v
         c.onupdate = fk->onupdate;
         c.deferrable = fk->deferrable;
         c.initially = fk->initially;
+        c.use_alter = fk->use_alter;
         column_constraints.push_back(c);
       }
       if (column->index.value_or(false)) {

@@ -190,6 +190,9 @@ private:
                                      python::Span span, const SelectedColumns& columns);
   std::optional<Stop> run_postgresql_executable(const std::string& sql, const std::string& label,
                                                 python::Span span, const SelectedColumns& columns);
+  // The tables a WHERE condition's columns belong to, added to the select's FROM list.
+  void add_condition_froms(SelectStatement& select, const Value& condition,
+                           const std::string& sql) const;
   // Runs a statement of the revision on PostgreSQL, timed among the statements run.
   Flow<postgres::Rows> run_postgresql_statement(const std::string& sql, const std::string& label,
                                                 python::Span span);

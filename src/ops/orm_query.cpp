@@ -43,6 +43,7 @@ Flow<Value> Interpreter::call_query(const std::shared_ptr<OrmQuery>& query, cons
       auto sql = condition_sql(cond);
       if (!sql) return sql.stop();
       copy->select.where.push_back(*sql);
+      add_condition_froms(copy->select, cond, *sql);
     }
     return Value(ObjectPtr(copy));
   }

@@ -126,6 +126,7 @@ std::string render_create_table(const ddl::TableDef& table)
     out += "\t" + pgddl::render_column(column);
   }
   for (const auto& constraint : table.constraints) {
+    if (constraint.use_alter) continue; // PostgreSQL has ALTER: SQLAlchemy leaves it out
     std::string text = pgddl::render_constraint(constraint);
     if (!text.empty()) out += ", \n\t" + text;
   }

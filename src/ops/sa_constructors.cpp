@@ -225,6 +225,7 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
       fk->onupdate = optional_str(args, "onupdate");
       fk->initially = optional_str(args, "initially");
       if (const Value* d = args.kw("deferrable"); d && !d->is_none()) fk->deferrable = truthy(*d);
+      if (const Value* a = args.kw("use_alter")) fk->use_alter = truthy(*a);
       return Value(ObjectPtr(fk));
     }
     if (leaf == "PrimaryKeyConstraint" || leaf == "UniqueConstraint") {
@@ -271,6 +272,7 @@ Flow<Value> Interpreter::call_sqlalchemy(const std::string& path, CallArgs& args
       c->def.onupdate = optional_str(args, "onupdate");
       c->def.initially = optional_str(args, "initially");
       if (const Value* d = args.kw("deferrable"); d && !d->is_none()) c->def.deferrable = truthy(*d);
+      if (const Value* a = args.kw("use_alter")) c->def.use_alter = truthy(*a);
       return Value(ObjectPtr(c));
     }
     if (leaf == "Index") {

@@ -65,6 +65,7 @@ struct ForeignKeyObj : Object {
   std::string onupdate;
   std::optional<bool> deferrable;
   std::string initially;
+  bool use_alter = false;
   std::string describe() const override { return "sa.ForeignKey('" + target + "')"; }
 };
 

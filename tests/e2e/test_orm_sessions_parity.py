@@ -91,6 +91,10 @@ for user in session.query(User).filter(User.active == True).order_by(User.id).al
     if user.created is not None and user.created.year == 2020:
         user.name = user.name.upper()
 session.commit()
+# A filter on another model's columns reads FROM both tables, as SQLAlchemy derives FROMs.
+for user in session.query(User).filter(User.team_id == Team.id, Team.name == "blue").order_by(User.id):
+    user.score = (user.score or 0) + 1000
+session.flush()
 red = session.query(Team).filter_by(name="red").first()
 red.size = session.query(User).filter(User.team_id == red.id).count()
 zed = User(name="zed", team_id=red.id, score=1)
