@@ -363,6 +363,31 @@ class FixedProjects(unittest.TestCase):
             self.assertEqual([x["status"] for x in report["revisions"]], ["ok", "not-repeatable"])
             self.assertEqual(report["revisions"][1]["detail"], 'type "shared" already exists')
 
+    def test_use_alter_foreign_keys_are_left_out(self):
+        """A ForeignKeyConstraint or ForeignKey with use_alter=True is not part of CREATE
+        TABLE on PostgreSQL (SQLAlchemy leaves it to an ALTER that op.create_table never
+        runs), so a table may name one created later; online and offline as Alembic."""
+        with e2e.TempDir("miglint-pg-usealter-") as tmp:
+            project = fixed_project([[
+                "op.create_table('recipes', sa.Column('id', sa.Integer(), primary_key=True),\n"
+                "    sa.Column('user_id', sa.Integer()),\n"
+                "    sa.Column('owner_id', sa.Integer(), sa.ForeignKey('users.id', use_alter=True)),\n"
+                "    sa.ForeignKeyConstraint(['user_id'], ['users.id'], use_alter=True))",
+                "op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True),\n"
+                "    sa.Column('recipe_id', sa.Integer(), sa.ForeignKey('recipes.id')))"]])
+            o = os.path.join(tmp, "o")
+            project.write(o, OFFLINE_URL)
+            expected = self.alembic(o, "upgrade", "head", "--sql")
+            r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
+            self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
+            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
+            for name, db in (("a", a_db), ("m", m_db)):
+                project.write(os.path.join(tmp, name), SERVER.url(db))
+            self.alembic(os.path.join(tmp, "a"), "upgrade", "head")
+            r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", "head", "--db", SERVER.url(m_db)])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+
     def test_table_comments(self):
         """op.create_table_comment / drop_table_comment write COMMENT ON TABLE as Alembic
         does, online and offline."""
