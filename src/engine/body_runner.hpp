@@ -120,8 +120,8 @@ struct RunContext {
   // offline.)
   bool offline = false;
   // op.get_context().autocommit_block() may commit the revision's transaction and run its
-  // statements outside one, as Alembic does (upgrade and downgrade on PostgreSQL; verify
-  // keeps its whole run in one transaction).
+  // statements outside one, as Alembic does (on PostgreSQL, where the caller knows what a
+  // commit in the middle of a body ends).
   bool autocommit_blocks = false;
 };
 

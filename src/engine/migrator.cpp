@@ -35,9 +35,9 @@ std::string left_at(db::MigrationTarget& db, const graph::PlanStep& step,
   }
   auto rows = table.heads();
   if (committed_at_line != 0) {
-    return fmt::format("the revision's statements up to the end of its autocommit_block() (line "
-                       "{}) stay committed, as in Alembic; the rest was rolled back, and the "
-                       "version table still says {}",
+    return fmt::format("the revision's statements before its autocommit_block() (line {}) and "
+                       "those the block ran stay committed, as in Alembic; the rest was rolled "
+                       "back, and the version table still says {}",
                        committed_at_line, describe_heads(rows ? *rows : step.heads_before));
   }
   return fmt::format("the revision was rolled back; the database is at {}",

@@ -150,10 +150,11 @@ std::shared_ptr<ColumnClause> table_column(const TableClause& table, const std::
 
 // Text with `:name` parameters replaced by literals, as SQLAlchemy's text() finds them
 // (not after another `:` or a word character, not before `:`; `\:` is a literal colon).
-// Quoted strings are skipped.
+// Quoted strings are skipped. `online`: PostgreSQL values are sent as psycopg2 adapts them.
 std::optional<std::string> bind_text(const std::string& text,
                                      const std::vector<std::pair<std::string, Value>>& params,
-                                     std::string& missing, std::string& bad, bool postgresql)
+                                     std::string& missing, std::string& bad, bool postgresql,
+                                     bool online)
 {
   std::string out;
   char quote = 0;
@@ -198,7 +199,7 @@ std::optional<std::string> bind_text(const std::string& text,
       missing = name;
       return std::nullopt;
     }
-    auto lit = postgresql ? postgresql_literal(*value, nullptr) : data_literal(*value, nullptr);
+    auto lit = postgresql ? postgresql_literal(*value, nullptr, online) : data_literal(*value, nullptr);
     if (!lit) {
       bad = name;
       return std::nullopt;
@@ -488,7 +489,7 @@ std::optional<Stop> Interpreter::execute(const Value& statement, const Value* pa
       }
       std::string missing;
       std::string bad;
-      auto bound = bind_text(sql_text, all, missing, bad, postgresql());
+      auto bound = bind_text(sql_text, all, missing, bad, postgresql(), !m_offline);
       if (!bound) {
         if (!missing.empty()) {
           return failure(fmt::format("A value is required for bind parameter '{}'", missing), span);

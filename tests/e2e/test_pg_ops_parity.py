@@ -446,7 +446,7 @@ class FixedProjects(unittest.TestCase):
             r = e2e.run_miglint(["-C", f, "upgrade", "head", "--db", SERVER.url(f_db)])
             self.assertEqual(r.returncode, 1, r.stderr)
             self.assertIn('relation "missing_table" does not exist', r.stderr)
-            self.assertRegex(r.stderr, r"up to the end of its autocommit_block\(\) \(line \d+\) stay committed")
+            self.assertRegex(r.stderr, r"before its autocommit_block\(\) \(line \d+\) and those the block ran stay committed")
             tables = SERVER.psql("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class "
                                  "WHERE relname IN ('before', 'ix_before', 'after')", f_db).strip()
             self.assertEqual(tables, "before,ix_before")
@@ -566,6 +566,9 @@ READ_VALUES = [
     "first = conn.execute(sa.text('SELECT j, arr, iv, ts, d FROM vals WHERE id = 1')).fetchone()",
     "out.append('%s %s %s %s %s' % (first.j['k'][2], first.arr[3], first.iv.total_seconds(), first.ts.isoformat(), first.d.isoformat()))",
     "out.append(str(conn.execute(sa.text('SELECT count(*) FROM vals')).scalar()))",
+    "when = conn.execute(sa.text('SELECT CAST(:d AS timestamp) + interval \\'1 day\\' AS x, CAST(:n AS numeric) * 2 AS y'),\n"
+    "                    {'d': first.ts, 'n': conn.execute(sa.text('SELECT n FROM vals WHERE id = 1')).scalar()}).one()",
+    "out.append('%s %s' % (when.x.isoformat(), when.y))",
     "out.append(str(conn.execute(sa.text(\"UPDATE vals SET s = s || '!'\")).rowcount))",
     "out.append(str(conn.execute(sa.text('SELECT id FROM vals ORDER BY id')).scalars().all()))",
     "out.append(str(conn.execute(sa.text('SELECT id, s FROM vals ORDER BY id')).mappings().all()))",
