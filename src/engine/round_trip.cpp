@@ -284,9 +284,8 @@ private:
     // The upgrades that walk the history forward are one `upgrade head`: SQLAlchemy's memo
     // of the enum types it created with tables spans them. The round trip's downgrade and
     // second upgrade stand for commands of their own, each with a memo of its own.
-    const bool forward = std::string_view(phase).starts_with("upgrade");
     const std::set<std::string> memo_before = m_forward_enum_types;
-    if (forward) {
+    if (std::string_view(phase).starts_with("upgrade")) {
       context.enum_types_created = &m_forward_enum_types;
     }
     BodyOutcome outcome = runner_for(rev.format).run(rev, up, context);
@@ -356,9 +355,8 @@ private:
     }
     if (m_commits != commits) {
       // An autocommit_block() committed the emptied tables: the rows cannot come back.
-      if (!outcome && !m_state_lost) {
-        m_state_lost = true;
-        entry.notes.push_back(k_state_lost);
+      if (!outcome) {
+        lose_state(entry);
       }
       return outcome;
     }
@@ -446,9 +444,8 @@ private:
       // An autocommit_block() of the downgrade or of the second upgrade committed: nothing
       // can be undone. A clean round trip left the database as the upgrade did; any other
       // left it elsewhere, and the revisions after it cannot be verified from there.
-      if ((!checked || entry.status != "ok") && !m_state_lost) {
-        m_state_lost = true;
-        entry.notes.push_back(k_state_lost);
+      if (!checked || entry.status != "ok") {
+        lose_state(entry);
       }
       return checked;
     }
@@ -599,6 +596,16 @@ private:
       }
     }
     return nullptr;
+  }
+
+  // The database cannot be brought back to where the next revision starts (a committed
+  // autocommit_block()): the revisions after this one are not reached; its note says why.
+  void lose_state(RevisionReport& entry)
+  {
+    if (!m_state_lost) {
+      m_state_lost = true;
+      entry.notes.push_back(k_state_lost);
+    }
   }
 
   const graph::RevisionGraph& m_graph;

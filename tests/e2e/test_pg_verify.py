@@ -151,6 +151,37 @@ class PostgresVerifyTest(unittest.TestCase):
         self.assertEqual(self.statuses(report), {"a1": "ok", "b2": "ok", "c3": "ok"})
         self.assert_named_database_untouched()
 
+    def test_autocommit_blocks_commit_and_a_lost_round_trip_stops_the_rest(self):
+        """autocommit_block() runs in verify as in upgrade (CREATE INDEX CONCURRENTLY cannot
+        run in a transaction). A clean round trip goes on; one that committed and did not
+        restore the schema cannot be undone, so the revisions after it are not reached,
+        and a note says why."""
+        python_revision(self.root, "a1", None, "create t",
+                        "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))",
+                        "    op.drop_table('t')")
+        python_revision(self.root, "b2", "a1", "index concurrently",
+                        "    with op.get_context().autocommit_block():\n"
+                        "        op.create_index('ix_t_id', 't', ['id'], postgresql_concurrently=True)",
+                        "    with op.get_context().autocommit_block():\n"
+                        "        op.drop_index('ix_t_id', table_name='t', postgresql_concurrently=True)")
+        python_revision(self.root, "c3", "b2", "second index, whose downgrade adds a third",
+                        "    with op.get_context().autocommit_block():\n"
+                        "        op.execute('CREATE INDEX CONCURRENTLY ix_t_id2 ON t (id)')",
+                        "    with op.get_context().autocommit_block():\n"
+                        "        op.execute('CREATE INDEX CONCURRENTLY ix_t_wrong ON t (id)')")
+        python_revision(self.root, "d4", "c3", "create u",
+                        "    op.create_table('u', sa.Column('id', sa.Integer(), primary_key=True))",
+                        "    op.drop_table('u')")
+        before = scratch_databases()
+        code, report, stderr = self.verify()
+        self.assertEqual(code, 1, stderr)
+        self.assertEqual(self.statuses(report),
+                         {"a1": "ok", "b2": "ok", "c3": "not-restored", "d4": "not-reached"})
+        c3 = [r for r in report["revisions"] if r["revision"] == "c3"][0]
+        self.assertTrue(any("autocommit_block() committed" in n for n in c3.get("notes", [])), c3)
+        self.assertEqual(scratch_databases(), before)
+        self.assert_named_database_untouched()
+
     def test_failures_carry_the_server_message_and_block_descendants(self):
         sql_revision(self.root, "a1", "", "create users",
                      "CREATE TABLE users (id INT PRIMARY KEY);", "DROP TABLE users;")
