@@ -304,6 +304,32 @@ class FixedProjects(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout
 
+    def assert_script_matches_alembic(self, tmp, project):
+        """`upgrade head --sql` prints Alembic's script."""
+        o = os.path.join(tmp, "o")
+        project.write(o, OFFLINE_URL)
+        expected = self.alembic(o, "upgrade", "head", "--sql")
+        r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
+        self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
+
+    def databases_for(self, tmp, project):
+        """A database for Alembic (project in tmp/a) and one for miglint (tmp/m)."""
+        a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
+        for name, db in (("a", a_db), ("m", m_db)):
+            project.write(os.path.join(tmp, name), SERVER.url(db))
+        return a_db, m_db
+
+    def assert_upgrade_head_matches_alembic(self, tmp, project):
+        """The script as Alembic's, and `upgrade head` on a database of its own leaves the
+        catalog Alembic leaves on another; returns miglint's database."""
+        self.assert_script_matches_alembic(tmp, project)
+        a_db, m_db = self.databases_for(tmp, project)
+        self.alembic(os.path.join(tmp, "a"), "upgrade", "head")
+        r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", "head", "--db", SERVER.url(m_db)])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+        return m_db
+
     def test_an_enum_is_created_once_a_run(self):
         """SQLAlchemy remembers the enum types it created for the whole run: the second
         table using `shared` does not create it again, online or offline; and a revision
@@ -375,18 +401,7 @@ class FixedProjects(unittest.TestCase):
                 "    sa.ForeignKeyConstraint(['user_id'], ['users.id'], use_alter=True))",
                 "op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True),\n"
                 "    sa.Column('recipe_id', sa.Integer(), sa.ForeignKey('recipes.id')))"]])
-            o = os.path.join(tmp, "o")
-            project.write(o, OFFLINE_URL)
-            expected = self.alembic(o, "upgrade", "head", "--sql")
-            r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
-            self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
-            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
-            for name, db in (("a", a_db), ("m", m_db)):
-                project.write(os.path.join(tmp, name), SERVER.url(db))
-            self.alembic(os.path.join(tmp, "a"), "upgrade", "head")
-            r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", "head", "--db", SERVER.url(m_db)])
-            self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+            self.assert_upgrade_head_matches_alembic(tmp, project)
 
     def test_table_comments(self):
         """op.create_table_comment / drop_table_comment write COMMENT ON TABLE as Alembic
@@ -397,14 +412,8 @@ class FixedProjects(unittest.TestCase):
                  "op.create_table_comment('t', \"it's t\", existing_comment=None, schema=None)"],
                 ["op.drop_table_comment('t', existing_comment=\"it's t\")",
                  "op.create_table_comment('t', 'again')"]])
-            o = os.path.join(tmp, "o")
-            project.write(o, OFFLINE_URL)
-            expected = self.alembic(o, "upgrade", "head", "--sql")
-            r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
-            self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
-            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
-            for name, db in (("a", a_db), ("m", m_db)):
-                project.write(os.path.join(tmp, name), SERVER.url(db))
+            self.assert_script_matches_alembic(tmp, project)
+            a_db, m_db = self.databases_for(tmp, project)
             for target in ("f001", "head"):
                 self.alembic(os.path.join(tmp, "a"), "upgrade", target)
                 r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", target, "--db", SERVER.url(m_db)])
@@ -420,18 +429,7 @@ class FixedProjects(unittest.TestCase):
         committed, says so, and keeps the version row where it was."""
         with e2e.TempDir("miglint-pg-autocommit-") as tmp:
             project = fixed_project([SHARED_ENUM[0], AUTOCOMMIT])
-            o = os.path.join(tmp, "o")
-            project.write(o, OFFLINE_URL)
-            expected = self.alembic(o, "upgrade", "head", "--sql")
-            r = e2e.run_miglint(["-C", o, "upgrade", "head", "--sql", "--db", OFFLINE_URL, "-q"])
-            self.assertEqual(expected, r.stdout, e2e.unified_diff(expected, r.stdout))
-            a_db, m_db = SERVER.create_database("a"), SERVER.create_database("m")
-            for name, db in (("a", a_db), ("m", m_db)):
-                project.write(os.path.join(tmp, name), SERVER.url(db))
-            self.alembic(os.path.join(tmp, "a"), "upgrade", "head")
-            r = e2e.run_miglint(["-C", os.path.join(tmp, "m"), "upgrade", "head", "--db", SERVER.url(m_db)])
-            self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertEqual(catalog(SERVER.url(a_db)), catalog(SERVER.url(m_db)))
+            m_db = self.assert_upgrade_head_matches_alembic(tmp, project)
             self.assertEqual(SERVER.psql("SELECT version_num FROM alembic_version", m_db).strip(), "f002")
 
             failing = fixed_project([[
