@@ -110,8 +110,7 @@ model::Result<void> PostgresScratch::end_of_revision()
 
 model::Result<void> PostgresScratch::checkpoint()
 {
-  MIGLINT_TRY(m_db.exec("COMMIT"));
-  return m_db.exec("BEGIN");
+  return m_db.exec("COMMIT; BEGIN");
 }
 
 RunContext PostgresScratch::run_context(StatementSink& sink)
@@ -162,9 +161,7 @@ model::Result<ScratchDatabase::RowsPtr> PostgresScratch::rows_now(const Schema& 
 model::Result<std::vector<std::string>> PostgresScratch::seed(const Schema& schema,
                                                               std::size_t rows)
 {
-  auto seeded = postgres::seed_rows(m_db, catalog_of(schema), rows);
-  MIGLINT_TRY(seeded);
-  return std::move(seeded->notes);
+  return postgres::seed_rows(m_db, catalog_of(schema), rows);
 }
 
 ScratchDatabase::RowsPtr PostgresScratch::emptied(const Rows& rows) const

@@ -22,11 +22,6 @@ namespace miglint::engine {
 
 namespace {
 
-const char* const k_state_lost =
-  "an autocommit_block() committed while this revision was checked, and the database could "
-  "not be brought back to where the next revision starts: the revisions after it are not "
-  "reached";
-
 using model::Diagnostic;
 using model::Result;
 
@@ -604,7 +599,10 @@ private:
   {
     if (!m_state_lost) {
       m_state_lost = true;
-      entry.notes.push_back(k_state_lost);
+      entry.notes.push_back(
+        "an autocommit_block() committed while this revision was checked, and the database could "
+        "not be brought back to where the next revision starts: the revisions after it are not "
+        "reached");
     }
   }
 

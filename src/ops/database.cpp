@@ -853,9 +853,6 @@ Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args,
   if (!reflected) {
     return failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", table), call.span);
   }
-  const auto dict = make_dict;
-  const auto strings = make_string_list;
-  auto optional_name = [](const std::string& n) { return n.empty() ? Value() : Value(n); };
   if (name == "get_columns") {
     std::vector<Value> out;
     for (const auto& c : reflected->columns) {
@@ -863,18 +860,14 @@ Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args,
       const auto at = std::find(reflected->pk.columns.begin(), reflected->pk.columns.end(), c.name);
       const std::int64_t pk_position =
           at == reflected->pk.columns.end() ? 0 : (at - reflected->pk.columns.begin()) + 1;
-      out.push_back(dict({{"name", Value(c.name)},
-                          {"type", Value(ObjectPtr(reflected_sql_type(c.type)))},
-                          {"nullable", Value(c.nullable)},
-                          {"default", c.server_default ? Value(*c.server_default) : Value()},
-                          {"autoincrement", Value("auto")},
-                          {"primary_key", Value(pk_position)}}));
+      out.push_back(make_dict({{"name", Value(c.name)},
+                               {"type", Value(ObjectPtr(reflected_sql_type(c.type)))},
+                               {"nullable", Value(c.nullable)},
+                               {"default", c.server_default ? Value(*c.server_default) : Value()},
+                               {"autoincrement", Value("auto")},
+                               {"primary_key", Value(pk_position)}}));
     }
     return make_list(std::move(out));
-  }
-  if (name == "get_pk_constraint") {
-    return dict({{"constrained_columns", strings(reflected->pk.columns)},
-                 {"name", optional_name(reflected->pk.name)}});
   }
   if (name == "get_indexes") {
     std::vector<Value> out;
@@ -883,31 +876,14 @@ Flow<Value> Interpreter::inspector_call(const std::string& name, CallArgs& args,
       for (const auto& e : ix.elements) {
         cols.push_back(e.size() >= 2 && e.front() == '"' ? e.substr(1, e.size() - 2) : e);
       }
-      out.push_back(dict({{"name", Value(ix.name)},
-                          {"column_names", strings(cols)},
-                          {"unique", Value(ix.unique ? 1 : 0)},
-                          {"dialect_options", dict({})}}));
+      out.push_back(make_dict({{"name", Value(ix.name)},
+                               {"column_names", make_string_list(cols)},
+                               {"unique", Value(ix.unique ? 1 : 0)},
+                               {"dialect_options", make_dict({})}}));
     }
     return make_list(std::move(out));
   }
-  std::vector<Value> out;
-  for (const auto& c : reflected->constraints) {
-    if (name == "get_foreign_keys" && c.kind == ddl::ConstraintDef::Kind::foreign_key) {
-      out.push_back(dict({{"name", optional_name(c.name)},
-                          {"constrained_columns", strings(c.columns)},
-                          {"referred_schema", Value()},
-                          {"referred_table", Value(c.ref_table)},
-                          {"referred_columns", strings(c.ref_columns)},
-                          {"options", dict({})}}));
-    } else if (name == "get_unique_constraints" && c.kind == ddl::ConstraintDef::Kind::unique) {
-      out.push_back(dict({{"name", optional_name(c.name)}, {"column_names", strings(c.columns)}}));
-    } else if (name == "get_check_constraints" && c.kind == ddl::ConstraintDef::Kind::check) {
-      out.push_back(dict({{"name", optional_name(c.name)}, {"sqltext", Value(c.sqltext)}}));
-    }
-  }
-  if (name == "get_foreign_keys" || name == "get_unique_constraints" || name == "get_check_constraints") {
-    return make_list(std::move(out));
-  }
+  if (auto found = constraint_inspection(name, reflected->pk, reflected->constraints, false)) return *found;
   return unsupported(fmt::format("inspector.{}()", name), call.span);
 }
 

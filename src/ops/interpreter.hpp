@@ -178,6 +178,9 @@ private:
   // A table of the database being migrated, reflected (NoSuchTableError when missing).
   Flow<std::shared_ptr<TableClause>> reflect_table_clause_of(const std::string& table,
                                                              python::Span span);
+  // The schema the inspector reflects when none is given: current_schema(), read once, as
+  // SQLAlchemy reads its default schema once per connection.
+  model::Result<std::string> postgresql_schema();
   // Whether a PostgreSQL type exists, as SQLAlchemy's checkfirst asks.
   Flow<bool> postgresql_type_exists(const std::string& name, const std::string& schema,
                                     python::Span span);
@@ -272,6 +275,7 @@ private:
   bool m_in_autocommit_block = false; // statements run outside a transaction
   std::uint32_t m_committed_at_line = 0;
   std::map<unsigned, std::string> m_pg_type_names;
+  std::string m_pg_schema; // postgresql_schema(), once read
   db::Dialect m_dialect = db::Dialect::sqlite;
   bool m_offline = false;
   std::set<std::string> m_own_enum_types_created;
@@ -298,6 +302,9 @@ void use_postgresql_serial(ddl::TableDef& table, const std::vector<Value>& items
 // A literal as the SQL SQLAlchemy binds for a column of `type` (null when untyped);
 // nullopt for values that are not literals.
 std::optional<std::string> data_literal(const Value& v, const SqlType* type);
+// What every dialect writes alike: None, a string, sa.text(...), an SQL expression, an
+// enum member (sa.Enum stores names); nullopt for other values.
+std::optional<std::string> common_literal(const Value& v);
 // The error SQLAlchemy 1.4's SQLite bind processor for `type` raises for the literal `v`
 // ("TypeError: SQLite Date type only accepts Python date objects as input."), or "".
 std::string bind_error(const Value& v, const SqlType* type);

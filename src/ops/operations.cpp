@@ -7,6 +7,7 @@
 #include "ops/interpreter.hpp"
 #include "ops/py_modules.hpp"
 #include "ops/py_stdlib.hpp"
+#include "util/strings.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -216,10 +217,16 @@ std::optional<std::string> data_literal(const Value& v, const SqlType* type)
   if (auto b = v.boolean()) return *b ? "1" : "0";
   if (auto i = v.integer()) return std::to_string(*i);
   if (auto d = v.floating()) return real_literal(*d);
-  if (auto s = v.str()) return ddl::quote_literal(*s);
+  return common_literal(v);
+}
+
+std::optional<std::string> common_literal(const Value& v)
+{
+  if (v.is_none()) return "NULL";
+  if (auto s = v.str()) return util::sql_string_literal(*s);
   if (auto t = v.as<TextClause>()) return t->text;
   if (auto e = v.as<SqlExpression>()) return e->sql;
-  if (auto m = v.as<EnumMember>()) return ddl::quote_literal(m->name); // sa.Enum stores names
+  if (auto m = v.as<EnumMember>()) return util::sql_string_literal(m->name);
   return std::nullopt;
 }
 

@@ -72,12 +72,7 @@ std::string qualified(std::string_view schema, std::string_view name)
 
 std::string quote_literal(std::string_view text)
 {
-  std::string out = "'";
-  for (char ch : text) {
-    out += ch;
-    if (ch == '\'') out += '\'';
-  }
-  return out + "'";
+  return util::sql_string_literal(text);
 }
 
 std::string render_column(const ddl::ColumnDef& column)

@@ -16,7 +16,7 @@ Flow<std::shared_ptr<TableClause>> Interpreter::reflect_table_clause_of(const st
   auto reflected = [&]() -> model::Result<std::shared_ptr<TableClause>> {
     if (m_db)
       return reflect_table_clause(*m_db, table);
-    auto schema = postgresql_default_schema(*m_pg);
+    auto schema = postgresql_schema();
     MIGLINT_TRY(schema);
     return reflect_postgresql_table_clause(*m_pg, *schema, table);
   }();
@@ -26,6 +26,16 @@ Flow<std::shared_ptr<TableClause>> Interpreter::reflect_table_clause_of(const st
     return failure(fmt::format("sqlalchemy.exc.NoSuchTableError: {}", table), span);
   }
   return failure(reflected.error().message, span);
+}
+
+model::Result<std::string> Interpreter::postgresql_schema()
+{
+  if (m_pg_schema.empty()) {
+    auto current = postgresql_default_schema(*m_pg);
+    MIGLINT_TRY(current);
+    m_pg_schema = *current;
+  }
+  return m_pg_schema;
 }
 
 Flow<bool> Interpreter::postgresql_type_exists(const std::string& name, const std::string& schema,
@@ -56,7 +66,7 @@ Flow<Value> Interpreter::postgresql_inspector_call(const std::string& name, Call
   }
   const bool schema_given = !schema.empty();
   if (!schema_given) {
-    auto current = postgresql_default_schema(*m_pg);
+    auto current = postgresql_schema();
     if (!current)
       return failure(current.error().message, span);
     schema = *current;
@@ -96,7 +106,6 @@ Flow<Value> Interpreter::postgresql_inspector_call(const std::string& name, Call
     return failure(reflected.error().message, span);
   }
   auto optional_text = [](const std::optional<std::string>& s) { return s ? Value(*s) : Value(); };
-  auto optional_name = [](const std::string& n) { return n.empty() ? Value() : Value(n); };
   if (name == "get_columns") {
     std::vector<Value> out;
     for (const auto& c : reflected->columns) {
@@ -108,10 +117,6 @@ Flow<Value> Interpreter::postgresql_inspector_call(const std::string& name, Call
                                {"comment", optional_text(c.comment)}}));
     }
     return make_list(std::move(out));
-  }
-  if (name == "get_pk_constraint") {
-    return make_dict({{"constrained_columns", make_string_list(reflected->pk.columns)},
-                      {"name", optional_name(reflected->pk.name)}});
   }
   if (name == "get_indexes") {
     std::vector<Value> out;
@@ -133,34 +138,8 @@ Flow<Value> Interpreter::postgresql_inspector_call(const std::string& name, Call
     }
     return make_list(std::move(out));
   }
-  if (name == "get_foreign_keys" || name == "get_unique_constraints" ||
-      name == "get_check_constraints") {
-    std::vector<Value> out;
-    for (const auto& c : reflected->constraints) {
-      if (name == "get_foreign_keys" && c.kind == ddl::ConstraintDef::Kind::foreign_key) {
-        std::vector<std::pair<std::string, Value>> options;
-        if (!c.onupdate.empty())
-          options.emplace_back("onupdate", Value(c.onupdate));
-        if (!c.ondelete.empty())
-          options.emplace_back("ondelete", Value(c.ondelete));
-        if (c.deferrable) {
-          options.emplace_back("deferrable", Value(true));
-          options.emplace_back("initially", Value(c.initially));
-        }
-        out.push_back(make_dict({{"name", optional_name(c.name)},
-                                 {"constrained_columns", make_string_list(c.columns)},
-                                 {"referred_schema", optional_name(c.ref_schema)},
-                                 {"referred_table", Value(c.ref_table)},
-                                 {"referred_columns", make_string_list(c.ref_columns)},
-                                 {"options", make_dict(std::move(options))}}));
-      } else if (name == "get_unique_constraints" && c.kind == ddl::ConstraintDef::Kind::unique) {
-        out.push_back(
-            make_dict({{"name", Value(c.name)}, {"column_names", make_string_list(c.columns)}}));
-      } else if (name == "get_check_constraints" && c.kind == ddl::ConstraintDef::Kind::check) {
-        out.push_back(make_dict({{"name", Value(c.name)}, {"sqltext", Value(c.sqltext)}}));
-      }
-    }
-    return make_list(std::move(out));
+  if (auto found = constraint_inspection(name, reflected->pk, reflected->constraints, true)) {
+    return *found;
   }
   return unsupported(fmt::format("inspector.{}()", name), span);
 }

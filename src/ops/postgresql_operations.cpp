@@ -136,14 +136,10 @@ std::optional<std::string> postgresql_literal(const Value& v, const SqlType* typ
 {
   const bool json = type && (type->name == "JSON" || type->name == "JSONB");
   if (json) return pgddl::quote_literal(json_dumps(v, false, nullptr));
-  if (v.is_none()) return "NULL";
   if (auto b = v.boolean()) return *b ? "true" : "false";
   if (auto i = v.integer()) return std::to_string(*i);
   if (auto d = v.floating()) return pg_float(*d);
-  if (auto s = v.str()) return pgddl::quote_literal(*s);
-  if (auto t = v.as<TextClause>()) return t->text;
-  if (auto e = v.as<SqlExpression>()) return e->sql;
-  if (auto m = v.as<EnumMember>()) return pgddl::quote_literal(m->name); // sa.Enum stores names
+  if (auto common = common_literal(v)) return common;
   if (!online) return std::nullopt; // SQLAlchemy has no literal renderer for the rest
   // psycopg2's adaptation of the standard library's values.
   if (auto t = v.as<TemporalValue>()) {

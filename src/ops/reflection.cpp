@@ -49,6 +49,45 @@ model::Result<std::shared_ptr<TableClause>> reflect_table_clause(sqlite::Connect
   return t;
 }
 
+std::optional<Value> constraint_inspection(const std::string& method, const ddl::ConstraintDef& pk,
+                                           const std::vector<ddl::ConstraintDef>& constraints,
+                                           bool fk_options)
+{
+  using Kind = ddl::ConstraintDef::Kind;
+  auto optional_name = [](const std::string& n) { return n.empty() ? Value() : Value(n); };
+  if (method == "get_pk_constraint") {
+    return make_dict({{"constrained_columns", make_string_list(pk.columns)}, {"name", optional_name(pk.name)}});
+  }
+  if (method != "get_foreign_keys" && method != "get_unique_constraints" && method != "get_check_constraints") {
+    return std::nullopt;
+  }
+  std::vector<Value> out;
+  for (const auto& c : constraints) {
+    if (method == "get_foreign_keys" && c.kind == Kind::foreign_key) {
+      std::vector<std::pair<std::string, Value>> options;
+      if (fk_options) {
+        if (!c.onupdate.empty()) options.emplace_back("onupdate", Value(c.onupdate));
+        if (!c.ondelete.empty()) options.emplace_back("ondelete", Value(c.ondelete));
+        if (c.deferrable) {
+          options.emplace_back("deferrable", Value(true));
+          options.emplace_back("initially", Value(c.initially));
+        }
+      }
+      out.push_back(make_dict({{"name", optional_name(c.name)},
+                               {"constrained_columns", make_string_list(c.columns)},
+                               {"referred_schema", optional_name(c.ref_schema)},
+                               {"referred_table", Value(c.ref_table)},
+                               {"referred_columns", make_string_list(c.ref_columns)},
+                               {"options", make_dict(std::move(options))}}));
+    } else if (method == "get_unique_constraints" && c.kind == Kind::unique) {
+      out.push_back(make_dict({{"name", optional_name(c.name)}, {"column_names", make_string_list(c.columns)}}));
+    } else if (method == "get_check_constraints" && c.kind == Kind::check) {
+      out.push_back(make_dict({{"name", optional_name(c.name)}, {"sqltext", Value(c.sqltext)}}));
+    }
+  }
+  return make_list(std::move(out));
+}
+
 std::vector<std::shared_ptr<TableClause>>
 sorted_by_dependency(std::vector<std::shared_ptr<TableClause>> tables)
 {

@@ -21,6 +21,14 @@ std::shared_ptr<SqlType> reflected_sql_type(std::string_view declared);
 model::Result<std::shared_ptr<TableClause>> reflect_table_clause(sqlite::Connection& db,
                                                                  const std::string& table);
 
+// get_pk_constraint(), get_foreign_keys(), get_unique_constraints() and
+// get_check_constraints() of a reflected table as SQLAlchemy's inspector returns them
+// (`method` names which); nullopt for another method. `fk_options`: the dialect reflects a
+// foreign key's onupdate/ondelete/deferrable into its options (PostgreSQL; SQLite's are {}).
+std::optional<Value> constraint_inspection(const std::string& method, const ddl::ConstraintDef& pk,
+                                           const std::vector<ddl::ConstraintDef>& constraints,
+                                           bool fk_options);
+
 // `tables` in SQLAlchemy's sorted_tables order: by name, then each table after the tables
 // its foreign keys refer to (self references ignored).
 std::vector<std::shared_ptr<TableClause>>

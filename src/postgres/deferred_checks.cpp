@@ -9,8 +9,8 @@ namespace miglint::postgres {
 
 model::Result<void> run_deferred_checks(Connection& db)
 {
-  MIGLINT_TRY(db.exec("SET CONSTRAINTS ALL IMMEDIATE"));
-  auto deferred = db.query("SELECT DISTINCT pg_catalog.quote_ident(n.nspname) || '.' || "
+  // One round trip: the checks run, and the constraints deferred by default are listed.
+  auto deferred = db.run("SET CONSTRAINTS ALL IMMEDIATE; SELECT DISTINCT pg_catalog.quote_ident(n.nspname) || '.' || "
                            "pg_catalog.quote_ident(con.conname) "
                            "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_namespace n ON "
                            "n.oid = con.connamespace "

@@ -253,7 +253,7 @@ public:
   {
   }
 
-  model::Result<SeedReport> run()
+  model::Result<std::vector<std::string>> run()
   {
     auto tables = read_tables(m_db, m_schema);
     MIGLINT_TRY(tables);
@@ -264,13 +264,13 @@ public:
       // The sample rows stand for rows committed before the migration.
       MIGLINT_TRY(run_deferred_checks(m_db));
     }
-    return std::move(m_report);
+    return std::move(m_notes);
   }
 
 private:
   void note(const SeedTable& table, const std::string& why)
   {
-    m_report.notes.push_back(fmt::format("table \"{}\" not seeded: {}", table.name, why));
+    m_notes.push_back(fmt::format("table \"{}\" not seeded: {}", table.name, why));
   }
 
   // The parent rows a foreign key can refer to, as SQL literals per column.
@@ -392,17 +392,17 @@ private:
   Connection& m_db;
   const CatalogSnapshot& m_schema;
   std::size_t m_target;
-  SeedReport m_report;
+  std::vector<std::string> m_notes;
   bool m_inserted = false;
 };
 
 } // namespace
 
-model::Result<SeedReport> seed_rows(Connection& db, const CatalogSnapshot& schema,
+model::Result<std::vector<std::string>> seed_rows(Connection& db, const CatalogSnapshot& schema,
                                     std::size_t target_rows)
 {
   if (target_rows == 0 || schema.tables.empty()) {
-    return SeedReport{};
+    return std::vector<std::string>{};
   }
   return Seeder(db, schema, target_rows).run();
 }

@@ -17,13 +17,10 @@
 
 namespace miglint::postgres {
 
-struct SeedReport {
-  std::vector<std::string> notes; // `table "public.t" not seeded: <why>`
-};
-
 // Tops every table of `schema` up to `target_rows` rows, inside the transaction open on
-// `db` (each row in a savepoint of its own). Errors are failures of the connection.
-model::Result<SeedReport> seed_rows(Connection& db, const CatalogSnapshot& schema,
+// `db` (each row in a savepoint of its own), and returns a note per table it could not
+// fill (`table "public.t" not seeded: <why>`). Errors are failures of the connection.
+model::Result<std::vector<std::string>> seed_rows(Connection& db, const CatalogSnapshot& schema,
                                     std::size_t target_rows);
 
 } // namespace miglint::postgres
