@@ -458,7 +458,13 @@ read_postgresql_rows(const postgres::Rows& rows, const SelectedColumns& columns,
   std::vector<bool> as_text(rows.type_oids.size(), false);
   for (std::size_t at = 0; at < rows.type_oids.size(); ++at) {
     const unsigned type = rows.type_oids[at];
-    as_text[at] = type < oid::first_user_object ? !has_caster(type) : type_name(type) != "hstore";
+    if (type < oid::first_user_object) {
+      as_text[at] = !has_caster(type);
+    } else {
+      // A type whose name could not be read stays unknown rather than be taken for text.
+      const std::string name = type_name(type);
+      as_text[at] = !name.empty() && name != "hstore";
+    }
   }
   for (const auto& cells : rows.values) {
     auto row = std::make_shared<RowObj>();

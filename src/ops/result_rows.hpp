@@ -67,7 +67,8 @@ Flow<std::shared_ptr<ResultState>> read_rows(sqlite::Connection& db, const std::
 // typecasters by column type (int, float, Decimal, bool, str, date/datetime/time/timedelta,
 // uuid.UUID, JSON decoded, one-dimensional arrays as lists), then the result processing of
 // the selected column's type. `type_name` names a type that is not built in (an enum, citext,
-// hstore), whose values psycopg2 returns as text unless SQLAlchemy registered a caster.
+// hstore), whose values psycopg2 returns as text unless SQLAlchemy registered a caster (""
+// when it cannot be read: those values stay unknown).
 Flow<std::shared_ptr<ResultState>> read_postgresql_rows(
   const postgres::Rows& rows, const SelectedColumns& columns,
   const std::function<std::string(unsigned)>& type_name, std::uint32_t line);
